@@ -1,0 +1,1 @@
+"""Reports: plain dataclasses of computed figures (data.py) and their PDF rendering (pdf.py)."""

@@ -1,0 +1,167 @@
+"""Report data: plain dataclasses with figures already computed, filled by the reports service, read by pdf.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+# Result of a 95% significance test against a reference (the province, or the previous period).
+Flag = Literal["above", "below", "same"]
+# Geographic or organisational level a unit summary is about.
+Level = Literal["province", "commune", "district", "agency", "service_point"]
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text with its Vietnamese wording and an optional English gloss (falls back to Vietnamese)."""
+
+    vi: str
+    en: str = ""
+
+    def pick(self, lang: str) -> str:
+        """The wording for `lang` ("vi" or "en")."""
+        return self.en if lang == "en" and self.en else self.vi
+
+
+@dataclass(frozen=True)
+class ComponentFigure:
+    """An element (2640) or factor/aspect (1001): share satisfied in percent, or None when suppressed."""
+
+    code: str
+    label: Bilingual
+    pct: float | None
+    n: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One questionnaire item: valid answers, counts per answer code, share satisfied and mean on 1–5."""
+
+    code: str
+    text: Bilingual
+    n_valid: int
+    distribution: dict[int, int]
+    pct: float | None
+    mean: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """Difference from the previous period in index points, with its significance."""
+
+    previous_period: str
+    previous_index: float | None
+    delta: float | None
+    flag: Flag | None
+
+
+@dataclass(frozen=True)
+class ProvinceComparison:
+    """The unit's index against its province's for the same period."""
+
+    province_name: str
+    province_index: float | None
+    flag: Flag | None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A labelled count, e.g. a low-score reason and how many respondents chose it."""
+
+    label: Bilingual
+    count: int
+
+
+@dataclass
+class UnitSummary:
+    """Everything printed on the one-unit summary (service point, commune or department)."""
+
+    unit_name: str
+    unit_code: str
+    level: Level
+    period: str
+    instrument_code: str
+    instrument_version: int | str
+    method_version: str
+    min_n: int
+    n: int
+    index: float | None
+    ci_low: float | None
+    ci_high: float | None
+    generated_at: datetime
+    suppressed: bool = False
+    incomplete: bool = False
+    components: list[ComponentFigure] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+    change: Change | None = None
+    province: ProvinceComparison | None = None
+    low_score_reasons: list[Count] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    issuer: str = ""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The province index in one period."""
+
+    period: str
+    index: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One ranked unit: rank 1 is the most satisfied; flag compares it with the province."""
+
+    rank: int
+    name: str
+    code: str
+    n: int
+    index: float
+    ci_low: float | None
+    ci_high: float | None
+    flag: Flag | None
+
+
+@dataclass(frozen=True)
+class SmallUnit:
+    """A unit left out of the rankings because it has fewer than min_n respondents."""
+
+    name: str
+    code: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Priority:
+    """An improvement priority (1001 P.k) and the share answering 'much' or 'very much'."""
+
+    label: Bilingual
+    pct: float | None
+
+
+@dataclass
+class ProvinceReport:
+    """Everything printed on the provincial report: index, trend, rankings, priorities, method note."""
+
+    province_name: str
+    province_code: str
+    period: str
+    instrument_code: str
+    instrument_version: int | str
+    method_version: str
+    min_n: int
+    n: int
+    index: float | None
+    ci_low: float | None
+    ci_high: float | None
+    generated_at: datetime
+    trend: list[TrendPoint] = field(default_factory=list)
+    communes: list[RankingRow] = field(default_factory=list)
+    departments: list[RankingRow] = field(default_factory=list)
+    small_units: list[SmallUnit] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    methodology_note: str = ""
+    issuer: str = ""

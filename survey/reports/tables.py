@@ -1,0 +1,123 @@
+"""Tables of the reports: items with their answer distribution, rankings, and simple label/value lists."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from survey.reports.data import Count, ItemRow, Priority, RankingRow, SmallUnit
+from survey.reports.fmt import DASH, integer, interval, markup, nfc, number
+from survey.reports.fonts import BOLD, REGULAR
+from survey.reports.layout import ACCENT, FRAME_WIDTH, INK, RULE, STYLES, ZEBRA
+
+FLAG_COLOURS = {"above": colors.HexColor("#1e7b34"), "below": colors.HexColor("#b00020")}
+NO_ANSWER = 9  # counts in n_responses, never in n_valid (methodology 2.1)
+
+
+def _grid(numeric_from: int, rows: int, zebra: bool = True) -> TableStyle:
+    """Header band, thin rules, zebra rows, numbers right-aligned from column `numeric_from`."""
+    commands: list[tuple] = [
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if zebra:
+        commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, rows, 2)]
+    return TableStyle(commands)
+
+
+def _head(texts: Sequence[str]) -> list[Paragraph]:
+    return [Paragraph(markup(t), STYLES["head"]) for t in texts]
+
+
+def _table(header: Sequence[str], body: list[list], widths: Sequence[float], numeric_from: int) -> Table:
+    table = Table([_head(header), *body], colWidths=list(widths), repeatRows=1)
+    table.setStyle(_grid(numeric_from, len(body) + 1))
+    return table
+
+
+def answer_codes(items: Sequence[ItemRow]) -> list[int]:
+    """The answer codes seen in any item's distribution, valid codes first and 9 (no answer) last."""
+    codes = {code for item in items for code in item.distribution}
+    return sorted(codes, key=lambda c: (c == NO_ANSWER, c))
+
+
+def item_table(items: Sequence[ItemRow], labels: Mapping[str, str], lang: str) -> Table:
+    """Code, wording, valid answers, count per answer code, % satisfied and mean; suppressed figures dashed."""
+    codes = answer_codes(items) or [1, 2, 3, 4, 5]
+    code_w = 0.8 * cm
+    fixed = [1.45 * cm, None, 1.2 * cm, *[code_w] * len(codes), 1.65 * cm, 1.15 * cm]
+    fixed[1] = FRAME_WIDTH - sum(w for w in fixed if w is not None)
+    header = [labels["item_code"], labels["item_text"], labels["n_valid"], *map(str, codes), labels["pct"],
+              labels["mean"]]
+    body = []
+    for item in items:
+        hidden = item.suppressed
+        counts = [DASH if hidden else integer(item.distribution.get(c, 0), lang) for c in codes]
+        body.append([Paragraph(markup(item.code), STYLES["cell_bold"]), Paragraph(markup(item.text.pick(lang)),
+                     STYLES["cell"]), integer(item.n_valid, lang), *counts,
+                     DASH if hidden else number(item.pct, lang), DASH if hidden else number(item.mean, lang, 2)])
+    return _table(header, body, fixed, 2)
+
+
+def ranking_table(rows: Sequence[RankingRow], labels: Mapping[str, str], lang: str) -> Table:
+    """Rank, name, code, n, index, 95% interval and the flag against the province."""
+    # commune codes are 5 digits, agency identifiers 13 characters: size the code column to fit
+    code_w = max([1.2 * cm, *(stringWidth(nfc(r.code), REGULAR, 8) + 8 for r in rows)])
+    widths = [1.0 * cm, None, code_w, 1.3 * cm, 1.4 * cm, 2.3 * cm, 2.6 * cm]
+    widths[1] = FRAME_WIDTH - sum(w for w in widths if w is not None)
+    header = [labels["rank"], labels["name"], labels["code"], "n", labels["index"], labels["ci_short"],
+              labels["flag"]]
+    body = [[str(r.rank), Paragraph(markup(r.name), STYLES["cell"]), nfc(r.code), integer(r.n, lang),
+             number(r.index, lang), interval(r.ci_low, r.ci_high, lang), flag_text(r.flag, labels)] for r in rows]
+    table = _table(header, body, widths, 3)
+    table.setStyle(TableStyle([("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (-1, 1), (-1, -1), "LEFT"),
+                               ("FONT", (4, 1), (4, -1), BOLD, 8),
+                               *[("TEXTCOLOR", (-1, i), (-1, i), FLAG_COLOURS[r.flag])
+                                 for i, r in enumerate(rows, start=1) if r.flag in FLAG_COLOURS]]))
+    return table
+
+
+def count_table(rows: Sequence[Count], labels: Mapping[str, str], lang: str) -> Table:
+    """Reason and how many respondents gave it."""
+    body = [[Paragraph(markup(r.label.pick(lang)), STYLES["cell"]), integer(r.count, lang)] for r in rows]
+    return _table([labels["reason"], labels["count"]], body, [FRAME_WIDTH - 2.5 * cm, 2.5 * cm], 1)
+
+
+def priority_table(rows: Sequence[Priority], labels: Mapping[str, str], lang: str) -> Table:
+    """Improvement area and the share answering 'much' or 'very much'."""
+    body = [[Paragraph(markup(r.label.pick(lang)), STYLES["cell"]), number(r.pct, lang)] for r in rows]
+    return _table([labels["priority"], labels["priority_pct"]], body, [FRAME_WIDTH - 3.5 * cm, 3.5 * cm], 1)
+
+
+def small_unit_table(rows: Sequence[SmallUnit], labels: Mapping[str, str], lang: str) -> Table:
+    """Units below min_n: name, code and their (too small) number of respondents."""
+    body = [[Paragraph(markup(r.name), STYLES["cell"]), nfc(r.code), integer(r.n, lang)] for r in rows]
+    return _table([labels["name"], labels["code"], "n"], body, [FRAME_WIDTH - 4.5 * cm, 2.5 * cm, 2 * cm], 2)
+
+
+def key_value_table(rows: Sequence[tuple[str, str]]) -> Table:
+    """A borderless two-column list of labels and (markup) values."""
+    body = [[Paragraph(markup(k), STYLES["body"]), Paragraph(v, STYLES["body"])] for k, v in rows]
+    table = Table(body, colWidths=[5.2 * cm, FRAME_WIDTH - 5.2 * cm])
+    # Table's default cell font is Helvetica: name DejaVu even where every cell is a Paragraph.
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def flag_text(flag: str | None, labels: Mapping[str, str]) -> str:
+    """The printed word for a significance flag."""
+    return labels[f"flag.{flag}"] if flag else labels["flag.none"]
