@@ -1,0 +1,45 @@
+"""Alembic environment: the app's engine and metadata, batch mode so SQLite can alter tables."""
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+
+def _db():
+    return current_app.extensions["migrate"].db
+
+
+def run_migrations_offline():
+    """Emit SQL for the configured URL without a connection."""
+    url = _db().engine.url.render_as_string(hide_password=False)
+    context.configure(url=url, target_metadata=_db().metadata, literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    """Run migrations on the app's engine."""
+    def process_revision_directives(context, revision, directives):
+        # An empty autogenerate makes no file.
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    with _db().engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

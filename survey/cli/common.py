@@ -1,0 +1,40 @@
+"""Helpers shared by commands: one transaction per command, domain errors as clear CLI errors."""
+from __future__ import annotations
+
+from functools import wraps
+
+import click
+
+from survey.errors import DomainError, Invalid
+from survey.extensions import db
+
+
+def transactional(command):
+    """Commit once when the command succeeds; roll back and print the problem when it fails."""
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+            db.session.commit()
+            return result
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(describe(exc)) from None
+    return wrapper
+
+
+def describe(exc: DomainError) -> str:
+    """A domain error as lines a person can act on."""
+    lines = [exc.message]
+    if isinstance(exc, Invalid):
+        shown = exc.errors[:50]
+        lines += [f"  - {e.get('field', '')}: {e['message']}" for e in shown]
+        if len(exc.errors) > len(shown):
+            lines.append(f"  … and {len(exc.errors) - len(shown)} more")
+    return "\n".join(lines)
+
+
+def print_secret(label: str, secret: str) -> None:
+    """Print a secret alone on the last line, so scripts can `tail -n 1`."""
+    click.echo(f"{label} (shown once; store it now):")
+    click.echo(secret)

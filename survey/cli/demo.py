@@ -1,0 +1,48 @@
+"""`survey demo`: realistic demo data for one province through the bulk paths."""
+from __future__ import annotations
+
+import importlib
+import time
+
+import click
+
+from survey.cli.common import transactional
+from survey.services import demo, units
+from survey.services.instruments import load_official_instruments
+
+
+@click.command("demo")
+@click.option("--province", required=True, help="Province code, e.g. 22 (Quảng Ninh).")
+@click.option("--responses", "count", type=int, default=20000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--instrument", type=click.Choice(["KIOSK-QUICK", "SIPAS-1001"]),
+              help="Only this instrument (default: kiosks answer KIOSK-QUICK, the rest SIPAS-1001).")
+@transactional
+def demo_command(province: str, count: int, seed: int, instrument: str | None) -> None:
+    """Create the province's agencies and service points, then N responses over the last 12 months."""
+    if count < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--responses")
+    started = time.perf_counter()
+    units.load_current_units(province)
+    load_official_instruments()
+    org = demo.build_organisation(province)
+    click.echo(f"Organisation: {org['agencies']} agencies, {org['service_points']} service points "
+               f"in {org['communes']} communes.")
+    with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
+        demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
+    tallies = _tallies()
+    if tallies is not None:
+        click.echo("Rebuilding roll-up tallies…")
+        tallies.rebuild_tallies()
+    click.echo(f"{count} responses written in {time.perf_counter() - started:.1f} s.")
+
+
+def _tallies():
+    """The tally service, once the index engine provides it."""
+    try:
+        return importlib.import_module("survey.services.tallies")
+    except ModuleNotFoundError:
+        return None
+
+
+commands = [demo_command]

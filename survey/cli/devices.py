@@ -1,0 +1,40 @@
+"""`survey devices …`: register kiosks and revoke them."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from survey.cli.common import print_secret, transactional
+from survey.services import devices
+
+
+@click.group("devices")
+def devices_group() -> None:
+    """Kiosk and tablet devices bound to a service point."""
+
+
+@devices_group.command("add")
+@click.option("--service-point", "service_point", required=True)
+@click.option("--name", default="")
+@click.option("--instrument", default="KIOSK-QUICK", show_default=True,
+              help="KIOSK-QUICK, or SIPAS-1001 for its A2 block.")
+@transactional
+def add(service_point: str, name: str, instrument: str) -> None:
+    """Register a device; prints its enrolment link, then its token alone on the last line."""
+    device, token, enrol = devices.register_device(service_point, name, instrument)
+    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"Device {device.id} registered at {device.service_point.code}.")
+    click.echo(f"Enrolment link (open once on the kiosk): {base}/kiosk/enrol/{enrol}")
+    print_secret("Device token", token)
+
+
+@devices_group.command("revoke")
+@click.argument("device_id", type=int)
+@transactional
+def revoke(device_id: int) -> None:
+    """Revoke a device at once."""
+    devices.revoke_device(device_id)
+    click.echo(f"Device {device_id} revoked.")
+
+
+commands = [devices_group]

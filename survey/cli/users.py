@@ -1,0 +1,58 @@
+"""`survey users …` and `survey tokens …`: staff accounts and API tokens."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from survey.cli.common import print_secret, transactional
+from survey.models.accounts import ROLES
+from survey.services import accounts
+
+
+@click.group("users")
+def users_group() -> None:
+    """Staff accounts."""
+
+
+@users_group.command("add")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--unit", help="Home unit code (province for Home Affairs, commune for a commune).")
+@click.option("--agency", help="Home agency identifier.")
+@click.option("--name", default="")
+@transactional
+def add(email: str, role: str, unit: str | None, agency: str | None, name: str) -> None:
+    """Create an account; password from SURVEY_USER_PASSWORD or prompted."""
+    password = os.environ.get("SURVEY_USER_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    user = accounts.add_user(email, role, password, unit, agency, name)
+    click.echo(f"User {user.email} created with role {user.role}.")
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens for integrations."""
+
+
+@tokens_group.command("add")
+@click.option("--user", "email", required=True)
+@click.option("--label", default="")
+@transactional
+def add_token(email: str, label: str) -> None:
+    """Issue an API token with the user's scope; prints it alone on the last line."""
+    token, secret = accounts.add_token(email, label)
+    click.echo(f"Token {token.id} issued for {token.user.email} ({token.user.role}).")
+    print_secret("API token", secret)
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@transactional
+def revoke_token(token_id: int) -> None:
+    """Revoke an API token at once."""
+    accounts.revoke_token(token_id)
+    click.echo(f"Token {token_id} revoked.")
+
+
+commands = [users_group, tokens_group]

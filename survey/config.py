@@ -1,0 +1,54 @@
+"""Configuration: safe defaults, then SURVEY_* environment variables (Flask's from_prefixed_env)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class Defaults:
+    """Defaults for a single-centre install on the embedded database."""
+
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI = ""  # filled from DATABASE_URL or instance/survey.db
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    # Kiosks stay open for hours; CSRF tokens must outlive an idle kiosk.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MIN_N = 30
+    KIOSK_IDLE_SECONDS = 60
+    REDIS_URL = ""
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    RETENTION_DAYS = 730
+    LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def load_config(app, override: dict | None = None) -> None:
+    """Apply defaults, SURVEY_* variables, then an explicit override (tests)."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("SURVEY")
+    if override:
+        app.config.update(override)
+    cfg = app.config
+    if not cfg["SQLALCHEMY_DATABASE_URI"]:
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or _default_sqlite(app)
+    if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == "memory://":
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+    if cfg.get("ENV_PRODUCTION") or os.environ.get("SURVEY_PRODUCTION"):
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _default_sqlite(app) -> str:
+    """SQLite at instance/survey.db beside the project."""
+    path = Path(app.instance_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path / 'survey.db'}"

@@ -1,0 +1,31 @@
+"""Engine settings per database: SQLite gets WAL, foreign keys and a busy timeout."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey.extensions import db
+
+
+def configure_engine(app: Flask) -> None:
+    """Install per-connection pragmas once the engine exists."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers work during writes; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_postgres(engine: Engine | None = None) -> bool:
+    """Whether the app runs on PostgreSQL."""
+    return (engine or db.engine).dialect.name == "postgresql"

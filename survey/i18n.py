@@ -1,0 +1,24 @@
+"""Language choice: the person's choice, then the kiosk's setting, then Accept-Language; Vietnamese default."""
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+
+
+def select_locale() -> str:
+    """The locale for this request."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    kiosk_lang = getattr(g, "kiosk_lang", None)
+    if kiosk_lang in languages:
+        return kiosk_lang
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Every screen shows local time in Vietnam."""
+    return current_app.config["LOCAL_TIMEZONE"]

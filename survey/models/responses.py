@@ -1,0 +1,105 @@
+"""Responses, their coded answers (one row per code) and free-text comments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, SmallInteger, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.models.base import Base, utcnow
+
+CHANNELS = ("kiosk", "online", "paper", "interview")
+PROFILE_FIELDS = ("sex", "age_band", "ethnicity", "education", "occupation", "area", "terrain", "respondent_type")
+
+
+class Response(Base):
+    """One submitted questionnaire; `client_id` (a UUID made on the device) is the idempotency key."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
+        # Period queries filter on version and local date, then group by unit.
+        Index("ix_responses_version_date_unit", "instrument_version_id", "local_date", "unit_id"),
+        # One rating per dossier code per channel (NULL dossier codes do not collide on either database).
+        UniqueConstraint("dossier_code", "channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # sha256 of the canonical submitted content: same id + same hash → 200, different → 409.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_versions.id"))
+    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"), index=True)
+    # The unit where the service was given (commune, or legacy commune/district), denormalised for GROUP BY.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The agency whose procedure was served; defaults to the service point's agency.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    procedure_code: Mapped[str | None] = mapped_column(String(40))
+    field_code: Mapped[str | None] = mapped_column(String(80))
+    dossier_code: Mapped[str | None] = mapped_column(String(60))
+    channel: Mapped[str] = mapped_column(String(10))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    # Local calendar date in Asia/Ho_Chi_Minh: periods are local.
+    local_date: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    counter: Mapped[str | None] = mapped_column(String(40))
+    officer: Mapped[str | None] = mapped_column(String(80))
+    sex: Mapped[int | None] = mapped_column(SmallInteger)
+    age_band: Mapped[int | None] = mapped_column(SmallInteger)
+    ethnicity: Mapped[int | None] = mapped_column(SmallInteger)
+    education: Mapped[int | None] = mapped_column(SmallInteger)
+    occupation: Mapped[int | None] = mapped_column(SmallInteger)
+    area: Mapped[int | None] = mapped_column(SmallInteger)
+    terrain: Mapped[int | None] = mapped_column(SmallInteger)
+    respondent_type: Mapped[int | None] = mapped_column(SmallInteger)
+
+    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Answer(Base):
+    """One coded answer: a single-choice item has one row, a multi-select one row per chosen code."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        CheckConstraint("code >= 0 AND code <= 99", name="code"),
+        # Counting per item and code for a set of responses is one indexed GROUP BY.
+        Index("ix_answers_item_code", "item_id", "code"),
+    )
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id"), primary_key=True)
+    code: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+
+
+class Comment(Base):
+    """Free text from a response; shown in reports only once staff approve it."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("response_id", "item_id"),
+        CheckConstraint("status IN ('new', 'approved', 'hidden')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id"))
+    text: Mapped[str | None] = mapped_column(Text)  # NULL once the retention period has passed
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Contact(Base):
+    """Contact details given with explicit consent; kept apart from the anonymous response."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    consent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship()

@@ -1,0 +1,38 @@
+"""Bulk insert paths: executemany on SQLite, COPY on PostgreSQL, inside the session's transaction."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import text
+
+from survey.extensions import db
+
+
+def driver_connection():
+    """The DBAPI connection of the current session's transaction (sqlite3 or psycopg)."""
+    return db.session.connection().connection.driver_connection
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert rows (tuples in column order) as fast as the database allows."""
+    conn = driver_connection()
+    cols = ", ".join(columns)
+    if db.engine.dialect.name == "postgresql":
+        with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+def next_id(table: str) -> int:
+    """The next free integer id of a table."""
+    return (db.session.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one() or 0) + 1
+
+
+def sync_sequence(table: str) -> None:
+    """After inserting explicit ids on PostgreSQL, move the id sequence past them."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))

@@ -1,0 +1,75 @@
+"""Web glue: domain errors → HTTP, security headers (CSP), the login loader and template helpers."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from survey.errors import DomainError, Invalid
+from survey.extensions import db, login_manager
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'self'; form-action 'self'; object-src 'none'")
+
+
+def wants_json() -> bool:
+    """API paths and JSON clients get JSON errors."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers, headers and the user loader."""
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "vi"),
+                                   "has_endpoint": lambda ep: ep in app.view_functions})
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str):
+    """The session's account (None when unknown or disabled)."""
+    from survey.models import User
+
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _domain_error(exc: DomainError):
+    """A domain error becomes its status with a code and a message naming the problem."""
+    db.session.rollback()
+    body = {"error": exc.code, "message": exc.message, **({"params": exc.params} if exc.params else {})}
+    if isinstance(exc, Invalid):
+        body["errors"] = exc.errors
+    if wants_json():
+        return jsonify(body), exc.status
+    return render_template("error.html", status=exc.status, message=exc.message,
+                           errors=getattr(exc, "errors", [])), exc.status
+
+
+def _csrf_error(exc: CSRFError):
+    """A missing or stale CSRF token: 400 with a reason, never a silent failure."""
+    if wants_json():
+        return jsonify({"error": "csrf", "message": exc.description}), 400
+    return render_template("error.html", status=400, message=exc.description, errors=[]), 400
+
+
+def _http_error(exc: HTTPException):
+    """Plain HTTP errors in JSON for the API, as a page elsewhere."""
+    if wants_json():
+        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code
+    return render_template("error.html", status=exc.code, message=exc.description, errors=[]), exc.code
+
+
+def _security_headers(response):
+    """CSP allowing only our own scripts and styles, plus the usual hardening headers."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response

@@ -1,0 +1,119 @@
+"""The fixture ladder: database backends → app (clean data per test) → client / runner → login_as."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+pytest_plugins = ["tests.fixtures.factories"]
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# Reference data kept between tests; everything else is wiped before each test.
+KEEP = {"alembic_version", "units"}
+
+
+def _postgres_available() -> bool:
+    """Whether a PostgreSQL server answers (or one was named explicitly)."""
+    if os.environ.get("SURVEY_TEST_DATABASE_URL"):
+        return True
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+def pytest_configure(config):
+    """Decide the backends once; under CI=true PostgreSQL is required, never skipped."""
+    config.pg_available = _postgres_available()
+    if os.environ.get("CI") == "true" and not config.pg_available:
+        raise pytest.UsageError("CI=true but PostgreSQL does not answer on 127.0.0.1:5432")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A fresh, empty database of each backend for the whole session."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    if not request.config.pg_available:
+        pytest.skip("PostgreSQL is not available (set SURVEY_TEST_DATABASE_URL or start it on 127.0.0.1:5432)")
+    if os.environ.get("SURVEY_TEST_DATABASE_URL"):
+        yield os.environ["SURVEY_TEST_DATABASE_URL"]
+        return
+    name = f"survey_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_app(database_url, tmp_path_factory):
+    """One app per backend: migrated to head by Alembic, with every current unit loaded."""
+    from flask_migrate import upgrade
+
+    from survey.app import create_app
+    from survey.extensions import db
+    from survey.services.units import load_current_units
+
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
+        "PUBLIC_URL": "http://localhost",
+    })
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        upgrade()
+        if not db.session.execute(text("SELECT 1 FROM units LIMIT 1")).first():
+            load_current_units()
+            db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def wipe(app) -> None:
+    """Empty every table except reference units, then reload the official instruments."""
+    from survey.extensions import db
+    from survey.models import Base, Unit
+    from survey.services.instruments import load_official_instruments
+
+    with app.app_context():
+        tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.execute(Unit.__table__.delete().where(Unit.vintage != "2025"))
+        load_official_instruments()
+        db.session.commit()
+
+
+@pytest.fixture
+def app(session_app):
+    """The backend's app with clean data and an app context pushed for the test."""
+    wipe(session_app)
+    with session_app.app_context():
+        yield session_app
+
+
+@pytest.fixture
+def client(app):
+    """Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Click runner for `survey` commands."""
+    return app.test_cli_runner()
