@@ -6,7 +6,11 @@ import time
 
 import click
 
+from sqlalchemy import select
+
 from survey.cli.common import transactional
+from survey.extensions import db
+from survey.models import Response
 from survey.services import demo, units
 from survey.services.instruments import load_official_instruments
 
@@ -17,11 +21,15 @@ from survey.services.instruments import load_official_instruments
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--instrument", type=click.Choice(["KIOSK-QUICK", "SIPAS-1001"]),
               help="Only this instrument (default: kiosks answer KIOSK-QUICK, the rest SIPAS-1001).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds responses.")
 @transactional
-def demo_command(province: str, count: int, seed: int, instrument: str | None) -> None:
+def demo_command(province: str, count: int, seed: int, instrument: str | None, if_empty: bool) -> None:
     """Create the province's agencies and service points, then N responses over the last 12 months."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
+    if if_empty and db.session.scalar(select(Response.id).limit(1)) is not None:
+        click.echo("Responses exist already; demo data left as it is.")
+        return
     started = time.perf_counter()
     units.load_current_units(province)
     load_official_instruments()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import click
 
@@ -28,6 +29,29 @@ def add(email: str, role: str, unit: str | None, agency: str | None, name: str) 
         "Password", hide_input=True, confirmation_prompt=True)
     user = accounts.add_user(email, role, password, unit, agency, name)
     click.echo(f"User {user.email} created with role {user.role}.")
+
+
+@users_group.command("ensure-admin")
+@click.option("--province", default="22", show_default=True, help="The Home Affairs administrator's province.")
+@click.option("--email", default="admin@localhost.localdomain", show_default=True)
+@transactional
+def ensure_admin(province: str, email: str) -> None:
+    """Create the first Home Affairs administrator unless any account exists (password printed once if generated)."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import User
+
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("Accounts exist already; no administrator created.")
+        return
+    password = os.environ.get("SURVEY_ADMIN_PASSWORD")
+    generated = not password
+    password = password or secrets.token_urlsafe(12)
+    accounts.add_user(email, "homeaffairs", password, unit=province, name="Quản trị Sở Nội vụ")
+    click.echo(f"Administrator {email} created for province {province}.")
+    if generated:
+        print_secret(f"Password for {email}", password)
 
 
 @click.group("tokens")

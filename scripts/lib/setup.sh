@@ -1,0 +1,25 @@
+# Shared by scripts/run and scripts/test: the project's own environment, installed from PyPI.
+
+ensure_venv() {
+  if [ ! -x .venv/bin/python ]; then
+    echo "==> Creating .venv"
+    "${PYTHON:-python3}" -m venv .venv
+    .venv/bin/pip install -q --upgrade pip
+  fi
+}
+
+# Reinstall only when pyproject.toml changed since the last install.
+install_project() {
+  local extras="${1:-}" stamp=".venv/.installed${1:+-$1}"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "==> Installing the project${extras:+ with [$extras]}"
+    .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+    touch "$stamp"
+  fi
+}
+
+compile_translations() {
+  if [ -d survey/translations ] && ls survey/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
+    .venv/bin/pybabel -q compile -d survey/translations 2>/dev/null || .venv/bin/pybabel compile -d survey/translations
+  fi
+}
