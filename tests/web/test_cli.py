@@ -1,0 +1,88 @@
+"""The `survey` commands: clear errors, secrets alone on the last line, nothing written on failure."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Agency, Device, Response, ServicePoint, User
+from tests.fixtures.factories import commune_codes
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _agency_and_point(runner):
+    commune = commune_codes("22", 1)[0]
+    _ok(runner.invoke(args=["agencies", "add", "--code", "000.21.22.H22", "--name", "Sở Tư pháp", "--unit", "22"]))
+    _ok(runner.invoke(args=["service-points", "add", "--code", "TTPVHCC-X", "--name", "Trung tâm Phục vụ hành chính công",
+                            "--agency", "000.21.22.H22", "--unit", commune]))
+
+
+def test_agency_and_service_point_commands(runner):
+    _agency_and_point(runner)
+    point = db.session.scalar(select(ServicePoint).where(ServicePoint.code == "TTPVHCC-X"))
+    assert point.agency.name == "Sở Tư pháp"
+
+
+def test_bad_agency_code_is_a_clear_error_and_writes_nothing(runner):
+    result = runner.invoke(args=["agencies", "add", "--code", "21-22", "--name", "X", "--unit", "22"])
+    assert result.exit_code != 0
+    assert "000.21.22.H49" in result.output
+    assert db.session.scalar(select(func.count(Agency.id))) == 0
+
+
+def test_unknown_unit_is_named(runner):
+    result = runner.invoke(args=["agencies", "add", "--code", "000.21.22.H22", "--name", "X", "--unit", "77777"])
+    assert result.exit_code != 0 and "77777" in result.output
+
+
+def test_device_token_is_alone_on_the_last_line(runner):
+    _agency_and_point(runner)
+    output = _ok(runner.invoke(args=["devices", "add", "--service-point", "TTPVHCC-X"]))
+    token = output.strip().splitlines()[-1]
+    assert token.startswith("dev_") and " " not in token
+    from survey.services.devices import authenticate_device
+    assert authenticate_device(token).service_point.code == "TTPVHCC-X"
+
+
+def test_user_and_token_commands(runner, monkeypatch):
+    monkeypatch.setenv("SURVEY_USER_PASSWORD", "a long enough password")
+    _ok(runner.invoke(args=["users", "add", "--email", "Clerk@Example.vn", "--role", "clerk", "--unit", "22"]))
+    assert db.session.scalar(select(User.email)) == "clerk@example.vn"
+    token = _ok(runner.invoke(args=["tokens", "add", "--user", "clerk@example.vn"])).strip().splitlines()[-1]
+    from survey.services.accounts import authenticate_token
+    assert authenticate_token(token).role == "clerk"
+
+
+def test_short_password_is_refused(runner, monkeypatch):
+    monkeypatch.setenv("SURVEY_USER_PASSWORD", "short")
+    result = runner.invoke(args=["users", "add", "--email", "a@b.vn", "--role", "viewer", "--unit", "22"])
+    assert result.exit_code != 0 and "at least" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_ensure_admin_prints_a_generated_password_once(runner, monkeypatch):
+    monkeypatch.delenv("SURVEY_ADMIN_PASSWORD", raising=False)
+    password = _ok(runner.invoke(args=["users", "ensure-admin", "--province", "22"])).strip().splitlines()[-1]
+    assert len(password) >= 12
+    again = _ok(runner.invoke(args=["users", "ensure-admin", "--province", "22"]))
+    assert password not in again
+
+
+def test_demo_makes_plausible_data_reproducibly(runner):
+    _ok(runner.invoke(args=["demo", "--province", "22", "--responses", "3000", "--seed", "7"]))
+    assert db.session.scalar(select(func.count(Response.id))) == 3000
+    channels = dict(db.session.execute(select(Response.channel, func.count()).group_by(Response.channel)).all())
+    assert set(channels) == {"kiosk", "online", "paper", "interview"}
+    points = db.session.scalar(select(func.count(func.distinct(Response.service_point_id))))
+    assert points > 20  # spread over the province's communes
+    _ok(runner.invoke(args=["demo", "--province", "22", "--responses", "10", "--if-empty"]))
+    assert db.session.scalar(select(func.count(Response.id))) == 3000
+
+
+def test_demo_refuses_unknown_province(runner):
+    result = runner.invoke(args=["demo", "--province", "99", "--responses", "10"])
+    assert result.exit_code != 0 and "99" in result.output
+    assert db.session.scalar(select(func.count(Device.id))) == 0
