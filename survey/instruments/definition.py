@@ -193,8 +193,9 @@ def _component(section: Section) -> Component:
 
 
 def canonical_json(document: Mapping[str, Any]) -> str:
-    """The document as canonical JSON (sorted keys, no spaces, UTF-8 text): equal content, equal string."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The document as canonical JSON (sorted keys, UTF-8 text): equal content, equal string."""
+    # json's default separators: the stored definition_hash values were computed this way from the start.
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
 
 
 def document_hash(document: Mapping[str, Any]) -> str:
