@@ -1,4 +1,4 @@
-"""Language choice: the person's choice, then the kiosk's setting, then Accept-Language; Vietnamese default."""
+"""Language choice: the person's choice, then the kiosk's setting, then Vietnamese (the default)."""
 from __future__ import annotations
 
 from flask import current_app, g, request, session
@@ -16,7 +16,9 @@ def select_locale() -> str:
     kiosk_lang = getattr(g, "kiosk_lang", None)
     if kiosk_lang in languages:
         return kiosk_lang
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # Accept-Language is deliberately ignored: kiosks and office PCs mostly ship with en-US, while the
+    # people in front of them expect Vietnamese; English is one tap away.
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:

@@ -25,10 +25,21 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+    app.add_template_filter(format_number, "num")
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi"),
                                    "has_endpoint": lambda ep: ep in app.view_functions})
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_user)
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """Numbers the Vietnamese way: 1.234.567 and 84,5 (English: 1,234,567 and 84.5)."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if str(get_locale() or "vi") == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
 
 
 def _load_user(user_id: str):

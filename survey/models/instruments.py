@@ -13,6 +13,7 @@ class Instrument(Base):
     """A questionnaire family, e.g. SIPAS-1001; the province's own instruments live here too."""
 
     __tablename__ = "instruments"
+    __table_args__ = (CheckConstraint("NOT official OR owner_unit_id IS NULL", name="owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -21,6 +22,8 @@ class Instrument(Base):
     kind: Mapped[str] = mapped_column(String(20))
     # True for the Ministry's instruments shipped with the package.
     official: Mapped[bool] = mapped_column(default=False)
+    # The province whose Home Affairs department owns a province's own instrument; None for official ones.
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
     versions: Mapped[list["InstrumentVersion"]] = relationship(
         back_populates="instrument", order_by="InstrumentVersion.version"
