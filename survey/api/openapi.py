@@ -1,0 +1,160 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3 description of every v1 endpoint (SPEC 2.3)."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from survey.api import bp
+from survey.models.responses import CHANNELS, PROFILE_FIELDS
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Bad request", 401: "No or unknown token", 403: "Token not allowed here (revoked, wrong kind, "
+            "or outside the caller's scope)", 404: "Not found", 409: "Conflict", 413: "Body too large",
+            415: "Not JSON", 422: "Invalid; `errors` names each field", 429: "Rate limited"}
+    return {str(code): _json(ERROR, text[code]) for code in codes}
+
+
+def _query(name: str, description: str, required: bool = False, enum: list | None = None) -> dict:
+    schema: dict = {"type": "string"}
+    if enum:
+        schema["enum"] = enum
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+RESPONSE_BODY = {
+    "type": "object", "additionalProperties": False,
+    "required": ["id", "instrument", "submitted_at", "answers"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "description": "Made by the client when the response starts; "
+                                                                  "the idempotency key"},
+        "instrument": {"type": "string", "example": "KIOSK-QUICK"},
+        "version": {"type": "integer", "minimum": 1, "description": "Default: the current published version"},
+        "service_point": {"type": "string", "description": "Optional when the device token is bound to one"},
+        "agency": {"type": "string", "example": "000.21.22.H49", "description": "Agency whose procedure was "
+                                                                               "served; default the point's"},
+        "procedure": {"type": "string", "description": "National procedure code"},
+        "field": {"type": "string", "description": "Field (lĩnh vực) of the procedure"},
+        "dossier": {"type": "string", "example": "000.21.22.H49-250701-0001",
+                    "description": "Dossier code; one rating per dossier per channel"},
+        "channel": {"type": "string", "enum": list(CHANNELS), "default": "kiosk"},
+        "submitted_at": {"type": "string", "format": "date-time", "example": "2026-03-01T09:30:00+07:00",
+                         "description": "ISO 8601 with an offset; not more than 10 minutes ahead"},
+        "answers": {"type": "object", "description": "Item code → code, list of codes (multi-select) or text",
+                    "additionalProperties": {"oneOf": [{"type": "integer"},
+                                                       {"type": "array", "items": {"type": "integer"}},
+                                                       {"type": "string"}]},
+                    "example": {"Q": 2, "R": [1, 3], "COMMENT": "Chờ lâu quá"}},
+        "respondent": {"type": "object", "description": "Profile codes (methodology 2.6)",
+                       "properties": {name: {"type": "integer"} for name in PROFILE_FIELDS}},
+        "counter": {"type": "string", "maxLength": 40, "description": "Counter attribution (never shown)"},
+        "officer": {"type": "string", "maxLength": 80, "description": "Officer attribution (never shown)"},
+    },
+}
+
+STAFF = [{"staffToken": []}, {"session": []}]
+
+
+def document() -> dict:
+    """The OpenAPI 3.0 document."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Citizen satisfaction survey API", "version": "1",
+                 "description": "Kiosks submit responses with a device token; staff read indices, instruments, "
+                                "units and service points with an API token or a session, scoped to their units."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/responses": {"post": {
+                "summary": "Submit one response", "operationId": "submitResponse", "security": [{"deviceToken": []}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": RESPONSE_BODY}}},
+                "parameters": [{"name": "X-Outbox-Length", "in": "header", "required": False,
+                                "description": "Responses waiting in the kiosk's outbox", "schema": {"type": "integer"}}],
+                "responses": {"201": _json({"$ref": "#/components/schemas/Stored"}, "Stored"),
+                              "200": _json({"$ref": "#/components/schemas/Stored"},
+                                           "The same id with the same content was stored before"),
+                              **_errors(401, 403, 409, 413, 415, 422, 429)}}},
+            "/devices/heartbeat": {"post": {
+                "summary": "A kiosk reports its outbox length", "operationId": "deviceHeartbeat",
+                "security": [{"deviceToken": []}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["queue_length"],
+                    "properties": {"queue_length": {"type": "integer", "minimum": 0}}}}}},
+                "responses": {"200": _json({"type": "object"}, "Noted"), **_errors(401, 403, 422, 429)}}},
+            "/indices": {"get": {
+                "summary": "Indices by unit, agency, channel or profile", "operationId": "getIndices",
+                "security": STAFF,
+                "parameters": [_query("instrument", "Instrument code", True), _query("period", "2026, 2026-Q3, "
+                               "2026-09", True), _query("by", "Breakdown", False,
+                               ["province", "commune", "district", "agency", "service_point", "procedure", "field",
+                                "channel", *PROFILE_FIELDS]), _query("province", "Province code")],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Indices"}, "The table"),
+                              **_errors(401, 403, 422)}}},
+            "/instruments": {"get": {
+                "summary": "Instruments and their versions", "operationId": "listInstruments", "security": STAFF,
+                "responses": {"200": _json({"type": "object"}, "Instruments"), **_errors(401, 403)}}},
+            "/units": {"get": {
+                "summary": "Geographic units", "operationId": "listUnits", "security": STAFF,
+                "parameters": [_query("province", "Province code"), _query("level", "Level", False,
+                                                                           ["province", "district", "commune"]),
+                               _query("q", "Name, accent-insensitive"), _query("vintage", "2025 or legacy")],
+                "responses": {"200": _json({"type": "object", "properties": {"units": {"type": "array", "items": {
+                    "$ref": "#/components/schemas/Unit"}}}}, "Units"), **_errors(401, 403, 422)}}},
+            "/service-points": {"get": {
+                "summary": "Service points visible to the caller", "operationId": "listServicePoints",
+                "security": STAFF, "parameters": [_query("province", "Province code")],
+                "responses": {"200": _json({"type": "object", "properties": {"service_points": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/ServicePoint"}}}}, "Service points"),
+                    **_errors(401, 403, 404)}}},
+            "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "security": [],
+                                      "responses": {"200": _json({"type": "object"}, "OpenAPI 3 document")}}},
+        },
+        "components": {
+            "securitySchemes": {
+                "deviceToken": {"type": "http", "scheme": "bearer", "description": "Kiosk device token (dev_…)"},
+                "staffToken": {"type": "http", "scheme": "bearer", "description": "Staff API token (tok_…)"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": _schemas()},
+    }
+
+
+def _schemas() -> dict:
+    figure = {"type": "number", "nullable": True}
+    return {
+        "Error": {"type": "object", "required": ["error", "message"], "properties": {
+            "error": {"type": "string"}, "message": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object", "required": ["field", "code", "message"],
+                                                  "properties": {"field": {"type": "string"},
+                                                                 "code": {"type": "string"},
+                                                                 "message": {"type": "string"}}}}}},
+        "Stored": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"},
+                                                    "status": {"type": "string",
+                                                               "enum": ["stored", "already_stored"]}}},
+        "Unit": {"type": "object", "properties": {k: {"type": "string", "nullable": True} for k in (
+            "code", "name", "level", "division_type", "vintage", "parent_code", "valid_from", "valid_to")}},
+        "ServicePoint": {"type": "object", "properties": {k: {"type": "string"} for k in (
+            "code", "name", "kind", "agency", "agency_name", "unit_code", "unit_name")}},
+        "Indices": {"type": "object", "properties": {
+            "instrument": {"type": "string"}, "instrument_version": {"type": "integer"},
+            "method_version": {"type": "string"}, "period": {"type": "string"}, "by": {"type": "string"},
+            "min_n": {"type": "integer"}, "computed_at": {"type": "string", "format": "date-time"},
+            "rows": {"type": "array", "items": {"type": "object", "properties": {
+                "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "level": {"type": "string"},
+                "n": {"type": "integer"}, "index": figure, "ci_low": figure, "ci_high": figure,
+                "suppressed": {"type": "boolean"}, "incomplete": {"type": "boolean"},
+                "components": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                    "pct": figure, "n": {"type": "integer"}}}},
+                "items": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                    "pct": figure, "n_valid": {"type": "integer"}, "mean": figure, "ci_low": figure,
+                    "ci_high": figure}}}}}}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI document (public: it holds no data)."""
+    return jsonify(document())

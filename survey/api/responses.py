@@ -1,0 +1,89 @@
+"""POST /api/v1/responses (SPEC 2.3): a device submits one response; idempotent by the client's id."""
+from __future__ import annotations
+
+import json
+
+from flask import current_app, g, jsonify, request
+from flask_limiter.util import get_remote_address
+
+from survey.api import bp
+from survey.api import openapi  # noqa: F401  (registers /openapi.json)
+from survey.api.auth import bearer_token, device_required
+from survey.errors import Invalid
+from survey.extensions import db, limiter
+from survey.services.responses import record_response
+from survey.services.responses.kiosk import note_device_seen
+from survey.services.secrets import digest
+
+DEFAULT_MAX_BYTES = 64 * 1024  # a SIPAS questionnaire with every comment filled is well under 20 kB
+
+
+def _device_key() -> str:
+    """Rate-limit key of the calling device (its token's hash), else its address."""
+    token = bearer_token()
+    return f"device:{digest(token)}" if token else f"ip:{get_remote_address()}"
+
+
+def _device_limit() -> str:
+    return current_app.config.get("RATE_LIMIT_SUBMIT_DEVICE", "600/minute")
+
+
+def _ip_limit() -> str:
+    return current_app.config.get("RATE_LIMIT_SUBMIT_IP", "6000/minute")
+
+
+def read_json_body() -> object:
+    """The request's JSON document, bounded in size; 413 when too large, 415/422 when not JSON."""
+    request.max_content_length = current_app.config.get("SUBMIT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if request.mimetype != "application/json":
+        raise UnsupportedJson()
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nesting deep enough to blow the stack
+        raise Invalid([{"field": "body", "code": "bad_json", "message": "the body is not valid UTF-8 JSON"}],
+                      "The body is not valid JSON") from None
+
+
+class UnsupportedJson(Invalid):
+    """The body is not declared as JSON."""
+
+    status = 415
+
+    def __init__(self) -> None:
+        super().__init__([{"field": "Content-Type", "code": "not_json",
+                           "message": "send the response as Content-Type: application/json"}], "Expected JSON")
+
+
+def _queue_length() -> int | None:
+    value = request.headers.get("X-Outbox-Length", "")
+    return int(value) if value.isdigit() and len(value) < 8 else None
+
+
+@bp.post("/responses")
+@limiter.limit(_ip_limit, key_func=get_remote_address)
+@limiter.limit(_device_limit, key_func=_device_key)
+@device_required
+def submit_response():
+    """Store one response: 201 stored, 200 already stored with the same content, 409/422 otherwise."""
+    payload = read_json_body()
+    recorded = record_response(payload, device=g.device)
+    note_device_seen(g.device, _queue_length())
+    db.session.commit()
+    body = {"id": recorded.client_id, "status": "stored" if recorded.created else "already_stored"}
+    return jsonify(body), 201 if recorded.created else 200
+
+
+@bp.post("/devices/heartbeat")
+@limiter.limit(_device_limit, key_func=_device_key)
+@device_required
+def device_heartbeat():
+    """A kiosk reports that it is alive and how many responses wait in its outbox."""
+    payload = read_json_body()
+    queue = payload.get("queue_length") if isinstance(payload, dict) else None
+    if isinstance(queue, bool) or not isinstance(queue, int) or queue < 0:
+        raise Invalid([{"field": "queue_length", "code": "wrong_type",
+                        "message": "queue_length must be a non-negative integer"}])
+    note_device_seen(g.device, queue)
+    db.session.commit()
+    return jsonify({"status": "ok", "queue_length": g.device.queue_length})

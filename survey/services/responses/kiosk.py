@@ -1,0 +1,45 @@
+"""What a kiosk device reports and is told: last seen, outbox length, and its screen settings."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from survey.extensions import db
+from survey.models import Device
+from survey.models.base import utcnow
+
+SEEN_EVERY = timedelta(seconds=30)  # a busy kiosk need not rewrite its row on every submission
+IDLE_ACTIONS = ("discard", "submit")
+
+
+def note_device_seen(device: Device, queue_length: int | None = None, now: datetime | None = None) -> bool:
+    """Record that the device called in (and its outbox length); True when the row was changed."""
+    now = now or utcnow()
+    stale = device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY
+    changed = queue_length is not None and queue_length != device.queue_length
+    if not (stale or changed):
+        return False
+    device.last_seen_at = now
+    if queue_length is not None:
+        device.queue_length = max(0, min(queue_length, 1_000_000))
+    db.session.flush()
+    return True
+
+
+def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
+    """Screen settings: device settings win over the instrument's, which win over the site's configuration."""
+    settings = device.settings or {}
+    idle = settings.get("idle_seconds", instrument_settings.get("idle_seconds",
+                                                                current_app.config["KIOSK_IDLE_SECONDS"]))
+    action = settings.get("idle_action", instrument_settings.get("idle_action", "discard"))
+    return {
+        "idle_seconds": max(5, int(idle)),
+        "idle_action": action if action in IDLE_ACTIONS else "discard",
+        "thanks_seconds": max(1, int(settings.get("thanks_seconds", 4))),
+        "retry_max_seconds": max(1, int(settings.get("retry_max_seconds",
+                                                     current_app.config.get("KIOSK_RETRY_MAX_SECONDS", 60)))),
+        "block": settings.get("block") or ("A2" if device.instrument_code == "SIPAS-1001" else None),
+        "lang": settings.get("lang", "vi") if settings.get("lang") in ("vi", "en") else "vi",
+        "counters": [str(c)[:40] for c in settings.get("counters", [])][:50],
+    }
