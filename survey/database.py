@@ -23,6 +23,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A 256 MB page cache (an upper bound, used only as needed) keeps the indexes of a province's year of responses in memory.
+    cursor.execute("PRAGMA cache_size=-262144")
     cursor.close()
 
 

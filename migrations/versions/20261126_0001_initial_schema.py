@@ -305,10 +305,9 @@ def upgrade():
     sa.CheckConstraint('code >= 0 AND code <= 99', name=op.f('ck_answers_code')),
     sa.ForeignKeyConstraint(['item_id'], ['instrument_items.id'], name=op.f('fk_answers_item_id_instrument_items')),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_answers_response_id_responses'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('response_id', 'item_id', 'code', name=op.f('pk_answers'))
+    sa.PrimaryKeyConstraint('response_id', 'item_id', 'code', name=op.f('pk_answers')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.create_index('ix_answers_item_code', ['item_id', 'code'], unique=False)
 
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -347,9 +346,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_comments_response_id'))
 
     op.drop_table('comments')
-    with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.drop_index('ix_answers_item_code')
-
     op.drop_table('answers')
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_index('ix_responses_version_date_unit')

@@ -86,3 +86,12 @@ def test_demo_refuses_unknown_province(runner):
     result = runner.invoke(args=["demo", "--province", "99", "--responses", "10"])
     assert result.exit_code != 0 and "99" in result.output
     assert db.session.scalar(select(func.count(Device.id))) == 0
+
+
+def test_demo_client_ids_are_valid_time_ordered_uuids(runner):
+    import uuid
+
+    _ok(runner.invoke(args=["demo", "--province", "22", "--responses", "500", "--seed", "3"]))
+    rows = db.session.execute(select(Response.client_id, Response.submitted_at).order_by(Response.id)).all()
+    assert all(uuid.UUID(c).version == 7 for c, _ in rows)
+    assert [c for c, _ in rows] == sorted(c for c, _ in rows)

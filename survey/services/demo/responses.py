@@ -47,7 +47,8 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
     written = 0
     while written < n:
         size = min(CHUNK, n - written)
-        _insert_chunk(world, blocks, size, instrument, rng)
+        # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
+        _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n))
         written += size
         if progress:
             progress(size)
@@ -101,7 +102,7 @@ class _Block:
         return [i for c, i in sorted(self.items.items()) if c.startswith(prefix)]
 
 
-def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rng) -> None:
+def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rng, part: tuple[float, float]) -> None:
     """Generate and insert one chunk of responses with their answers and comments."""
     first = next_id("responses")
     ids = np.arange(first, first + size)
@@ -110,7 +111,7 @@ def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rn
     agency = world.sp_agencies[sp].copy()
     at_centre = np.isin(sp, world.centre)
     agency[at_centre] = rng.choice(world.departments, size=int(at_centre.sum()))
-    offset = rng.integers(0, world.span, size)
+    offset = np.sort(rng.integers(int(part[0] * world.span), max(int(part[1] * world.span), 1), size))
     submitted = world.end - world.span + offset.astype("timedelta64[s]")
     month_pos = offset / world.span * 12
     dept = np.array([world.dept_effect.get(a, 0.0) for a in agency.tolist()])
@@ -197,9 +198,11 @@ def _matrix(ids, item_ids, codes, mask=None):
 def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng) -> None:
     """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms."""
     size = len(ids)
-    hexes = rng.bytes(16 * size).hex()
-    client = [f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
-              for h in (hexes[i * 32:(i + 1) * 32] for i in range(size))]
+    # UUIDv7: a millisecond timestamp then random bits, so the unique index on client_id fills in order.
+    stamps_hex = [f"{ms:012x}" for ms in submitted.astype("datetime64[ms]").astype(np.int64).tolist()]
+    hexes = rng.bytes(10 * size).hex()
+    client = [f"{t[:8]}-{t[8:]}-7{h[:3]}-a{h[3:6]}-{h[6:18]}"
+              for t, h in zip(stamps_hex, (hexes[i * 20:(i + 1) * 20] for i in range(size)))]
     stamps = np.char.replace(np.datetime_as_string(submitted, unit="us"), "T", " ").tolist()
     local = np.datetime_as_string((submitted + np.timedelta64(7, "h")).astype("datetime64[D]")).tolist()
     received = np.char.replace(np.datetime_as_string(submitted + np.timedelta64(2, "s"), unit="us"), "T", " ").tolist()
