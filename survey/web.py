@@ -1,7 +1,7 @@
 """Web glue: domain errors → HTTP, security headers (CSP), the login loader and template helpers."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi"),
                                    "has_endpoint": lambda ep: ep in app.view_functions})
     login_manager.login_view = "auth.login"
+    _harden_cookies(app)
     login_manager.user_loader(_load_user)
 
 
@@ -83,4 +84,22 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if is_production(current_app):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def is_production(app: Flask) -> bool:
+    """SURVEY_PRODUCTION (config PRODUCTION) set to a true value: served over HTTPS only."""
+    return bool(app.config.get("PRODUCTION") or app.config.get("ENV_PRODUCTION"))
+
+
+def _harden_cookies(app: Flask) -> None:
+    """In production the session and remember cookies are Secure, HttpOnly, SameSite=Lax, `__Host-` named (ASVS 3.3)."""
+    if not is_production(app):
+        return
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_DOMAIN=None, SESSION_COOKIE_PATH="/",
+        REMEMBER_COOKIE_NAME="__Host-remember", REMEMBER_COOKIE_SECURE=True, REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_PATH="/")

@@ -91,3 +91,79 @@ def revoke_token(token_id: int) -> ApiToken:
     token.revoked_at = utcnow()
     db.session.flush()
     return token
+
+
+# Lock-out: after LOCK_AFTER wrong passwords in a row the account refuses logins for LOCK_MINUTES.
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+# Checked against when the e-mail is unknown, so a wrong e-mail costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def login(email: str, password: str, now=None) -> User:
+    """The account for a correct e-mail and password; counts failures and locks after LOCK_AFTER of them.
+
+    Raises Forbidden("bad_credentials") for a wrong or unknown e-mail, wrong password or disabled account
+    (one message, so accounts cannot be probed) and Forbidden("locked", until=…) while locked. The failure
+    counters are flushed before raising: the caller commits them (and its audit entry) even on failure.
+    """
+    from datetime import timedelta
+
+    now = now or utcnow()
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise Forbidden("bad_credentials", "Wrong e-mail or password")
+    if user.locked_until is not None and user.locked_until > now:
+        raise Forbidden("locked", "Too many failed attempts: this account is locked for a while",
+                        until=user.locked_until.isoformat(timespec="minutes"))
+    if not check_password(user, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= LOCK_AFTER:
+            user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+        db.session.flush()
+        raise Forbidden("bad_credentials", "Wrong e-mail or password")
+    if not user.active:
+        raise Forbidden("bad_credentials", "Wrong e-mail or password")
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Replace a user's own password after checking the current one."""
+    if not check_password(user, current or ""):
+        raise Invalid([{"field": "current", "code": "wrong", "message": "the current password is wrong"}])
+    _check_new_password(user, new)
+    user.password_hash = hash_password(new)
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User) -> str:
+    """Give an account a new random password (returned once) and lift any lock-out."""
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    db.session.flush()
+    return password
+
+
+def set_active(user: User, active: bool) -> User:
+    """Enable or disable an account; a disabled account's sessions and API tokens stop on the next request."""
+    user.active = active
+    db.session.flush()
+    return user
+
+
+def _check_new_password(user: User, new: str) -> None:
+    """Length and not-the-e-mail rules for a new password."""
+    errors = []
+    if len(new or "") < MIN_PASSWORD:
+        errors.append({"field": "new", "code": "too_short",
+                       "message": f"password must have at least {MIN_PASSWORD} characters"})
+    elif new.strip().lower() == user.email:
+        errors.append({"field": "new", "code": "is_email", "message": "password must not be the e-mail address"})
+    if errors:
+        raise Invalid(errors)

@@ -1,0 +1,109 @@
+"""Staff sign-in, sign-out and password change (Flask-Login sessions, throttled, audited)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from survey.auth.forms import ConfirmForm, LoginForm, PasswordForm
+from survey.errors import Forbidden, Invalid
+from survey.extensions import db, limiter
+from survey.services import accounts, audit
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit() -> str:
+    """Per-address limit on sign-in attempts (config LOGIN_RATE_LIMIT)."""
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+
+def _limits_off() -> bool:
+    """The limiter is one object shared by every app in a process; honour this app's own switch."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after signing in; anything pointing elsewhere becomes the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_off)
+def login():
+    """Sign in; wrong passwords count towards a temporary lock-out and every attempt is audited."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next(form.next.data))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    try:
+        user = accounts.login(form.email.data, form.password.data)
+    except Forbidden as exc:
+        outcome = "locked" if exc.code == "locked" else "failed"
+        audit.record(form.email.data or "", audit.LOGIN_FAILED, "session", outcome, ip=request.remote_addr)
+        db.session.commit()
+        form.password.errors = [_("This account is locked for %(minutes)d minutes after repeated failed "
+                                  "sign-ins. Try again later or ask Home Affairs to reset it.",
+                                  minutes=accounts.LOCK_MINUTES) if outcome == "locked"
+                                else _("Wrong e-mail or password.")]
+        return render_template("auth/login.html", form=form), 200
+    lang = session.get("lang")
+    session.clear()  # a fresh session at privilege change (no fixation)
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    audit.record(user.email, audit.LOGIN, "session", ip=request.remote_addr)
+    db.session.commit()
+    return redirect(safe_next(form.next.data))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET asks for confirmation; POST (with its CSRF token) signs out, so a link cannot sign anyone out."""
+    form = ConfirmForm()
+    if not current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("auth/logout.html", form=form)
+    audit.record(current_user.email, audit.LOGOUT, "session")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password (the current one is asked again)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except Invalid as exc:
+            db.session.rollback()
+            audit.record(current_user.email, audit.PASSWORD_CHANGE, current_user.email, "failed")
+            db.session.commit()
+            for error in exc.errors:
+                getattr(form, error["field"]).errors = [_field_message(error["code"])]
+            return render_template("auth/password.html", form=form), 200
+        audit.record(current_user.email, audit.PASSWORD_CHANGE, current_user.email)
+        db.session.commit()
+        flash(_("Your password has been changed."), "info")
+        return redirect(url_for("auth.password"))
+    return render_template("auth/password.html", form=form)
+
+
+def _field_message(code: str) -> str:
+    """A translated message for a password rule that failed."""
+    return {"wrong": _("The current password is wrong."),
+            "too_short": _("The new password is too short (at least %(n)d characters).", n=accounts.MIN_PASSWORD),
+            "is_email": _("The new password must not be your e-mail address.")}.get(code, _("Invalid value."))
