@@ -14,6 +14,7 @@ from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion, Unit
 from survey.services.instrument_drafts import can_edit
 from survey.services.instruments import definition_of, version_summary, visible_instruments
+from survey.services.scope import require
 
 STATUSES = ("published", "all")
 
@@ -43,6 +44,7 @@ def _instrument(instrument: Instrument, with_drafts: bool) -> dict[str, Any]:
 @staff_required
 def list_instruments():
     """Instruments the caller can see; `code` narrows to one, `status=all` adds drafts for Home Affairs."""
+    require(g.scope, "instruments.read")
     status = request.args.get("status", "published")
     if status not in STATUSES:
         raise Invalid([{"field": "status", "code": "unknown", "message": "status must be published or all"}])

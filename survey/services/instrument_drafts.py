@@ -17,22 +17,21 @@ from survey.models import Instrument, InstrumentVersion
 from survey.services import audit
 from survey.services.instruments import (add_version, current_version, definition_hash, get_instrument,
                                          get_version, latest_number, publish, sees_instrument)
-from survey.services.scope import Scope
+from survey.services.scope import Scope, can, require
 from survey.services.units import get_unit
 
-EDITOR_ROLES = frozenset({"homeaffairs"})
+MANAGE = "instruments.manage"  # the action (survey.services.scope.ACTIONS) of building instruments
 Edit = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def can_edit(scope: Scope) -> bool:
-    """Whether this caller may build instruments: Home Affairs, or the operator."""
-    return scope.is_operator or scope.role in EDITOR_ROLES
+    """Whether this caller may build instruments (Home Affairs, or the operator)."""
+    return can(scope, MANAGE)
 
 
 def editable_instrument(code: str, scope: Scope) -> Instrument:
     """A province's own instrument the caller may change; Forbidden / NotFound otherwise."""
-    if not can_edit(scope):
-        raise Forbidden("not_an_editor", "Only the Department of Home Affairs may change instruments")
+    require(scope, MANAGE)
     instrument = get_instrument(code)
     if not sees_instrument(scope, instrument):
         raise NotFound("unknown_instrument", f"Unknown instrument {code}", instrument=code)
@@ -60,8 +59,7 @@ def draft_errors(version: InstrumentVersion) -> list[dict[str, Any]]:
 def create_own_instrument(base_code: str, code: str, name: dict[str, str], province: str, actor: str,
                           scope: Scope) -> InstrumentVersion:
     """Version 1 (draft) of a new instrument owned by `province`, copied from base_code's published version."""
-    if not can_edit(scope):
-        raise Forbidden("not_an_editor", "Only the Department of Home Affairs may create instruments")
+    require(scope, MANAGE)
     owner = get_unit(province)
     if owner.level != "province" or not scope.sees_unit(owner.id):
         raise Forbidden("not_your_province", f"You cannot create instruments for {province}", province=province)
