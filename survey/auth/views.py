@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,6 +13,18 @@ from survey.extensions import db, limiter
 from survey.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+# Per-request state kept on `g` by Flask-Login, Flask-Babel and our auth helpers. `g` lives on the app
+# context; where one app context spans several requests (the test suite's `app` fixture), a request must
+# not inherit the previous caller's identity, scope or language.
+REQUEST_STATE = ("_login_user", "_flask_babel", "scope", "actor", "api_user", "device", "kiosk_lang")
+
+
+@bp.before_app_request
+def _forget_previous_caller() -> None:
+    """Start every request without another request's caller (a no-op when each request has its own context)."""
+    for key in REQUEST_STATE:
+        g.pop(key, None)
 
 
 def _login_limit() -> str:

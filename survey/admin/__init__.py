@@ -1,0 +1,1 @@
+"""Administration screens: the province's organisation, kiosks, accounts, tokens, audit log and contacts."""

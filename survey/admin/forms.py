@@ -1,0 +1,96 @@
+"""Forms of the administration screens (Flask-WTF, CSRF on every POST form)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from survey.models.accounts import ROLES
+from survey.services.organisation import IDLE_SECONDS, KIOSK_INSTRUMENTS
+
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs (WTForms 3.3 wants SelectChoice objects)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+AGENCY_KIND_LABELS = (
+    ("department", _l("Department")), ("branch", _l("Branch of a central agency")),
+    ("centre", _l("Public administrative service centre")), ("commune_committee", _l("Commune People's Committee")),
+    ("commune_centre", _l("Commune service centre")), ("other", _l("Other")),
+)
+POINT_KIND_LABELS = (("centre", _l("Centre")), ("counter", _l("Counter")), ("desk", _l("Desk")),
+                     ("online", _l("Online")))
+ROLE_LABELS = {"homeaffairs": _l("Home Affairs (whole province)"), "manager": _l("Manager (agency or unit)"),
+               "clerk": _l("Clerk (paper entry)"), "viewer": _l("Viewer (reads results)")}
+LANGUAGE_LABELS = (("vi", "Tiếng Việt"), ("en", "English"))
+
+
+class AgencyForm(FlaskForm):
+    """A new agency: electronic identifier, name, unit, parent and kind."""
+
+    code = StringField(_l("Electronic identifier"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("e.g. 000.21.22.H49"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=10)])
+    parent = StringField(_l("Parent agency (identifier)"), validators=[Optional(), Length(max=40)])
+    kind = SelectField(_l("Kind"), choices=choices(AGENCY_KIND_LABELS), default="department")
+
+
+class ServicePointForm(FlaskForm):
+    """A new service point of an agency in a unit."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    agency = StringField(_l("Agency (identifier)"), validators=[DataRequired(), Length(max=40)])
+    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=10)])
+    kind = SelectField(_l("Kind"), choices=choices(POINT_KIND_LABELS), default="centre")
+
+
+class DeviceForm(FlaskForm):
+    """Register a kiosk at a service point (choices filled from the caller's service points)."""
+
+    service_point = SelectField(_l("Service point"), validators=[DataRequired()], choices=[])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    instrument = SelectField(_l("Questionnaire"), choices=choices((c, c) for c in KIOSK_INSTRUMENTS))
+
+
+class DeviceSettingsForm(FlaskForm):
+    """What a manager may set on a kiosk of their units."""
+
+    language = SelectField(_l("Default language"), choices=choices(LANGUAGE_LABELS))
+    idle_seconds = IntegerField(_l("Reset after idle (seconds)"),
+                                validators=[DataRequired(), NumberRange(*IDLE_SECONDS)])
+    instrument = SelectField(_l("Questionnaire"), choices=choices((c, c) for c in KIOSK_INSTRUMENTS))
+
+
+class UserForm(FlaskForm):
+    """A new staff account; the password is generated and shown once."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES), default="viewer")
+    unit = StringField(_l("Home unit code"), validators=[Optional(), Length(max=10)])
+    agency = StringField(_l("Home agency (identifier)"), validators=[Optional(), Length(max=40)])
+
+
+class TokenForm(FlaskForm):
+    """A new API token acting as one account."""
+
+    email = EmailField(_l("Account e-mail"), validators=[DataRequired(), Length(max=200)])
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=100)])
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit log viewer (a GET form: it changes nothing, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=200)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    since = DateField(_l("From (UTC date)"), validators=[Optional()])
+    until = DateField(_l("To (UTC date)"), validators=[Optional()])
