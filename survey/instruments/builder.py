@@ -18,6 +18,11 @@ def _sections(sections: list[Document]) -> Iterator[Document]:
         yield from _sections(section.get("sections", []))
 
 
+def sections_of(doc: Document) -> Iterator[Document]:
+    """Every section of a document, depth first, in form order."""
+    return _sections(doc["sections"])
+
+
 def _section(doc: Document, code: str) -> Document:
     for section in _sections(doc["sections"]):
         if section["code"] == code:
@@ -32,6 +37,23 @@ def _item(doc: Document, code: str) -> tuple[Document, Document]:
             if item["code"] == code:
                 return section, item
     raise NotFound("item_not_found", f"{doc['code']} has no item {code}", item=code)
+
+
+def codes(doc: Document) -> set[str]:
+    """Every section and item code in use (a new item needs a code outside this set)."""
+    used = set()
+    for section in _sections(doc["sections"]):
+        used.add(section["code"])
+        used.update(item["code"] for item in section.get("items", []))
+    return used
+
+
+def next_item_code(doc: Document, section_code: str) -> str:
+    """A free code for a new item of a section, continuing its numbering (A2.1 → "A2.1.5")."""
+    taken, number = codes(doc), len(_section(doc, section_code).get("items", [])) + 1
+    while f"{section_code}.{number}" in taken:
+        number += 1
+    return f"{section_code}.{number}"
 
 
 def start_from(official: Document, code: str, name: dict[str, str] | None = None) -> Document:

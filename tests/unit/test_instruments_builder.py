@@ -123,3 +123,12 @@ def test_next_version_bumps_the_version_only(own):
     nxt = builder.next_version(own)
     assert nxt["version"] == 2 and {k: v for k, v in nxt.items() if k != "version"} == {
         k: v for k, v in own.items() if k != "version"}
+
+
+def test_codes_in_use_and_the_next_free_item_code(own):
+    assert {"A2", "A2.1", "A2.1.4", "X.4", "sex"} <= builder.codes(own)
+    assert builder.next_item_code(own, "A2.1") == "A2.1.5"
+    dropped = builder.drop_item(own, "A2.1.2")
+    assert builder.next_item_code(dropped, "A2.1") == "A2.1.5"  # A2.1.4 still taken
+    with pytest.raises(NotFound):
+        builder.next_item_code(own, "Z")
