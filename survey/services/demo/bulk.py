@@ -1,9 +1,11 @@
 """Bulk insert paths: executemany on SQLite, COPY on PostgreSQL, inside the session's transaction."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import text
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from survey.extensions import db
 
@@ -36,3 +38,23 @@ def sync_sequence(table: str) -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+
+
+@contextmanager
+def foreign_keys_dropped(*tables: str) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' foreign keys for a bulk load and re-add (re-validate) them after.
+
+    PostgreSQL checks a foreign key row by row during COPY; re-adding the constraint checks the whole table
+    in one join, which is what its manual advises for populating a database. SQLite checks cheaply in place.
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    from survey.models import Base
+
+    constraints = [fk for name in tables for fk in Base.metadata.tables[name].foreign_key_constraints]
+    for fk in constraints:
+        db.session.execute(DropConstraint(fk))
+    yield
+    for fk in constraints:
+        db.session.execute(AddConstraint(fk))

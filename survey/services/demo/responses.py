@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Agency, Item, ServicePoint
-from survey.services.demo.bulk import bulk_insert, next_id, sync_sequence
+from survey.services.demo.bulk import bulk_insert, foreign_keys_dropped, next_id, sync_sequence
 from survey.services.instruments import current_version
 from survey.services.units import descendant_ids, get_unit
 
@@ -45,13 +45,14 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
     world = _World(rng, np.array(points), departments, province.id, end)
     blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
     written = 0
-    while written < n:
-        size = min(CHUNK, n - written)
-        # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
-        _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n))
-        written += size
-        if progress:
-            progress(size)
+    with foreign_keys_dropped("responses", "answers", "comments"):
+        while written < n:
+            size = min(CHUNK, n - written)
+            # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
+            _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n))
+            written += size
+            if progress:
+                progress(size)
     sync_sequence("responses")
     sync_sequence("comments")
     return written
