@@ -23,7 +23,7 @@ def audit_log():
     form.validate()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     valid = not form.errors
-    entries = audit.search(form.actor.data or "", form.action.data or "", form.since.data if valid else None,
+    entries = audit.search(g.scope, form.actor.data or "", form.action.data or "", form.since.data if valid else None,
                            form.until.data if valid else None, limit=PAGE + 1, offset=(page - 1) * PAGE)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, entries=entries[:PAGE], page=page, args=args,

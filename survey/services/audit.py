@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import String, cast, event, literal, select
 
 from survey.errors import Forbidden
 from survey.extensions import db
-from survey.models import AuditEntry
+from survey.models import AuditEntry, Device, User
+from survey.services.scope import Scope, require, visible_devices, visible_users
 
 # Action names in use; others may add their own ("<object>.<verb>"), these are the shared vocabulary.
 LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_CHANGE = "login", "login.failed", "logout", "password.change"
@@ -28,10 +29,20 @@ def record(actor: str, action: str, obj: str = "", outcome: str = "ok", **detail
     return entry
 
 
-def search(actor: str = "", action: str = "", since: date | None = None, until: date | None = None,
+def search(scope: Scope, actor: str = "", action: str = "", since: date | None = None, until: date | None = None,
            limit: int = 100, offset: int = 0) -> list[AuditEntry]:
-    """Entries newest first, filtered by actor (substring), action (prefix) and UTC dates (inclusive)."""
+    """Entries newest first, filtered by actor (substring), action (prefix) and UTC dates (inclusive).
+
+    A scoped caller sees the acts of the accounts and kiosks in its scope (including failed sign-ins typed
+    with those accounts' e-mails); the operator's own acts ("cli") and attempts on unknown e-mails are seen
+    by the operator only.
+    """
+    require(scope, "audit.read")
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if not scope.is_operator:
+        devices = visible_devices(scope).with_only_columns(literal("device:") + cast(Device.id, String))
+        stmt = stmt.where(AuditEntry.actor.in_(visible_users(scope).with_only_columns(User.email))
+                          | AuditEntry.actor.in_(devices))
     if actor:
         stmt = stmt.where(AuditEntry.actor.contains(actor.strip().lower(), autoescape=True))
     if action:
@@ -44,7 +55,7 @@ def search(actor: str = "", action: str = "", since: date | None = None, until: 
 
 
 def actions() -> list[str]:
-    """The distinct action names present, for the viewer's filter."""
+    """The distinct action names in use, for the viewer's filter."""
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 

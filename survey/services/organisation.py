@@ -4,15 +4,14 @@ Each function takes the caller's `Scope` and an `actor` (for the audit log) and 
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint
 from survey.services import agencies, audit, devices
 from survey.services.agencies import get_agency, get_service_point
 from survey.services.scope import (Scope, can, check_agency, check_device, check_service_point, check_unit,
-                                   require, visible_agencies, visible_service_points)
+                                   require, visible_agencies, visible_devices,
+                                   visible_service_points)
 from survey.services.units import find_unit
 
 KIOSK_INSTRUMENTS = ("KIOSK-QUICK", "SIPAS-1001")
@@ -58,9 +57,7 @@ def create_service_point(scope: Scope, actor: str, code: str, name: str, agency:
 def list_devices(scope: Scope) -> list[Device]:
     """Devices at the caller's service points (Home Affairs: the province; managers: their units)."""
     require(scope, "devices.settings")
-    points = visible_service_points(scope).with_only_columns(ServicePoint.id)
-    return list(db.session.scalars(select(Device).where(Device.service_point_id.in_(points))
-                                   .order_by(Device.revoked_at.is_not(None), Device.id)))
+    return list(db.session.scalars(visible_devices(scope).order_by(Device.revoked_at.is_not(None), Device.id)))
 
 
 def get_device(scope: Scope, device_id: int) -> Device:

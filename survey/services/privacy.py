@@ -54,7 +54,7 @@ def list_contacts(scope: Scope, actor: str, limit: int = 200) -> list[tuple[Cont
     rows = db.session.execute(
         select(Contact, Response).join(Response, Contact.response_id == Response.id)
         .where(scope_filter(scope, Response.unit_id, Response.agency_id))
-        .order_by(Contact.consent_at.desc(), Contact.id.desc()).limit(limit)).tuples().all()
+        .order_by(Contact.consent_at.desc(), Contact.id.desc()).limit(limit)).all()
     audit.record(actor, "contact.view", "contacts", count=len(rows))
     return list(rows)
 

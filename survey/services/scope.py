@@ -140,6 +140,21 @@ def visible_units(scope: Scope) -> Select:
     return stmt
 
 
+def visible_users(scope: Scope) -> Select:
+    """SELECT of the accounts whose home unit and agency both lie in the scope (agency callers: agency accounts)."""
+    agency_ok = User.agency_id.is_(None) | User.agency_id.in_(visible_agencies(scope).with_only_columns(Agency.id))
+    unit_ok = User.unit_id.is_(None) | scope_filter(scope, User.unit_id)
+    if scope.agency_ids is not None:
+        unit_ok = User.unit_id.is_(None)
+    return select(User).where(agency_ok, unit_ok)
+
+
+def visible_devices(scope: Scope) -> Select:
+    """SELECT of the kiosks at the caller's service points."""
+    return select(Device).where(Device.service_point_id.in_(
+        visible_service_points(scope).with_only_columns(ServicePoint.id)))
+
+
 def check_unit(scope: Scope, unit: Unit | None, code: str = "") -> Unit:
     """The unit if the caller may see it; NotFound otherwise (outside the scope looks the same as unknown)."""
     if unit is None or not _sees_unit(scope, unit.id):

@@ -11,17 +11,17 @@ from sqlalchemy import select
 
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
-from survey.models import Agency, ApiToken, User
+from survey.models import ApiToken, User
 from survey.services import accounts, audit
 from survey.services.agencies import get_agency
-from survey.services.scope import Scope, check_agency, check_unit, check_user, require, scope_filter
+from survey.services.scope import Scope, check_agency, check_unit, check_user, require, visible_users
 from survey.services.units import find_unit
 
 
 def list_users(scope: Scope) -> list[User]:
     """Accounts the caller manages, by e-mail."""
     require(scope, "accounts.manage")
-    return list(db.session.scalars(_visible_users(scope).order_by(User.email)))
+    return list(db.session.scalars(visible_users(scope).order_by(User.email)))
 
 
 def get_user(scope: Scope, user_id: int) -> User:
@@ -65,7 +65,7 @@ def reset_user_password(scope: Scope, actor: str, user_id: int) -> tuple[User, s
 def list_tokens(scope: Scope) -> list[ApiToken]:
     """API tokens of the accounts the caller manages, newest first."""
     require(scope, "tokens.manage")
-    users = _visible_users(scope).with_only_columns(User.id)
+    users = visible_users(scope).with_only_columns(User.id)
     return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id.in_(users))
                                    .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
 
@@ -91,16 +91,6 @@ def revoke_token(scope: Scope, actor: str, token_id: int) -> ApiToken:
     accounts.revoke_token(token_id)
     audit.record(actor, "token.revoke", f"token:{token.id}", user=token.user.email)
     return token
-
-
-def _visible_users(scope: Scope):
-    """SELECT of accounts whose home unit and agency both lie in the scope."""
-    agency_ok = User.agency_id.is_(None) | User.agency_id.in_(
-        select(Agency.id).where(scope_filter(scope, Agency.unit_id, Agency.id)))
-    unit_ok = User.unit_id.is_(None) | scope_filter(scope, User.unit_id)
-    if scope.agency_ids is not None:  # agency-scoped callers manage agency accounts only
-        unit_ok = User.unit_id.is_(None)
-    return select(User).where(agency_ok, unit_ok)
 
 
 def _or_none(getter, code):

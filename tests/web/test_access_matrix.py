@@ -1,0 +1,390 @@
+"""Every route and API endpoint in app.url_map, as every role, on home and foreign objects.
+
+Allowed requests work; every other one is refused (401/403/404, or a redirect to the sign-in page for a
+browser without a session); and no body ever shows data of a unit outside the caller's reach. A route added
+later and missing from ACCESS counts as "nobody may use it", so this test fails until its access is declared.
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import ApiToken, Comment, Contact, Response
+from tests.fixtures.factories import commune_codes
+
+STAFF = frozenset({"homeaffairs", "manager", "clerk", "viewer"})
+PRINCIPALS = ("homeaffairs", "manager", "clerk", "viewer", "device", "anonymous")
+PLACES = ("home", "sibling", "foreign")  # a commune of the caller, another commune of the province, Hà Nội
+# The places each principal may see: Home Affairs has the whole province, everyone else their commune.
+REACH = {"homeaffairs": {"home", "sibling"}, "manager": {"home"}, "clerk": {"home"}, "viewer": {"home"},
+         "device": {"home"}, "anonymous": set()}
+
+# Anyone may use these (the page's own key or path names what it shows, so bodies are not checked).
+PUBLIC = {
+    "static", "home.index", "home.health", "api.openapi_document", "auth.login", "auth.logout",
+    "methodology.page", "kiosk.start", "kiosk.enrol", "kiosk.enrol_confirm", "kiosk.manifest",
+    "kiosk.service_worker",
+    "collection.online_index", "collection.online_form", "collection.online_submit", "collection.online_thanks",
+}
+
+# endpoint → roles allowed ("device": a kiosk token). Roles not listed, and endpoints not listed, are refused.
+ACCESS: dict[str, frozenset[str]] = {
+    "auth.password": STAFF,
+    "admin.index": frozenset({"homeaffairs", "manager"}),
+    "admin.agencies": frozenset({"homeaffairs"}),
+    "admin.service_points": frozenset({"homeaffairs"}),
+    "admin.devices": frozenset({"homeaffairs", "manager"}),
+    "admin.revoke_device": frozenset({"homeaffairs"}),
+    "admin.device_settings": frozenset({"homeaffairs", "manager"}),
+    "admin.accounts": frozenset({"homeaffairs"}),
+    "admin.disable_account": frozenset({"homeaffairs"}),
+    "admin.enable_account": frozenset({"homeaffairs"}),
+    "admin.reset_account": frozenset({"homeaffairs"}),
+    "admin.tokens": frozenset({"homeaffairs"}),
+    "admin.revoke_token": frozenset({"homeaffairs"}),
+    "admin.audit_log": frozenset({"homeaffairs"}),
+    "admin.contacts": frozenset({"homeaffairs", "manager"}),
+    "admin.delete_contact": frozenset({"homeaffairs"}),
+    "api.list_units": STAFF,
+    "api.list_service_points": STAFF,
+    "api.list_instruments": STAFF,
+    "api.submit_response": frozenset({"device"}),
+    "api.device_heartbeat": frozenset({"device"}),
+    # Instruments are the province's (Home Affairs).
+    **{f"admin_instruments.{name}": frozenset({"homeaffairs"}) for name in (
+        "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
+}
+
+
+@dataclass
+class Place:
+    """The objects of one commune: what a caller outside it must never see."""
+
+    tag: str
+    unit_code: str
+    unit_name: str
+    agency_code: str = ""
+    agency_name: str = ""
+    point_code: str = ""
+    point_name: str = ""
+    public_key: str = ""
+    device_id: int = 0
+    device_name: str = ""
+    user_id: int = 0
+    user_email: str = ""
+    token_id: int = 0
+    token_label: str = ""
+    response_id: int = 0
+    client_id: str = ""
+    comment_id: int = 0
+    comment_text: str = ""
+    contact_id: int = 0
+    contact_name: str = ""
+    instrument_code: str = ""
+    instrument_name: str = ""
+
+    def markers(self) -> set[str]:
+        """Strings that identify this place's data."""
+        values = {v for k, v in vars(self).items() if isinstance(v, str) and k not in ("tag",)}
+        return {v for v in values if v}
+
+
+@dataclass
+class World:
+    """Three communes with an agency, a service point, a kiosk, an account, a token, responses and contacts."""
+
+    places: dict[str, Place] = field(default_factory=dict)
+    principals: dict[str, object] = field(default_factory=dict)
+    device_token: str = ""
+
+
+def _build_world(make_agency, make_service_point, make_device, make_user) -> World:
+    from survey.models import Unit
+    from survey.services import accounts
+    from survey.services.instruments import current_version
+
+    world = World()
+    home, sibling = commune_codes("22", 2)
+    foreign = commune_codes("01", 1)[0]
+    version = current_version("KIOSK-QUICK")
+    items = {i.code: i for i in version.items}
+    for n, (key, code, tag) in enumerate((("home", home, "Alpha"), ("sibling", sibling, "Beta"),
+                                          ("foreign", foreign, "Zeta"))):
+        unit = db.session.scalar(select(Unit).where(Unit.code == code, Unit.vintage == "2025"))
+        place = Place(tag=tag, unit_code=code, unit_name=unit.name)
+        agency = make_agency(unit=code, code=f"000.{40 + n}.{code[-2:]}.H{'01' if key == 'foreign' else '22'}",
+                             name=f"UBND thử nghiệm {tag}", kind="commune_centre")
+        point = make_service_point(unit=code, agency=agency.code, code=f"SP-{tag.upper()}",
+                                   name=f"Điểm phục vụ {tag}")
+        device, _token = make_device(service_point=point.code)
+        device.name = f"Kiosk {tag}"
+        user = make_user("viewer", unit=code, email=f"staff.{tag.lower()}@example.vn")
+        token, _secret = accounts.add_token(user.email, f"Tool {tag}")
+        place.agency_code, place.agency_name = agency.code, agency.name
+        place.point_code, place.point_name, place.public_key = point.code, point.name, point.public_key
+        place.device_id, place.device_name = device.id, device.name
+        place.user_id, place.user_email, place.token_id, place.token_label = user.id, user.email, token.id, token.label
+        response, comment, contact = _response(version, items, point, tag, n)
+        place.response_id, place.client_id = response.id, response.client_id
+        place.comment_id, place.comment_text = comment.id, comment.text
+        place.contact_id, place.contact_name = contact.id, contact.name
+        place.instrument_code, place.instrument_name = _own_instrument("01" if key == "foreign" else "22")
+        world.places[key] = place
+    db.session.commit()
+    for role in STAFF:
+        world.principals[role] = make_user(role, unit="22" if role == "homeaffairs" else home)
+    _device, world.device_token = make_device(service_point=world.places["home"].point_code)
+    return world
+
+
+def _response(version, items, point, tag: str, n: int):
+    """One stored response with an answer, a comment and a consented contact, tallied when tallies exist."""
+    import importlib
+    import uuid
+    from datetime import date, datetime
+
+    response = Response(client_id=str(uuid.UUID(int=n + 1)), content_hash="0" * 64,
+                        instrument_version_id=version.id, service_point_id=point.id, unit_id=point.unit_id,
+                        agency_id=point.agency_id, channel="kiosk", submitted_at=datetime(2025, 9, 10, 3, 0),
+                        local_date=date(2025, 9, 10))
+    db.session.add(response)
+    db.session.flush()
+    db.session.add_all([_answer(response, items["Q"], 2), _answer(response, items["R"], 1)])
+    comment = Comment(response_id=response.id, item_id=items["COMMENT"].id, text=f"Góp ý riêng {tag}", status="approved")
+    contact = Contact(response_id=response.id, name=f"Người dân {tag}", phone=f"09{n}1234567")
+    db.session.add_all([comment, contact])
+    db.session.flush()
+    try:
+        tallies = importlib.import_module("survey.services.tallies")
+    except ModuleNotFoundError:
+        tallies = None
+    if tallies is not None and hasattr(tallies, "tally_response"):
+        tallies.tally_response(response)
+    return response, comment, contact
+
+
+def _own_instrument(province: str) -> tuple[str, str]:
+    """The province's own draft instrument (created once per province)."""
+    from survey.models import Instrument
+    from survey.services.instrument_drafts import create_own_instrument
+    from survey.services.scope import OPERATOR
+
+    code, name = ("QN-RIENG", "Phiếu riêng Quảng Ninh") if province == "22" else ("HN-RIENG", "Phiếu riêng Zeta")
+    if db.session.scalar(select(Instrument.id).where(Instrument.code == code)) is None:
+        create_own_instrument("KIOSK-QUICK", code, {"vi": name}, province, "test", OPERATOR)
+    return code, name
+
+
+def _answer(response, item, code):
+    from survey.models import Answer
+
+    return Answer(response_id=response.id, item_id=item.id, code=code)
+
+
+# Sample URL arguments per endpoint: place → view args (and query string). Unlisted endpoints get
+# arguments guessed from the argument names (see _guess).
+ARGS = {
+    # Each place drops a different item: the home and sibling places share the province's instrument.
+    **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 1, "section": "SAT",
+                                               "item": "R" if p.tag == "Beta" else "Q"}
+       for name in ("version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
+}
+# Endpoints whose arguments name no place's object: one request with these arguments.
+FIXED_ARGS = {
+    "static": {"filename": "css/app.css"},
+}
+# Endpoints whose place is a filter (?province=…): a foreign filter may answer 200 with nothing in it.
+FILTERS = {"api.list_units": lambda p: {"province": "22" if p.tag != "Zeta" else "01"},
+           "api.list_service_points": lambda p: {"province": "22" if p.tag != "Zeta" else "01"}}
+
+
+def _guess(rule, place: Place) -> dict[str, object]:
+    """View arguments from their names: ids and codes of this place's objects."""
+    values = {}
+    for name in rule.arguments:
+        converter = type(rule._converters[name]).__name__  # noqa: SLF001 - the rule's own converter
+        numeric = converter in ("IntegerConverter", "NumberConverter")
+        lowered = name.lower()
+        if "device" in lowered:
+            value = place.device_id
+        elif "token" in lowered:
+            value = place.token_id
+        elif "contact" in lowered:
+            value = place.contact_id
+        elif "comment" in lowered:
+            value = place.comment_id
+        elif "user" in lowered or "account" in lowered:
+            value = place.user_id
+        elif "response" in lowered:
+            value = place.response_id if numeric else place.client_id
+        elif "key" in lowered:
+            value = place.public_key
+        elif "agency" in lowered:
+            value = place.agency_code
+        elif "point" in lowered or lowered in ("sp", "code"):
+            value = place.point_code
+        elif "unit" in lowered or "commune" in lowered:
+            value = place.unit_code
+        elif "instrument" in lowered:
+            value = "KIOSK-QUICK"
+        elif "period" in lowered:
+            value = "2025"
+        elif "year" in lowered or "version" in lowered:
+            value = 2025 if "year" in lowered else 1
+        else:
+            value = place.device_id if numeric else place.tag
+        values[name] = int(value) if numeric else value
+    return values
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request: an endpoint, a method and the place its arguments point at (None: no object)."""
+
+    endpoint: str
+    method: str
+    place: str | None
+    url: str
+
+
+def _cases(app, world: World) -> list[Case]:
+    """Every (endpoint, method, place) of the app's URL map."""
+    cases = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        placed = (rule.arguments and rule.endpoint not in FIXED_ARGS) or rule.endpoint in FILTERS
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for target in PLACES if placed else (None,):
+                place = world.places[target or "home"]
+                if rule.endpoint in FIXED_ARGS:
+                    args = {k: v for k, v in FIXED_ARGS[rule.endpoint].items() if k in rule.arguments}
+                else:
+                    args = ARGS.get(rule.endpoint, lambda p, r=rule: _guess(r, p))(place) if rule.arguments else {}
+                    args = {k: v for k, v in args.items() if k in rule.arguments}
+                url = rule.build(args, append_unknown=False)[1]
+                if rule.endpoint in FILTERS:
+                    url += "?" + "&".join(f"{k}={v}" for k, v in FILTERS[rule.endpoint](place).items())
+                cases.append(Case(rule.endpoint, method, target, url))
+    return cases
+
+
+def _expected(case: Case, principal: str) -> str:
+    """"public", "allowed", "filter" (allowed, may be empty) or "denied"."""
+    if case.endpoint in PUBLIC:
+        return "public"
+    allowed = principal in ACCESS.get(case.endpoint, frozenset())
+    if not allowed:
+        return "denied"
+    if case.place is None:
+        return "allowed"
+    if case.place in REACH[principal]:
+        return "allowed"
+    return "filter" if case.endpoint in FILTERS else "denied"
+
+
+def _request(client, case: Case, principal: str, world: World):
+    """Send the request as the principal (a fresh session each time: some requests sign out)."""
+    with client.session_transaction() as session:
+        session.clear()
+        if principal in STAFF:
+            session["_user_id"] = str(world.principals[principal].id)
+            session["_fresh"] = True
+    headers = {"Authorization": f"Bearer {world.device_token}"} if principal == "device" else {}
+    kwargs = {"headers": headers}
+    if case.method in ("POST", "PUT", "PATCH", "DELETE"):
+        kwargs["json" if case.url.startswith("/api/") else "data"] = {}
+    return client.open(case.url, method=case.method, **kwargs)
+
+
+def _text(response) -> str:
+    """The body as text a person would read: JSON decoded, HTML entities resolved, PDF text extracted."""
+    kind = response.mimetype or ""
+    data = response.get_data()
+    if kind == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    text = data.decode("utf-8", errors="replace")
+    if kind.endswith("json"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return html.unescape(text)
+
+
+def _leaks(body: str, markers: set[str]) -> list[str]:
+    """Markers found in a body (numeric codes only as whole numbers)."""
+    found = []
+    for marker in markers:
+        if marker.isdigit():
+            if re.search(rf"(?<!\d){re.escape(marker)}(?!\d)", body):
+                found.append(marker)
+        elif marker in body:
+            found.append(marker)
+    return found
+
+
+def _refused(response) -> bool:
+    """401/403/404, or a browser sent to the sign-in page."""
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (302, 303) and "/auth/login" in response.headers.get("Location", "")
+
+
+def _works(case: Case, response) -> bool:
+    """An allowed GET answers 200 (or redirects somewhere other than sign-in); a POST passes the gate."""
+    if _refused(response) or response.status_code >= 500:
+        return False
+    return response.status_code < 400 if case.method == "GET" else True
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_access_matrix(app, principal, make_agency, make_service_point, make_device, make_user):
+    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    reach = REACH[principal]
+    hidden = set().union(*(p.markers() for k, p in world.places.items() if k not in reach))
+    hidden -= set().union(*(p.markers() for k, p in world.places.items() if k in reach), set())
+    client = app.test_client()
+    problems = []
+    for case in _cases(app, world):
+        response = _request(client, case, principal, world)
+        expected = _expected(case, principal)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{case.method} {case.url} ({case.endpoint}): {status}")
+            continue
+        if expected == "allowed" and not _works(case, response):
+            problems.append(f"{case.method} {case.url} ({case.endpoint}): expected to work, got {status}")
+        if expected == "denied" and not _refused(response):
+            undeclared = "" if case.endpoint in ACCESS else " [endpoint not declared in ACCESS]"
+            problems.append(f"{case.method} {case.url} ({case.endpoint}): expected refusal, got {status}{undeclared}")
+        if expected != "public":
+            leaked = _leaks(_text(response), {m for m in hidden if m not in case.url})
+            if leaked:
+                problems.append(f"{case.method} {case.url} ({case.endpoint}): shows foreign data {sorted(leaked)}")
+        db.session.rollback()
+    assert not problems, f"{principal}:\n" + "\n".join(problems)
+
+
+def test_every_public_endpoint_is_listed_on_purpose(app):
+    """Public endpoints that exist must be in PUBLIC, and nothing public is also in ACCESS."""
+    assert not PUBLIC & set(ACCESS)
+    for name in ("home.index", "home.health", "static", "auth.login"):
+        assert name in app.view_functions and name in PUBLIC
+
+
+def test_the_world_has_data_in_every_place(app, make_agency, make_service_point, make_device, make_user):
+    """The matrix would prove nothing if the foreign place held no data to leak."""
+    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    assert db.session.scalar(select(Response.id).where(Response.id == world.places["foreign"].response_id))
+    assert db.session.get(Contact, world.places["foreign"].contact_id).name == "Người dân Zeta"
+    assert db.session.get(Comment, world.places["foreign"].comment_id).text == "Góp ý riêng Zeta"
+    assert db.session.get(ApiToken, world.places["foreign"].token_id).label == "Tool Zeta"
+    assert len({p.unit_code for p in world.places.values()}) == 3
