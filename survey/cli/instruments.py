@@ -75,7 +75,7 @@ def import_definition(path: str, publish: bool, official: bool) -> None:
 @transactional
 def publish(code: str, number: int) -> None:
     """Publish a draft version: responses may use it, and it never changes again."""
-    instruments.publish(instruments.get_version(code, number))
+    instruments.publish_draft(instruments.get_version(code, number))
     click.echo(f"{code} v{number}: published")
 
 

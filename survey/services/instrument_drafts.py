@@ -16,7 +16,7 @@ from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion
 from survey.services import audit
 from survey.services.instruments import (add_version, current_version, definition_hash, get_instrument,
-                                         get_version, latest_number, publish, sees_instrument)
+                                         get_version, latest_number, publish_draft, sees_instrument)
 from survey.services.scope import Scope, can, require
 from survey.services.units import get_unit
 
@@ -102,7 +102,7 @@ def edit_draft(code: str, number: int, edit: Edit, change: str, actor: str, scop
 def publish_version(code: str, number: int, actor: str, scope: Scope) -> InstrumentVersion:
     """Publish a valid draft: from now on it is immutable and responses may use it; Invalid lists what is wrong."""
     version = draft_version(code, number, scope)
-    publish(version)
+    publish_draft(version)
     audit.record(actor, "instrument.publish", f"{code} v{number}", definition_hash=version.definition_hash)
     return version
 

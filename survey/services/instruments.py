@@ -32,19 +32,24 @@ def load_official_instruments() -> dict[str, str]:
 
 
 def store_version(definition: dict, official: bool = False, publish: bool = False) -> str:
-    """Store a definition as (code, version): "added", or "unchanged" when stored identically before."""
+    """Store a definition as (code, version): "added"; "unchanged" when stored identically before."""
     # Invalid for a broken definition; Conflict when that version exists with other content (immutable).
+    known = _instrument(definition.get("code")) if isinstance(definition.get("code"), str) else None
+    existing = _version(known, definition.get("version")) if known and isinstance(definition.get("version"), int) \
+        else None
+    if existing is not None and existing.definition_hash == definition_hash(definition):
+        if publish and existing.status == "draft":  # imported as a draft before, published now
+            publish_draft(existing)
+            return "published"
+        return "unchanged"  # stored and checked before: reloading the shipped files stays cheap
     defn = check_definition(definition)
-    instrument = _instrument(defn.code)
+    instrument = known
     if instrument is None:
         instrument = Instrument(code=defn.code, name_vi=defn.name["vi"], name_en=defn.name.get("en", ""),
                                 kind=defn.kind, official=official)
         db.session.add(instrument)
         db.session.flush()
-    existing = _version(instrument, defn.version)
     if existing is not None:
-        if existing.definition_hash == definition_hash(definition):
-            return "unchanged"
         raise Conflict("version_exists", f"{defn.code} version {defn.version} exists with a different definition",
                        instrument=defn.code, version=defn.version)
     version = add_version(instrument, definition)
@@ -63,7 +68,7 @@ def add_version(instrument: Instrument, definition: dict) -> InstrumentVersion:
     return version
 
 
-def publish(version: InstrumentVersion) -> InstrumentVersion:
+def publish_draft(version: InstrumentVersion) -> InstrumentVersion:
     """Publish a draft: check it, store its sections and items; Conflict if it is already published."""
     if version.status != "draft":
         raise Conflict("version_published", f"{version.instrument.code} version {version.version} is already "

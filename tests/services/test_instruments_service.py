@@ -79,7 +79,7 @@ def test_an_imported_annex_version_is_stored_and_becomes_current_when_published(
                                                   "text": {"vi": "Trạm y tế sạch sẽ.", "en": "Clean station."}}]}]
     assert instruments.store_version(doc, official=True) == "added"
     assert instruments.current_version("SIPAS-1001").version == 1  # a draft is not current
-    instruments.publish(instruments.get_version("SIPAS-1001", 2))
+    instruments.publish_draft(instruments.get_version("SIPAS-1001", 2))
     current = instruments.current_version("SIPAS-1001")
     assert current.version == 2 and "A3.1.1" in _items(current)
 

@@ -61,3 +61,12 @@ def test_show_prints_the_api_description(runner):
     assert [i["code"] for i in body["items"]] == ["Q", "R", "COMMENT"]
     result = runner.invoke(args=["instruments", "show", "NOPE"])
     assert result.exit_code != 0 and "Unknown instrument NOPE" in result.output
+
+
+def test_import_as_draft_then_import_again_with_publish_publishes_it(runner, tmp_path):
+    doc = load_document("KIOSK-QUICK")
+    doc["version"] = 2
+    path = _file(tmp_path, doc)
+    assert "v2: added" in _ok(runner.invoke(args=["instruments", "import", "--official", path]))
+    assert "v2: published" in _ok(runner.invoke(args=["instruments", "import", "--official", "--publish", path]))
+    assert "v2: unchanged" in _ok(runner.invoke(args=["instruments", "import", "--official", "--publish", path]))
