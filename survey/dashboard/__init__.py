@@ -1,0 +1,1 @@
+"""Staff and Home Affairs dashboards: province overview, unit pages, server-rendered SVG charts."""
