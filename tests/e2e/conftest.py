@@ -168,6 +168,7 @@ def browser_factory(tmp_path):
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path, prefix='chrome-')}")
         options.add_argument(f"--window-size={width},{height}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 3 if mobile else 1, "mobile": mobile})
@@ -194,3 +195,13 @@ def screenshot(driver, name: str) -> Path:
     path = ARTIFACTS / name
     driver.save_screenshot(str(path))
     return path
+
+
+def page_report(driver) -> str:
+    """The page's URL, visible text and console messages: what a failing browser test should print."""
+    try:
+        logs = "\n".join(f"{e['level']}: {e['message']}" for e in driver.get_log("browser"))
+    except Exception:  # noqa: BLE001 - logs are a courtesy
+        logs = "(no console log)"
+    body = driver.find_element("tag name", "body").text[:1500]
+    return f"URL {driver.current_url}\n--- page ---\n{body}\n--- console ---\n{logs[-3000:]}"

@@ -53,3 +53,13 @@ def load_version(code: str, version_id: int, number: int, digest: str) -> Versio
     with _lock:
         _cache[key] = found
     return found
+
+
+def accepted_version(code: str, number: int | None = None) -> Version:
+    """The given (or current published) version, ready for a form; NotFound when none accepts answers."""
+    from survey.errors import NotFound
+
+    found = find_version(code, number)
+    if found is None or found[2] not in ACCEPTED:
+        raise NotFound("unknown_instrument", f"No published version of instrument {code}", instrument=code)
+    return load_version(code, found[0], found[1], found[3])

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Device
 from survey.models.base import utcnow
+from survey.services.secrets import digest
 
 SEEN_EVERY = timedelta(seconds=30)  # a busy kiosk need not rewrite its row on every submission
 IDLE_ACTIONS = ("discard", "submit")
@@ -43,3 +45,11 @@ def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
         "lang": settings.get("lang", "vi") if settings.get("lang") in ("vi", "en") else "vi",
         "counters": [str(c)[:40] for c in settings.get("counters", [])][:50],
     }
+
+
+def pending_enrolment(enrol_code: str) -> Device | None:
+    """The device waiting for this one-time enrolment code (not consumed), or None."""
+    if not enrol_code or len(enrol_code) > 200:
+        return None
+    device = db.session.scalar(select(Device).where(Device.enrol_code_hash == digest(enrol_code)))
+    return device if device is not None and device.revoked_at is None else None

@@ -1,0 +1,358 @@
+/* Kiosk screen: one question per screen with big labelled buttons, thank-you, idle reset with a countdown,
+   a language switch, and a staff panel behind a long press on the top-left corner. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kiosk-data").textContent);
+  var S = data.settings, stage = document.getElementById("stage");
+  var LANG_NAMES = { vi: "Tiếng Việt", en: "English" };
+  var GUARD_MS = 450;  // taps right after a screen change are ignored: no double responses from double taps
+  var MOUTHS = { f1: "M30 72Q50 54 70 72", f2: "M32 70Q50 62 68 70", f3: "M32 66H68",
+                 f4: "M32 60Q50 74 68 60", f5: "M28 56Q50 84 72 56" };
+  var lang = S.lang, response = null, groups = [], at = 0, trail = [], screen = "start";
+  var readyAt = 0, lastInput = Date.now(), thanksTimer = null;
+  var attribution = JSON.parse(localStorage.getItem("kiosk-attribution") || "{}");
+  if (data.token) { localStorage.setItem("kiosk-token", data.token); }
+
+  var outbox = new window.KioskOutbox({
+    api: data.api, heartbeat: data.heartbeat, token: data.token || localStorage.getItem("kiosk-token"),
+    retryMaxSeconds: S.retry_max_seconds, onChange: function () { refreshStatus(); }
+  });
+
+  function t(key, vars) {
+    var text = data.strings[lang][key] || key;
+    Object.keys(vars || {}).forEach(function (k) { text = text.replace("{" + k + "}", vars[k]); });
+    return text;
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; }
+      else if (k === "on") { node.addEventListener("click", guarded(attrs[k])); }
+      else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function guarded(fn) {
+    return function (ev) { if (Date.now() >= readyAt) { fn(ev); } };
+  }
+
+  function face(kind) {
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 100 100");
+    svg.setAttribute("class", "k-face");
+    svg.setAttribute("aria-hidden", "true");
+    var parts = [["circle", { cx: 50, cy: 50, r: 46, "class": "k-face-bg" }],
+                 ["circle", { cx: 35, cy: 40, r: 6 }], ["circle", { cx: 65, cy: 40, r: 6 }],
+                 ["path", { d: MOUTHS[kind], "class": "k-mouth" }]];
+    parts.forEach(function (p) {
+      var node = document.createElementNS(ns, p[0]);
+      Object.keys(p[1]).forEach(function (k) { node.setAttribute(k, p[1][k]); });
+      svg.appendChild(node);
+    });
+    return svg;
+  }
+
+  // Routing: the server computed every gate of an item (its sections' and its own); an unasked controller
+  // takes the instrument's implied value. The server checks the same rules again on submission.
+  function asked(answers) {
+    var set = {};
+    data.questions.forEach(function (q) {
+      var ok = q.conditions.every(function (c) {
+        var v = (set[c.item] && answers[c.item] !== undefined) ? answers[c.item] : data.implied[c.item];
+        return Array.isArray(v) ? v.some(function (x) { return c["in"].indexOf(x) >= 0; }) : c["in"].indexOf(v) >= 0;
+      });
+      if (ok) { set[q.code] = true; }
+    });
+    return set;
+  }
+
+  function sameGates(a, b) { return JSON.stringify(a.conditions) === JSON.stringify(b.conditions); }
+
+  // A free-text item joins the screen before it when both are asked under the same conditions (reasons + comment).
+  data.questions.forEach(function (q) {
+    var last = groups[groups.length - 1];
+    if (q.free_text && last && sameGates(last[0], q)) { last.push(q); } else { groups.push([q]); }
+  });
+
+  function groupAsked(i, answers) { var set = asked(answers); return groups[i].some(function (q) { return set[q.code]; }); }
+
+  function nextGroup(from) {
+    for (var i = from; i < groups.length; i += 1) { if (groupAsked(i, response.answers)) { return i; } }
+    return -1;
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function localIso(d) {
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
+    off = Math.abs(off);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
+  }
+
+  function show(name, nodes, guard) {
+    guard = guard || GUARD_MS;
+    screen = name;
+    stage.textContent = "";
+    stage.setAttribute("data-screen", name);
+    stage.removeAttribute("data-ready");
+    nodes.forEach(function (n) { if (n) { stage.appendChild(n); } });
+    readyAt = Date.now() + guard;
+    setTimeout(function () { if (screen === name) { stage.setAttribute("data-ready", "1"); } }, guard);
+    document.documentElement.lang = lang;
+    document.getElementById("k-foot").textContent = t("anonymous");
+    document.getElementById("k-lang").textContent = LANG_NAMES[lang === "vi" ? "en" : "vi"];
+  }
+
+  function begin() {
+    if (!response) { response = { id: uuid(), answers: {} }; }
+  }
+
+  var first = groups[0] && groups[0][0];
+  var oneTap = !!(first && first.required && !first.multiple && !first.free_text && groups[0].length === 1);
+
+  function showStart() {
+    clearTimeout(thanksTimer);
+    response = null; at = 0; trail = [];
+    if (oneTap) { return renderGroup(0, "start"); }  // a one-tap rating: the question itself is the start screen
+    show("start", [el("h1", { "class": "k-title", text: t("title") }),
+                   el("button", { type: "button", "class": "k-btn k-primary k-big", "data-action": "start",
+                                  text: t("start"), on: function () { begin(); go(nextGroup(0)); } })]);
+  }
+
+  function go(i) {
+    if (i < 0) { return submit(false); }
+    if (screen !== "start" || at !== i) { trail.push(at); }
+    at = i;
+    renderGroup(i, "question");
+  }
+
+  function answer(code, value, advance) {
+    begin();
+    response.answers[code] = value;
+    if (advance) { go(nextGroup(at + 1)); }
+  }
+
+  function optionButton(q, o, big) {
+    var chosen = response && response.answers[q.code];
+    var pressed = Array.isArray(chosen) ? chosen.indexOf(o.code) >= 0 : chosen === o.code;
+    var cls = "k-opt" + (o.face ? " k-" + o.face : "") + (big ? "" : " k-quiet") + (pressed ? " k-on" : "");
+    var btn = el("button", { type: "button", "class": cls, "data-code": String(o.code), "data-item": q.code,
+                             "aria-pressed": pressed ? "true" : "false" },
+                 [o.face ? face(o.face) : null, el("span", { "class": "k-opt-label", text: o.label[lang] })]);
+    btn.addEventListener("click", guarded(function () {
+      if (q.multiple) {
+        begin();
+        var list = (response.answers[q.code] || []).slice(), k = list.indexOf(o.code);
+        if (k >= 0) { list.splice(k, 1); } else { list.push(o.code); }
+        response.answers[q.code] = list;
+        btn.classList.toggle("k-on", k < 0);
+        btn.setAttribute("aria-pressed", k < 0 ? "true" : "false");
+      } else {
+        answer(q.code, o.code, true);
+      }
+    }));
+    return btn;
+  }
+
+  function renderGroup(i, name) {
+    var group = groups[i], first = group[0], nodes = [], needsNext = false;
+    var total = groups.length;
+    if (total > 2 && name !== "start") {
+      nodes.push(el("p", { "class": "k-progress", text: t("progress", { n: i + 1, total: total }) }));
+    }
+    group.forEach(function (q) {
+      if (q.section && name !== "start" && total > 2 && !q.free_text) { nodes.push(el("p", { "class": "k-section", text: q.section[lang] })); }
+      var sub = q !== first && q.free_text;  // a comment joined to the screen reads as a sub-question
+      nodes.push(el(name === "start" ? "h1" : sub ? "h3" : "h2",
+                    { "class": sub ? "k-subq" : "k-question", id: "q-" + q.code, text: q.text[lang] }));
+      if (q.free_text) {
+        var area = el("textarea", { "class": "k-text", rows: "3", maxlength: String(q.max_length || 500),
+                                    placeholder: t("type_here"), "data-item": q.code, "aria-labelledby": "q-" + q.code });
+        area.value = (response && response.answers[q.code]) || "";
+        area.addEventListener("input", function () { begin(); response.answers[q.code] = area.value; });
+        nodes.push(area);
+        needsNext = true;
+        return;
+      }
+      if (q.multiple) { nodes.push(el("p", { "class": "k-hint", text: t("choose_any") })); needsNext = true; }
+      var main = q.options.filter(function (o) { return o.code !== 9 || q.type === "single" || q.multiple; });
+      var quiet = q.options.filter(function (o) { return main.indexOf(o) < 0; });
+      nodes.push(el("div", { "class": "k-options" + (q.multiple ? " k-chips" : "") + (q.options.length && q.options[0].face ? " k-faces" : ""),
+                             role: "group", "aria-labelledby": "q-" + q.code },
+                    main.map(function (o) { return optionButton(q, o, true); })));
+      if (quiet.length && !q.required) {
+        nodes.push(el("div", { "class": "k-quiet-row" }, quiet.map(function (o) { return optionButton(q, o, false); })));
+      }
+    });
+    var nav = el("div", { "class": "k-nav" });
+    if (name !== "start" && trail.length) {
+      nav.appendChild(el("button", { type: "button", "class": "k-btn", "data-action": "back", text: t("back"),
+                                     on: function () { at = trail.pop(); renderGroup(at, oneTap && at === 0 ? "start" : "question"); } }));
+    }
+    if (needsNext) {
+      var last = nextGroup(i + 1) < 0;
+      nav.appendChild(el("button", { type: "button", "class": "k-btn k-primary", "data-action": last ? "send" : "next",
+                                     text: last ? t("send") : t("next"), on: function () { begin(); go(nextGroup(i + 1)); } }));
+    }
+    nodes.push(nav);
+    show(name, nodes);
+  }
+
+  function pruned(answers) {
+    var set = asked(answers), out = {};
+    Object.keys(answers).forEach(function (code) {
+      var v = answers[code];
+      if (!set[code] || v === "" || (Array.isArray(v) && !v.length)) { return; }
+      out[code] = typeof v === "string" ? v.normalize("NFC").trim() : v;
+      if (out[code] === "") { delete out[code]; }
+    });
+    return out;
+  }
+
+  function submit(quiet) {
+    var current = response;
+    response = null;
+    if (!current || !Object.keys(pruned(current.answers)).length) { return showStart(); }
+    var body = { id: current.id, instrument: data.instrument, version: data.version, channel: "kiosk",
+                 submitted_at: localIso(new Date()), answers: pruned(current.answers) };
+    if (attribution.counter) { body.counter = attribution.counter; }
+    if (attribution.officer) { body.officer = attribution.officer; }
+    var stored = outbox.add(body);
+    if (quiet) { return stored.then(showStart, showStart); }
+    showThanks();
+    return stored;
+  }
+
+  function showThanks() {
+    show("thanks", [el("div", { "class": "k-check", "aria-hidden": "true", text: "✓" }),
+                    el("h1", { "class": "k-title", text: t("thanks") }),
+                    el("p", { "class": "k-lead", text: t("thanks_more") })], 2 * GUARD_MS);  // a double tap's 2nd tap lands here
+    thanksTimer = setTimeout(function () { if (screen === "thanks") { showStart(); } }, S.thanks_seconds * 1000);
+  }
+
+  stage.addEventListener("click", function () {
+    if (screen === "thanks" && Date.now() >= readyAt) { showStart(); }
+  });
+
+  // Idle: after idle_seconds without a touch a partial response is dropped (or sent, per idle_action).
+  var idleBox = document.getElementById("k-idle"), idleCount = document.getElementById("k-idle-count");
+  var countdown = Math.min(10, Math.max(3, Math.round(S.idle_seconds / 3)));
+  ["pointerdown", "keydown", "input"].forEach(function (ev) {
+    document.addEventListener(ev, function () { lastInput = Date.now(); if (!idleBox.hidden) { idleBox.hidden = true; } }, true);
+  });
+  document.getElementById("k-idle-continue").addEventListener("click", function () { idleBox.hidden = true; });
+  setInterval(function () {
+    var left = S.idle_seconds * 1000 - (Date.now() - lastInput);
+    var busy = screen === "question" || (screen === "start" && response);
+    if (!busy) {
+      if (screen === "start" && lang !== S.lang && left <= 0) { lang = S.lang; showStart(); }
+      idleBox.hidden = true;
+      return;
+    }
+    if (left <= 0) {
+      idleBox.hidden = true;
+      lang = S.lang;
+      if (S.idle_action === "submit") { submit(true); } else { response = null; showStart(); }
+      return;
+    }
+    if (left <= countdown * 1000) {
+      document.getElementById("k-idle-title").textContent = t("still_there");
+      document.getElementById("k-idle-continue").textContent = t("continue");
+      idleCount.textContent = t("restart_in", { n: Math.ceil(left / 1000) });
+      idleBox.hidden = false;
+    }
+  }, 250);
+
+  document.getElementById("k-lang").addEventListener("click", function () {
+    lang = lang === "vi" ? "en" : "vi";
+    if (screen === "thanks") { showThanks(); } else if (screen === "start" && !response) { showStart(); }
+    else { renderGroup(at, screen); }
+  });
+
+  // Staff panel: a long press (1.5 s) on the top-left corner, or Ctrl+Shift+S on a keyboard.
+  var staff = document.getElementById("k-staff"), pressTimer = null;
+  var corner = document.getElementById("staff-corner");
+  corner.addEventListener("pointerdown", function () { pressTimer = setTimeout(openStaff, 1500); });
+  ["pointerup", "pointerleave", "pointercancel"].forEach(function (ev) {
+    corner.addEventListener(ev, function () { clearTimeout(pressTimer); });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey && ev.shiftKey && (ev.key === "S" || ev.key === "s")) { ev.preventDefault(); openStaff(); }
+  });
+
+  function refreshStatus() {
+    outbox.counts().then(function (c) {
+      document.body.setAttribute("data-queue", String(c.pending));
+      document.body.setAttribute("data-rejected", String(c.rejected));
+      if (!staff.hidden) { renderStaff(c); }
+    });
+  }
+
+  function openStaff() { staff.hidden = false; refreshStatus(); }
+
+  function renderStaff(c) {
+    var field = function (key, label) {
+      var input = el("input", { type: "text", id: "staff-" + key, maxlength: key === "counter" ? "40" : "80",
+                                list: key === "counter" ? "staff-counters" : "" });
+      input.value = attribution[key] || "";
+      return el("label", { "class": "k-field" }, [el("span", { text: label }), input]);
+    };
+    var list = el("ul", { "class": "k-rejected" }, c.rows.filter(function (r) { return r.state !== "pending"; }).map(function (r) {
+      return el("li", {}, [el("code", { text: r.id.slice(0, 8) + " · " + r.error.status }),
+                           el("span", { text: " " + r.error.text.slice(0, 160) + " " }),
+                           el("button", { type: "button", "class": "k-btn", text: t("staff_retry"), on: function () { outbox.retry(r.id); } }),
+                           el("button", { type: "button", "class": "k-btn", text: t("staff_discard"), on: function () { outbox.remove(r.id); } })]);
+    }));
+    var counters = el("datalist", { id: "staff-counters" }, S.counters.map(function (n) { return el("option", { value: n }); }));
+    staff.textContent = "";
+    staff.appendChild(el("div", { "class": "k-dialog k-staff-box", role: "dialog", "aria-label": t("staff_title") }, [
+      el("h2", { text: t("staff_title") + " — " + data.device.name }),
+      el("p", { "class": "k-status", id: "staff-status" }, [
+        el("strong", { id: "staff-pending", text: String(c.pending) }), el("span", { text: " " + t("staff_waiting") + " · " }),
+        el("strong", { id: "staff-rejected", text: String(c.rejected) }), el("span", { text: " " + t("staff_rejected") + " · " }),
+        el("span", { text: (outbox.online ? t("staff_online") : t("staff_offline")) + " · " + t("staff_last_sent") + ": " +
+                     (outbox.lastDelivered ? outbox.lastDelivered.toLocaleTimeString() : t("staff_never")) })]),
+      list,
+      el("h3", { text: t("staff_attribution") }), field("counter", t("staff_counter")), counters, field("officer", t("staff_officer")),
+      el("div", { "class": "k-nav" }, [
+        el("button", { type: "button", "class": "k-btn", text: t("staff_send_now"), on: function () { outbox.flush(true); } }),
+        el("button", { type: "button", "class": "k-btn", id: "staff-save", text: t("staff_save"), on: function () {
+          attribution = { counter: document.getElementById("staff-counter").value.trim(),
+                          officer: document.getElementById("staff-officer").value.trim() };
+          localStorage.setItem("kiosk-attribution", JSON.stringify(attribution));
+        } }),
+        el("button", { type: "button", "class": "k-btn k-primary", id: "staff-close", text: t("staff_close"),
+                       on: function () { staff.hidden = true; } })])]));
+  }
+
+  window.addEventListener("online", function () { outbox.flush(true); });
+  setInterval(function () { outbox.heartbeat(); outbox.flush(); }, 60000);
+
+  if ("serviceWorker" in navigator && data.sw) {
+    navigator.serviceWorker.register(data.sw, { scope: "./" }).then(function (reg) {
+      var assets = [location.pathname].concat(Array.prototype.map.call(
+        document.querySelectorAll("link[rel=stylesheet], script[src], link[rel=manifest]"),
+        function (n) { return n.href || n.src; }));
+      var worker = reg.active || reg.waiting || reg.installing;
+      if (worker) { worker.postMessage({ type: "precache", urls: assets }); }
+      navigator.serviceWorker.ready.then(function (r) { r.active.postMessage({ type: "precache", urls: assets }); });
+    }).catch(function () {});
+  }
+
+  window.kiosk = { outbox: outbox, state: function () { return { screen: screen, response: response, lang: lang }; } };
+  showStart();
+  outbox.flush(true);
+  outbox.heartbeat();
+  refreshStatus();
+})();
