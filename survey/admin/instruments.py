@@ -101,6 +101,7 @@ def version(code: str, number: int):
 @permission_required(MANAGE)
 def add_item(code: str, number: int, section: str):
     """Add a satisfaction item inside a factor of the draft."""
+    drafts.draft_version(code, number, g.scope)
     form = add_item_form(section)
     if form.validate_on_submit():
         doc = _visible_version(code, number).definition
@@ -129,6 +130,7 @@ def drop_item(code: str, number: int, item: str):
 @permission_required(MANAGE)
 def scale(code: str, number: int):
     """Choose the kiosk's 3- or 5-level rating scale."""
+    drafts.draft_version(code, number, g.scope)  # refuse other provinces' and published versions before anything
     form = ScaleForm()
     if form.validate_on_submit():
         _edit(code, number, lambda d: builder.set_kiosk_scale(d, form.scale.data), f"kiosk scale {form.scale.data}")

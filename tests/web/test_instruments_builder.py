@@ -161,6 +161,11 @@ def test_another_province_cannot_see_the_draft(client, own, login_as):
     login_as("homeaffairs", unit="01")
     assert client.get(f"{BASE}/SIPAS-QN/v1").status_code == 404
     assert client.post(f"{BASE}/SIPAS-QN/v1/items/A2.1.1/drop").status_code == 404
+    # Refused before the form is even read, whether or not the form is valid.
+    for data in ({}, {"scale": "sat3"}):
+        assert client.post(f"{BASE}/SIPAS-QN/v1/scale", data=data).status_code == 404
+        assert client.post(f"{BASE}/SIPAS-QN/v1/sections/A2.1/items", data=data).status_code == 404
+    assert client.post(f"{BASE}/SIPAS-QN/v1/translate", data={}).status_code == 404
 
 
 def test_the_builder_speaks_vietnamese_by_default(client, own):
