@@ -9,6 +9,8 @@ from survey.indices.kiosk import kiosk_figures
 from survey.indices.onestop import onestop_bands, onestop_indicators, onestop_totals
 from survey.indices.priorities import priority_index
 from survey.indices.ranking import rank_cells
+from survey.indices.respondent_scores import (ONESTOP_TOTAL, Scorer, respondent_scores, score_response, score_sums,
+                                              scorer_for)
 from survey.indices.significance import ABOVE, BELOW, SAME, against_parent, against_previous
 from survey.indices.structure import OVERALL, Component, Structure, structure_from_definition
 from survey.indices.suppression import DEFAULT_MIN_N, suppress
@@ -18,9 +20,9 @@ from survey.indices.weighting import poststrat_weights, weighted_index, weighted
 METHOD_VERSION = "sipas-default-1"
 
 __all__ = [
-    "ABOVE", "BELOW", "DEFAULT_MIN_N", "METHOD_VERSION", "OVERALL", "SAME", "SAT5_VALID", "TOP2_BOX",
-    "Component", "IndexTable", "Structure", "against_parent", "against_previous", "component_values",
+    "ABOVE", "BELOW", "DEFAULT_MIN_N", "METHOD_VERSION", "ONESTOP_TOTAL", "OVERALL", "SAME", "SAT5_VALID",
+    "TOP2_BOX", "Component", "IndexTable", "Scorer", "Structure", "against_parent", "against_previous", "component_values",
     "composite_intervals", "distribution", "index_table", "item_stats", "kiosk_figures", "onestop_bands",
     "onestop_indicators", "onestop_totals", "overall_index", "poststrat_weights", "priority_index", "rank_cells",
-    "structure_from_definition", "suppress", "weighted_index", "weighted_item_stats",
+    "respondent_scores", "score_response", "score_sums", "scorer_for", "structure_from_definition", "suppress", "weighted_index", "weighted_item_stats",
 ]
