@@ -1,7 +1,7 @@
 """Monthly roll-up tallies kept current on insert, so province tables never rescan raw answers."""
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.models.base import Base
@@ -24,6 +24,8 @@ class AnswerTally(_TallyKey, Base):
     """Count of answers per item and code (codes 0–9 as columns n0…n9)."""
 
     __tablename__ = "answer_tallies"
+    # Index queries filter one version and a month range before grouping by place.
+    __table_args__ = (Index("ix_answer_tallies_version_month", "instrument_version_id", "month"),)
 
     item_id: Mapped[int] = mapped_column(ForeignKey("instrument_items.id"), primary_key=True)
     n0: Mapped[int] = mapped_column(default=0)
@@ -41,10 +43,12 @@ class AnswerTally(_TallyKey, Base):
 class ScoreTally(_TallyKey, Base):
     """Sums of respondent-level component scores (n, Σx, Σx²) for composite intervals.
 
-    component "" counts respondents with at least one valid answer (the cell's n).
+    Components are the instrument's measured factors/aspects and OVERALL (score = share of the respondent's valid
+    items answered 4 or 5; OVERALL's n is the cell's n), or TOTAL for one-stop points.
     """
 
     __tablename__ = "score_tallies"
+    __table_args__ = (Index("ix_score_tallies_version_month", "instrument_version_id", "month"),)
 
     component: Mapped[str] = mapped_column(String(40), primary_key=True)
     n: Mapped[int] = mapped_column(default=0)
