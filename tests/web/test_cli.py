@@ -95,3 +95,22 @@ def test_demo_client_ids_are_valid_time_ordered_uuids(runner):
     rows = db.session.execute(select(Response.client_id, Response.submitted_at).order_by(Response.id)).all()
     assert all(uuid.UUID(c).version == 7 for c, _ in rows)
     assert [c for c, _ in rows] == sorted(c for c, _ in rows)
+
+
+def test_the_run_sequence_twice_keeps_all_data(runner, monkeypatch):
+    """scripts/run's steps (reference data, demo --if-empty, ensure-admin) change nothing the second time."""
+    monkeypatch.setenv("SURVEY_ADMIN_PASSWORD", "a long admin password")
+    steps = [["units", "load"], ["instruments", "load"],
+             ["demo", "--province", "22", "--responses", "300", "--seed", "1", "--if-empty"],
+             ["users", "ensure-admin", "--province", "22"]]
+
+    def snapshot():
+        return (db.session.scalar(select(func.count(Response.id))), db.session.scalar(select(func.count(User.id))),
+                db.session.scalar(select(func.count(ServicePoint.id))))
+
+    for step in steps:
+        _ok(runner.invoke(args=step))
+    first = snapshot()
+    for step in steps:
+        _ok(runner.invoke(args=step))
+    assert snapshot() == first == (300, 1, first[2])
