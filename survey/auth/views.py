@@ -3,28 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from survey.auth import session as staff_session
 from survey.auth.forms import ConfirmForm, LoginForm, PasswordForm
 from survey.errors import Forbidden, Invalid
 from survey.extensions import db, limiter
 from survey.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-# Per-request state kept on `g` by Flask-Login, Flask-Babel and our auth helpers. `g` lives on the app
-# context; where one app context spans several requests (the test suite's `app` fixture), a request must
-# not inherit the previous caller's identity, scope or language.
-REQUEST_STATE = ("_login_user", "_flask_babel", "scope", "actor", "api_user", "device", "kiosk_lang")
-
-
-@bp.before_app_request
-def _forget_previous_caller() -> None:
-    """Start every request without another request's caller (a no-op when each request has its own context)."""
-    for key in REQUEST_STATE:
-        g.pop(key, None)
+bp.record_once(staff_session.configure)
+bp.before_app_request(staff_session.start_request)
 
 
 def _login_limit() -> str:
@@ -66,11 +57,7 @@ def login():
                                   minutes=accounts.LOCK_MINUTES) if outcome == "locked"
                                 else _("Wrong e-mail or password.")]
         return render_template("auth/login.html", form=form), 200
-    lang = session.get("lang")
-    session.clear()  # a fresh session at privilege change (no fixation)
-    if lang:
-        session["lang"] = lang
-    login_user(user)
+    staff_session.sign_in(user)
     audit.record(user.email, audit.LOGIN, "session", ip=request.remote_addr)
     db.session.commit()
     return redirect(safe_next(form.next.data))
@@ -109,6 +96,7 @@ def password():
             return render_template("auth/password.html", form=form), 200
         audit.record(current_user.email, audit.PASSWORD_CHANGE, current_user.email)
         db.session.commit()
+        staff_session.refresh_fingerprint(current_user)
         flash(_("Your password has been changed."), "info")
         return redirect(url_for("auth.password"))
     return render_template("auth/password.html", form=form)

@@ -145,3 +145,29 @@ def test_password_change_rejects_short_or_mismatched_passwords(client, make_user
 
 def test_passwords_are_stored_with_scrypt(make_user):
     assert make_user().password_hash.startswith("scrypt:")
+
+
+def test_a_password_change_ends_the_other_sessions(app, client, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    _login(laptop, user.email)
+    _login(phone, user.email)
+    new = "a brand new password"
+    assert laptop.post("/auth/password", data={"current": PASSWORD, "new": new, "confirm": new}).status_code == 302
+    assert laptop.get("/auth/password").status_code == 200  # this session stays
+    assert phone.get("/auth/password").status_code == 302  # the other one ends
+
+
+def test_an_administrators_reset_ends_the_users_sessions(app, client, login_as, make_user):
+    user = make_user("viewer", unit="22")
+    theirs = app.test_client()
+    _login(theirs, user.email)
+    login_as("homeaffairs", unit="22")
+    client.post(f"/admin/accounts/{user.id}/reset")
+    assert theirs.get("/auth/password").status_code == 302
+
+
+def test_the_sign_in_prompt_is_translated(client):
+    client.get("/auth/password")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "Vui lòng đăng nhập" in page
