@@ -123,6 +123,7 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
     """Store a response once; Invalid (422) writes nothing, Conflict (409) for a reused id or a rated dossier."""
     env, version, place, answers, respondent = validate_response(payload, device, channel, scope, now)
     digest = content_hash(env, version, place, answers, respondent)
+    begin_write()
     existing = _existing(env.client_id, digest)
     if existing is not None:
         return existing
@@ -149,6 +150,17 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
     if tally is not None:
         tally(response)
     return Recorded(response.id, env.client_id, True)
+
+
+def begin_write() -> None:
+    """Open the write transaction now; on SQLite take the write lock (BEGIN IMMEDIATE) before any SAVEPOINT.
+
+    pysqlite begins transactions lazily, so a SAVEPOINT could open the transaction itself and its RELEASE would
+    commit; and a read before the write could leave a stale snapshot that cannot be upgraded (SQLITE_BUSY).
+    """
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _existing(client_id: str, digest: str) -> Recorded | None:

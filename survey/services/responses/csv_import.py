@@ -1,0 +1,160 @@
+"""Import paper questionnaires from CSV: one response per row, all or nothing, with a row-by-row report."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from survey.errors import Conflict, Forbidden, Invalid
+from survey.extensions import db
+from survey.instruments.types import REGISTRY
+from survey.services.responses.catalog import find_version, load_version
+from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE
+from survey.services.responses.record import begin_write, record_response
+from survey.services.scope import Scope
+
+META = tuple(f for f in FIELDS if f not in ("answers", "respondent"))
+MAX_ROWS = 100_000
+NAMESPACE = uuid.UUID("6f1c1f5e-58b8-4d8e-9a8e-2f0d3c6a7b21")  # ids of rows without one: file hash + line
+LIST_SPLIT = re.compile(r"[;,\s]+")
+
+
+@dataclass
+class RowResult:
+    """What happened to one CSV row (line numbers count the header as line 1)."""
+
+    line: int
+    id: str
+    status: str  # stored | already_stored | error
+    errors: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import; `ok` is False when any row failed, and then nothing was stored."""
+
+    rows: list[RowResult]
+
+    @property
+    def ok(self) -> bool:
+        """True when every row is valid."""
+        return all(r.status != "error" for r in self.rows)
+
+    def count(self, status: str) -> int:
+        """Rows with this status."""
+        return sum(1 for r in self.rows if r.status == status)
+
+    def errors(self) -> list[dict]:
+        """Every row error as {line, field, code, message}, the message naming its line."""
+        return [{**e, "line": r.line, "message": f"line {r.line}: {e['message']}"} for r in self.rows for e in r.errors]
+
+
+def _date(value: str) -> str:
+    """A paper date (YYYY-MM-DD or DD/MM/YYYY, noon local time) or an ISO time, as ISO 8601 with an offset."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).strftime("%Y-%m-%dT12:00:00+07:00")
+        except ValueError:
+            continue
+    return value
+
+
+def _cell(value: str, qtype_name: str | None) -> Any:
+    """A cell as the answer its question type expects: a code, a list of codes, or text; odd input passes through
+    so validation names the problem."""
+    if qtype_name is None or not REGISTRY[qtype_name].tallied:
+        return value
+    if REGISTRY[qtype_name].multiple:
+        parts = [p for p in LIST_SPLIT.split(value) if p]
+        return [int(p) if p.isdigit() and len(p) < 4 else p for p in parts]
+    return int(value) if value.isdigit() and len(value) < 4 else value
+
+
+def row_payload(row: dict[str, str], line: int, file_hash: str, default_channel: str) -> dict[str, Any]:
+    """The API payload of one CSV row (cells trimmed; empty cells are unanswered)."""
+    cells = {k.strip(): (v or "").strip() for k, v in row.items() if k and k.strip()}
+    payload: dict[str, Any] = {k: cells[k] for k in META if cells.get(k)}
+    payload.setdefault("id", str(uuid.uuid5(NAMESPACE, f"{file_hash}:{line}")))
+    payload.setdefault("channel", default_channel)
+    if "version" in payload:
+        payload["version"] = int(payload["version"]) if payload["version"].isdigit() else payload["version"]
+    if "submitted_at" in payload:
+        payload["submitted_at"] = _date(payload["submitted_at"])
+    defn = _definition(payload.get("instrument", ""), payload.get("version"))
+    answers, respondent = {}, {}
+    for key, value in cells.items():
+        if key in META or not value:
+            continue
+        code = key.removeprefix("respondent.").removeprefix("answers.")
+        item = defn.item(code) if defn is not None and defn.has_item(code) else None
+        target = respondent if (item is not None and item.profile) or key.startswith("respondent.") else answers
+        target[code] = _cell(value, item.type if item is not None else None)
+    payload["answers"] = answers
+    if respondent:
+        payload["respondent"] = respondent
+    return payload
+
+
+def _definition(code: str, number: Any):
+    code = code.strip().upper()
+    if not INSTRUMENT_CODE.match(code):
+        return None
+    found = find_version(code, number if isinstance(number, int) else None)
+    return load_version(code, found[0], found[1], found[3]).definition if found else None
+
+
+def import_responses_csv(text: str, scope: Scope | None = None, default_channel: str = "paper") -> ImportReport:
+    """Record every row; the report lists each row's outcome. Any bad row: Invalid listing every problem (the
+    caller rolls back, so nothing is imported)."""
+    text = text.lstrip("\ufeff")
+    file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "instrument" not in [f.strip() for f in reader.fieldnames if f]:
+        raise Invalid([{"field": "header", "code": "missing_column", "line": 1,
+                        "message": "line 1: the header needs at least the columns instrument, service_point, "
+                                   "submitted_at and one column per item code"}], "The CSV header is incomplete")
+    report = ImportReport([])
+    begin_write()  # every row's savepoint sits inside one transaction the caller commits or rolls back
+    for line, row in enumerate(reader, start=2):
+        if line > MAX_ROWS + 1:
+            report.rows.append(RowResult(line, "", "error", [{"field": "file", "code": "too_many_rows",
+                                                              "message": f"at most {MAX_ROWS} rows per file"}]))
+            break
+        if None in row:  # more cells than header columns
+            report.rows.append(RowResult(line, "", "error", [{"field": "row", "code": "extra_cells",
+                                                              "message": "more cells than header columns"}]))
+            continue
+        payload = row_payload(row, line, file_hash, default_channel)
+        report.rows.append(_record_row(payload, line, scope))
+    if not report.rows:
+        raise Invalid([{"field": "file", "code": "empty", "line": 1, "message": "the file has no rows"}],
+                      "Nothing to import")
+    if not report.ok:
+        raise ImportRejected(report)
+    return report
+
+
+def _record_row(payload: dict[str, Any], line: int, scope: Scope | None) -> RowResult:
+    row_id = str(payload.get("id", ""))
+    try:
+        with db.session.begin_nested():
+            recorded = record_response(payload, channel=payload.get("channel"), scope=scope)
+        return RowResult(line, recorded.client_id, "stored" if recorded.created else "already_stored")
+    except Invalid as exc:
+        return RowResult(line, row_id, "error", exc.errors)
+    except (Conflict, Forbidden) as exc:
+        return RowResult(line, row_id, "error", [{"field": exc.code, "code": exc.code, "message": exc.message}])
+
+
+class ImportRejected(Invalid):
+    """An import with at least one bad row: nothing is stored; `report` says which rows and why."""
+
+    def __init__(self, report: ImportReport) -> None:
+        bad = sum(1 for r in report.rows if r.status == "error")
+        super().__init__(report.errors(), f"{bad} of {len(report.rows)} rows are invalid; nothing was imported")
+        self.report = report
