@@ -290,12 +290,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_point_id'], ['service_points.id'], name=op.f('fk_responses_service_point_id_service_points')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_responses_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
-    sa.UniqueConstraint('client_id', name=op.f('uq_responses_client_id')),
-    sa.UniqueConstraint('dossier_code', 'channel', name=op.f('uq_responses_dossier_code_channel'))
+    sa.UniqueConstraint('client_id', name=op.f('uq_responses_client_id'))
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_responses_agency_id'), ['agency_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_responses_service_point_id'), ['service_point_id'], unique=False)
+        # Partial: responses without a dossier code (most of them) need no entry.
+        batch_op.create_index('uq_responses_dossier_channel', ['dossier_code', 'channel'], unique=True,
+                              sqlite_where=sa.text('dossier_code IS NOT NULL'),
+                              postgresql_where=sa.text('dossier_code IS NOT NULL'))
         batch_op.create_index('ix_responses_version_date_unit', ['instrument_version_id', 'local_date', 'unit_id'], unique=False)
 
     op.create_table('answers',
@@ -349,8 +350,7 @@ def downgrade():
     op.drop_table('answers')
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_index('ix_responses_version_date_unit')
-        batch_op.drop_index(batch_op.f('ix_responses_service_point_id'))
-        batch_op.drop_index(batch_op.f('ix_responses_agency_id'))
+        batch_op.drop_index('uq_responses_dossier_channel')
 
     op.drop_table('responses')
     op.drop_table('score_tallies')

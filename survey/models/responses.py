@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, SmallInteger, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, utcnow
@@ -21,8 +21,9 @@ class Response(Base):
         CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
         # Period queries filter on version and local date, then group by unit.
         Index("ix_responses_version_date_unit", "instrument_version_id", "local_date", "unit_id"),
-        # One rating per dossier code per channel (NULL dossier codes do not collide on either database).
-        UniqueConstraint("dossier_code", "channel"),
+        # One rating per dossier code per channel; partial, so the many responses without a dossier cost nothing.
+        Index("uq_responses_dossier_channel", "dossier_code", "channel", unique=True,
+              sqlite_where=text("dossier_code IS NOT NULL"), postgresql_where=text("dossier_code IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,11 +31,11 @@ class Response(Base):
     # sha256 of the canonical submitted content: same id + same hash → 200, different → 409.
     content_hash: Mapped[str] = mapped_column(String(64))
     instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_versions.id"))
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"), index=True)
+    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"))
     # The unit where the service was given (commune, or legacy commune/district), denormalised for GROUP BY.
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     # The agency whose procedure was served; defaults to the service point's agency.
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     procedure_code: Mapped[str | None] = mapped_column(String(40))
     field_code: Mapped[str | None] = mapped_column(String(80))
