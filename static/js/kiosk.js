@@ -55,19 +55,7 @@
     return svg;
   }
 
-  // Routing: the server computed every gate of an item (its sections' and its own); an unasked controller
-  // takes the instrument's implied value. The server checks the same rules again on submission.
-  function asked(answers) {
-    var set = {};
-    data.questions.forEach(function (q) {
-      var ok = q.conditions.every(function (c) {
-        var v = (set[c.item] && answers[c.item] !== undefined) ? answers[c.item] : data.implied[c.item];
-        return Array.isArray(v) ? v.some(function (x) { return c["in"].indexOf(x) >= 0; }) : c["in"].indexOf(v) >= 0;
-      });
-      if (ok) { set[q.code] = true; }
-    });
-    return set;
-  }
+  function asked(answers) { return window.surveyAsked(data.questions, answers, data.implied); }
 
   function sameGates(a, b) { return JSON.stringify(a.conditions) === JSON.stringify(b.conditions); }
 
