@@ -42,7 +42,7 @@ def sync_sequence(table: str) -> None:
 
 @contextmanager
 def foreign_keys_dropped(*tables: str) -> Iterator[None]:
-    """On PostgreSQL, drop the tables' foreign keys for a bulk load and re-add (re-validate) them after.
+    """On PostgreSQL, drop the tables' foreign keys (and the answers' key) for a bulk load, re-add them after.
 
     PostgreSQL checks a foreign key row by row during COPY; re-adding the constraint checks the whole table
     in one join, which is what its manual advises for populating a database. SQLite checks cheaply in place.
@@ -53,8 +53,15 @@ def foreign_keys_dropped(*tables: str) -> Iterator[None]:
     from survey.models import Base
 
     constraints = [fk for name in tables for fk in Base.metadata.tables[name].foreign_key_constraints]
+    # The answers' primary key is rebuilt by one sort afterwards instead of 13 million B-tree inserts.
+    answers_pk = Base.metadata.tables["answers"].primary_key if "answers" in tables else None
     for fk in constraints:
         db.session.execute(DropConstraint(fk))
+    if answers_pk is not None:
+        db.session.execute(DropConstraint(answers_pk))
     yield
+    db.session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    if answers_pk is not None:
+        db.session.execute(AddConstraint(answers_pk))
     for fk in constraints:
         db.session.execute(AddConstraint(fk))
