@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -27,6 +27,8 @@ POINT_KIND_LABELS = (("centre", _l("Centre")), ("counter", _l("Counter")), ("des
 ROLE_LABELS = {"homeaffairs": _l("Home Affairs (whole province)"), "manager": _l("Manager (agency or unit)"),
                "clerk": _l("Clerk (paper entry)"), "viewer": _l("Viewer (reads results)")}
 LANGUAGE_LABELS = (("vi", "Tiếng Việt"), ("en", "English"))
+IDLE_ACTION_LABELS = (("discard", _l("Discard the unfinished answers")),
+                      ("submit", _l("Send what was answered")))
 
 
 class AgencyForm(FlaskForm):
@@ -64,6 +66,9 @@ class DeviceSettingsForm(FlaskForm):
     language = SelectField(_l("Default language"), choices=choices(LANGUAGE_LABELS))
     idle_seconds = IntegerField(_l("Reset after idle (seconds)"),
                                 validators=[DataRequired(), NumberRange(*IDLE_SECONDS)])
+    idle_action = SelectField(_l("When a person walks away"), choices=choices(IDLE_ACTION_LABELS))
+    counters = TextAreaField(_l("Counters (one per line, offered to staff for attribution)"),
+                             validators=[Optional(), Length(max=50 * 41)])
     instrument = SelectField(_l("Questionnaire"), choices=choices((c, c) for c in KIOSK_INSTRUMENTS))
 
 

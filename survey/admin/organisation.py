@@ -89,14 +89,17 @@ def device_settings(device_id: int):
     """A kiosk's settings: default language and idle delay; Home Affairs also picks the questionnaire."""
     device = organisation.get_device(g.scope, device_id)
     settings = device.settings or {}
-    form = DeviceSettingsForm(language=settings.get("language", "vi"),
+    form = DeviceSettingsForm(language=settings.get("lang", "vi"),
                               idle_seconds=settings.get("idle_seconds", current_app.config["KIOSK_IDLE_SECONDS"]),
-                              instrument=device.instrument_code)
+                              idle_action=settings.get("idle_action", "discard"),
+                              counters="\n".join(settings.get("counters", [])), instrument=device.instrument_code)
     manage = can(g.scope, "devices.manage")
     if form.validate_on_submit():
         try:
             organisation.update_device_settings(g.scope, current_actor(), device_id, form.language.data,
-                                                form.idle_seconds.data, form.instrument.data if manage else None)
+                                                form.idle_seconds.data, form.idle_action.data,
+                                                (form.counters.data or "").splitlines(),
+                                                form.instrument.data if manage else None)
             db.session.commit()
             done(_("Settings saved."))
             return redirect(url_for("admin.devices"))

@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint
 from survey.services import agencies, audit, devices
 from survey.services.agencies import get_agency, get_service_point
+from survey.services.responses.kiosk import IDLE_ACTIONS
 from survey.services.scope import (Scope, can, check_agency, check_device, check_service_point, check_unit,
                                    require, visible_agencies, visible_devices,
                                    visible_service_points)
@@ -17,6 +18,7 @@ from survey.services.units import find_unit
 KIOSK_INSTRUMENTS = ("KIOSK-QUICK", "SIPAS-1001")
 KIOSK_LANGUAGES = ("vi", "en")
 IDLE_SECONDS = (15, 600)
+MAX_COUNTERS = 50
 
 
 def list_agencies(scope: Scope) -> list[Agency]:
@@ -88,16 +90,23 @@ def revoke_device(scope: Scope, actor: str, device_id: int) -> Device:
     return device
 
 
-def update_device_settings(scope: Scope, actor: str, device_id: int, language: str, idle_seconds: int,
+def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, idle_seconds: int,
+                           idle_action: str = "discard", counters: list[str] | None = None,
                            instrument: str | None = None) -> Device:
-    """Kiosk settings a manager may change: default language, idle reset delay; Home Affairs also the instrument."""
+    """Kiosk settings a manager may change (the keys the kiosk page reads: lang, idle_seconds, idle_action,
+    counters); Home Affairs may also change the questionnaire."""
     device = get_device(scope, device_id)
+    counters = [c.strip()[:40] for c in (counters or []) if c.strip()]
     errors = []
-    if language not in KIOSK_LANGUAGES:
+    if lang not in KIOSK_LANGUAGES:
         errors.append({"field": "language", "code": "unknown", "message": "language must be vi or en"})
     if not IDLE_SECONDS[0] <= idle_seconds <= IDLE_SECONDS[1]:
         errors.append({"field": "idle_seconds", "code": "out_of_range",
                        "message": f"idle delay must be {IDLE_SECONDS[0]}–{IDLE_SECONDS[1]} seconds"})
+    if idle_action not in IDLE_ACTIONS:
+        errors.append({"field": "idle_action", "code": "unknown", "message": f"one of {', '.join(IDLE_ACTIONS)}"})
+    if len(counters) > MAX_COUNTERS:
+        errors.append({"field": "counters", "code": "too_many", "message": f"at most {MAX_COUNTERS} counters"})
     if instrument is not None and instrument != device.instrument_code:
         if not can(scope, "devices.manage"):
             errors.append({"field": "instrument", "code": "forbidden", "message": "only Home Affairs changes it"})
@@ -106,13 +115,14 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, language: s
                            "message": f"instrument must be one of {', '.join(KIOSK_INSTRUMENTS)}"})
     if errors:
         raise Invalid(errors)
-    # A new dict, so the JSON column is seen as changed.
-    device.settings = {**(device.settings or {}), "language": language, "idle_seconds": idle_seconds}
+    # A new dict, so the JSON column is seen as changed; other keys (set by the operator) stay.
+    device.settings = {**(device.settings or {}), "lang": lang, "idle_seconds": idle_seconds,
+                       "idle_action": idle_action, "counters": counters}
     if instrument is not None:
         device.instrument_code = instrument
     db.session.flush()
-    audit.record(actor, "device.settings", f"device:{device.id}", language=language, idle_seconds=idle_seconds,
-                 instrument=device.instrument_code)
+    audit.record(actor, "device.settings", f"device:{device.id}", lang=lang, idle_seconds=idle_seconds,
+                 idle_action=idle_action, counters=len(counters), instrument=device.instrument_code)
     return device
 
 

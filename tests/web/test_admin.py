@@ -121,17 +121,31 @@ def test_managers_change_kiosk_settings_of_their_units_only(client, login_as, ma
     login_as("manager", unit=home)
     listing = client.get("/admin/devices").get_data(as_text=True)
     assert mine.name in listing and theirs.name not in listing
-    ok = client.post(f"/admin/devices/{mine.id}/settings", data={"language": "en", "idle_seconds": "90",
-                                                                 "instrument": "SIPAS-1001"})
+    ok = client.post(f"/admin/devices/{mine.id}/settings", data={
+        "language": "en", "idle_seconds": "90", "idle_action": "submit", "counters": "Quầy 1\r\n\r\nQuầy 2 ",
+        "instrument": "SIPAS-1001"})
     assert ok.status_code == 302
     stored = _reload(Device, mine.id)
-    assert stored.settings == {"language": "en", "idle_seconds": 90}
+    assert stored.settings == {"lang": "en", "idle_seconds": 90, "idle_action": "submit",
+                               "counters": ["Quầy 1", "Quầy 2"]}
     assert stored.instrument_code == "KIOSK-QUICK"  # a manager cannot change the questionnaire
     assert client.get(f"/admin/devices/{theirs.id}/settings").status_code == 404
     assert client.post(f"/admin/devices/{theirs.id}/settings", data={"language": "en",
                                                                      "idle_seconds": "90"}).status_code == 404
     assert client.post(f"/admin/devices/{mine.id}/revoke").status_code == 403
     assert _actions() == ["device.settings"]
+
+
+def test_kiosk_page_reads_the_saved_settings(client, login_as, make_device):
+    from survey.services.responses.kiosk import kiosk_settings
+
+    device, _ = make_device()
+    login_as("homeaffairs", unit="22")
+    client.post(f"/admin/devices/{device.id}/settings", data={"language": "en", "idle_seconds": "120",
+                                                              "idle_action": "discard", "counters": "A\nB",
+                                                              "instrument": "KIOSK-QUICK"})
+    effective = kiosk_settings(_reload(Device, device.id), {})
+    assert (effective["lang"], effective["idle_seconds"], effective["counters"]) == ("en", 120, ["A", "B"])
 
 
 def test_out_of_range_idle_delay_is_refused(client, login_as, make_device):
