@@ -34,9 +34,10 @@ def _axis(drawing: Drawing, x0: float, width: float, bottom: float, top: float, 
                            fillColor=MUTED, textAnchor="middle"))
 
 
-def bar_chart(rows: Sequence[tuple[str, float | None]], width: float, lang: str,
+def bar_chart(rows: Sequence[tuple[str, float | None, bool]], width: float, lang: str,
               reference: tuple[str, float] | None = None) -> Drawing:
-    """Horizontal bars of percentages: one row per (label, pct); None prints a dash; `reference` is a dashed line."""
+    """Horizontal bars of percentages, one row per (label, pct, strong); None prints a dash; a strong row (an
+    aspect over its factors) is drawn darker and bold; `reference` is a dashed vertical line (the overall index)."""
     label_width = width * 0.42
     x0, bar_width = label_width + 6, width - label_width - 36
     headroom = 12 if reference is not None else 0  # the reference line's caption sits above the bars
@@ -49,18 +50,19 @@ def bar_chart(rows: Sequence[tuple[str, float | None]], width: float, lang: str,
         drawing.add(Line(x, 12, x, top + 2, strokeColor=REFERENCE, strokeWidth=0.9, strokeDashArray=(3, 2)))
         drawing.add(String(x, top + 4, f"{nfc(name)}: {number(value, lang)}", fontName=BOLD, fontSize=6.5,
                            fillColor=REFERENCE, textAnchor="end" if value > 60 else "start"))
-    for i, (label, pct) in enumerate(rows):
+    for i, (label, pct, strong) in enumerate(rows):
         y = top - ROW * (i + 1)
-        lines = simpleSplit(nfc(label), REGULAR, LABEL_SIZE, label_width)[:2]
+        face = BOLD if strong else REGULAR
+        lines = simpleSplit(nfc(label), face, LABEL_SIZE, label_width)[:2]
         for j, line in enumerate(lines):
             offset = (len(lines) - 1) * 4.5 - j * 9
-            drawing.add(String(label_width, y + ROW / 2 - 2.5 + offset, line, fontName=REGULAR,
+            drawing.add(String(label_width, y + ROW / 2 - 2.5 + offset, line, fontName=face,
                                fontSize=LABEL_SIZE, fillColor=INK, textAnchor="end"))
         if pct is None:
             drawing.add(String(x0 + 3, y + ROW / 2 - 2.5, DASH, fontName=BOLD, fontSize=8, fillColor=MUTED))
             continue
         length = bar_width * max(0.0, min(pct, 100.0)) / 100
-        drawing.add(Rect(x0, y + 4, length, ROW - 8, fillColor=BAR, strokeColor=None))
+        drawing.add(Rect(x0, y + 4, length, ROW - 8, fillColor=ACCENT if strong else BAR, strokeColor=None))
         value = number(pct, lang)
         # a white backing keeps the figure legible where the reference line crosses it
         drawing.add(Rect(x0 + length + 2, y + 5, stringWidth(value, BOLD, 7.5) + 2, ROW - 10,

@@ -32,6 +32,7 @@ class ComponentFigure:
     pct: float | None
     n: int
     suppressed: bool = False
+    role: Literal["aspect", "factor"] = "factor"  # aspects (1001) are drawn stronger than their factors
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,9 @@ class UnitSummary:
     change: Change | None = None
     province: ProvinceComparison | None = None
     low_score_reasons: list[Count] = field(default_factory=list)
+    reasons_asked: bool = True  # False when the instrument has no reasons question: the section is left out
     comments: list[str] = field(default_factory=list)
-    issuer: str = ""
+    issuer: str = ""  # issuing body; a line break separates the parent body (regular) from the issuer (bold)
 
 
 @dataclass(frozen=True)
@@ -164,4 +166,4 @@ class ProvinceReport:
     small_units: list[SmallUnit] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
     methodology_note: str = ""
-    issuer: str = ""
+    issuer: str = ""  # as in UnitSummary

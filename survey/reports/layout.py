@@ -74,11 +74,22 @@ class NationalHeading(Flowable):
         c.setFont(OBLIQUE, 9.5)
         c.drawCentredString(right, 12, self.dateline)
         if self.issuer:
-            left = self.width * 0.17
-            c.setFont(BOLD, 10)
-            c.drawCentredString(left, 50, self.issuer.upper())
-            rule = stringWidth(self.issuer.upper(), BOLD, 10) / 4  # Decree 30: a rule half the name's length
-            c.line(left - rule, 44, left + rule, 44)
+            self._draw_issuer(c, self.width * 0.17, self.width * 0.34)
+
+    def _draw_issuer(self, c: Canvas, centre: float, room: float) -> None:
+        """Decree 30: the parent body in regular capitals, the issuing body in bold beneath, then a short rule."""
+        lines = [line.strip().upper() for line in self.issuer.split("\n") if line.strip()][-2:]
+        fonts = [REGULAR] * (len(lines) - 1) + [BOLD]
+        size = 10.0
+        while size > 6.5 and max(stringWidth(t, f, size) for t, f in zip(lines, fonts)) > room:
+            size -= 0.5  # long names shrink to stay clear of the national heading
+        y = 50.0
+        for text, font in zip(lines, fonts):
+            c.setFont(font, size)
+            c.drawCentredString(centre, y, text)
+            y -= size + 3
+        rule = stringWidth(lines[-1], BOLD, size) / 4  # a rule half as long as the issuer's name
+        c.line(centre - rule, y + size - 1, centre + rule, y + size - 1)
 
 
 def numbered_canvas(page_text: Callable[[int, int], str]) -> type[Canvas]:

@@ -36,9 +36,22 @@ def _index_text(value: float | None, low: float | None, high: float | None, labe
     return text
 
 
-def _section(title: str, *body: Flowable) -> Flowable:
-    """A section heading kept on the same page as the start of its body."""
-    return KeepTogether([Paragraph(markup(title), STYLES["h2"]), *body])
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+class _Sections:
+    """Numbers section headings I, II, III … in the order they are printed (absent sections leave no gap)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def heading(self, title: str) -> Paragraph:
+        self.count += 1
+        return Paragraph(f"{ROMAN[self.count - 1]}. {markup(title)}", STYLES["h2"])
+
+    def kept(self, title: str, *body: Flowable) -> Flowable:
+        """A heading kept on the same page as the start of its body."""
+        return KeepTogether([self.heading(title), *body])
 
 
 def _build(story: Story, labels: Mapping[str, str], title: str, author: str, running_head: str,
@@ -86,30 +99,31 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
     suppressed_note = Paragraph(markup(labels["suppressed_note"].format(min_n=data.min_n)), STYLES["small"])
     meta = (f"{markup(labels['code'])}: {markup(data.unit_code)} · {markup(labels['level.' + data.level])} · "
             f"{markup(labels['period'])}: {markup(period)}")
+    sections = _Sections()
     story: Story = [
         _heading(labels, data.issuer, data.generated_at, lang),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["unit_title"]), STYLES["title"]),
         Paragraph(markup(data.unit_name), STYLES["unit"]),
         Paragraph(meta, STYLES["meta"]),
-        _section(labels["key_figures"], key_value_table(_unit_key_figures(data, labels, lang))),
+        sections.kept(labels["key_figures"], key_value_table(_unit_key_figures(data, labels, lang))),
     ]
     if data.components:
-        rows = [(f"{c.code} {c.label.pick(lang)}", c.pct) for c in data.components]
+        rows = [(f"{c.code} {c.label.pick(lang)}", c.pct, c.role == "aspect") for c in data.components]
         reference = (labels["overall_index"], data.index) if data.index is not None else None
-        story.append(_section(labels["components"], bar_chart(rows, FRAME_WIDTH, lang, reference)))
+        story.append(sections.kept(labels["components"], bar_chart(rows, FRAME_WIDTH, lang, reference)))
     if data.items:
-        story += [CondPageBreak(120), Paragraph(markup(labels["items"]), STYLES["h2"]),
-                  item_table(data.items, labels, lang), Spacer(1, 3),
-                  Paragraph(markup(labels["scale_legend"]), STYLES["small"])]
+        story += [CondPageBreak(120), sections.heading(labels["items"]), item_table(data.items, labels, lang),
+                  Spacer(1, 3), Paragraph(markup(labels["scale_legend"]), STYLES["small"])]
     if _has_suppressed(data):
         story.append(suppressed_note)
-    reasons = count_table(data.low_score_reasons, labels, lang) if data.low_score_reasons else \
-        Paragraph(markup(labels["none"]), STYLES["body"])
-    story.append(_section(labels["reasons"], reasons))
+    if data.reasons_asked:
+        reasons = count_table(data.low_score_reasons, labels, lang) if data.low_score_reasons else \
+            Paragraph(markup(labels["none"]), STYLES["body"])
+        story.append(sections.kept(labels["reasons"], reasons))
     comments = [Paragraph(f"“{markup(c)}”", STYLES["quote"]) for c in data.comments] or \
         [Paragraph(markup(labels["none"]), STYLES["body"])]
-    story.append(_section(labels["comments"], *comments[:1]))
+    story.append(sections.kept(labels["comments"], *comments[:1]))
     story += comments[1:]
     title = f"{labels['unit_title']} — {data.unit_name} ({data.unit_code}) — {period}"
     return _build(story, labels, title, data.issuer, f"{data.unit_name} ({data.unit_code}) · {period}",
@@ -127,29 +141,30 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     meta = f"{markup(labels['code'])}: {markup(data.province_code)} · {markup(labels['period'])}: {markup(period)}"
     key = [(labels["n_respondents"], f"<b>{integer(data.n, lang)}</b>"),
            (labels["province_index"], _index_text(data.index, data.ci_low, data.ci_high, labels, lang))]
+    sections = _Sections()
     story: Story = [
         _heading(labels, data.issuer, data.generated_at, lang),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["province_title"]), STYLES["title"]),
         Paragraph(markup(data.province_name), STYLES["unit"]),
         Paragraph(meta, STYLES["meta"]),
-        _section(labels["key_figures"], key_value_table(key)),
+        sections.kept(labels["key_figures"], key_value_table(key)),
     ]
     if data.trend:
         points = [(period_label(p.period, lang) if len(data.trend) <= 4 else p.period, p.index) for p in data.trend]
-        story.append(_section(labels["trend"], column_chart(points, FRAME_WIDTH, lang)))
+        story.append(sections.kept(labels["trend"], column_chart(points, FRAME_WIDTH, lang)))
     if data.index is None or any(p.index is None for p in data.trend):
         story.append(Paragraph(markup(labels["suppressed_note"].format(min_n=data.min_n)), STYLES["small"]))
     for title, rows in ((labels["communes"], data.communes), (labels["departments"], data.departments)):
         if rows:
-            story += [CondPageBreak(100), Paragraph(markup(title), STYLES["h2"]), ranking_table(rows, labels, lang)]
+            story += [CondPageBreak(100), sections.heading(title), ranking_table(rows, labels, lang)]
     small_title = labels["small_units"].format(min_n=data.min_n)
     small = small_unit_table(data.small_units, labels, lang) if data.small_units else \
         Paragraph(markup(labels["none"]), STYLES["body"])
-    story += [CondPageBreak(80), Paragraph(markup(small_title), STYLES["h2"]), small]
+    story += [CondPageBreak(80), sections.heading(small_title), small]
     if data.priorities:
-        story.append(_section(labels["priorities"], priority_table(data.priorities, labels, lang)))
-    story.append(_section(labels["method"], Paragraph(markup(note), STYLES["body"])))
+        story.append(sections.kept(labels["priorities"], priority_table(data.priorities, labels, lang)))
+    story.append(sections.kept(labels["method"], Paragraph(markup(note), STYLES["body"])))
     title = f"{labels['province_title']} — {data.province_name} — {period}"
     return _build(story, labels, title, data.issuer, f"{data.province_name} · {period}", data.generated_at,
                   instrument, data.method_version, lang)

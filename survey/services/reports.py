@@ -1,0 +1,278 @@
+"""Report data for the PDFs: unit summaries and the provincial report, built from the index service and scoped
+to the caller. Figures for a whole province are computed once and shared by every unit's summary."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from survey.errors import Forbidden, NotFound
+from survey.extensions import db
+from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, against_parent, against_previous
+from survey.instruments.definition import Definition, parse_definition
+from survey.models import Agency, Instrument, InstrumentVersion, Response, Unit
+from survey.reports.data import Bilingual, Change, ComponentFigure, ItemRow, ProvinceComparison, UnitSummary
+from survey.services.agencies import get_agency, get_service_point
+from survey.services.indices import IndicesResult, compute_indices
+from survey.services.instruments import current_version
+from survey.services.periods import Period, parse_period
+from survey.services.report_figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
+from survey.services.scope import OPERATOR, Scope, check_agency, check_service_point, check_unit, require
+from survey.services.units import descendant_ids, find_unit, province_of
+
+DEFAULT_INSTRUMENT = "SIPAS-1001"
+SAT_CODES = (1, 2, 3, 4, 5, 9)
+BY_LEVEL = {"province": "province", "commune": "commune", "district": "district", "agency": "agency",
+            "service_point": "service_point"}
+KEY_OF_LEVEL = {"commune": "unit", "agency": "agency"}  # place key of the levels a whole-province batch prints
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a unit summary is about: its level, code, name and database id, and the province it lies in."""
+
+    level: str
+    code: str
+    name: str
+    id: int
+    province: Unit
+    narrow: Scope  # restricts the index computation to this target's responses
+    part_filters: dict = field(default_factory=dict)  # Slice fields selecting its responses
+
+
+def resolve_target(scope: Scope, code: str) -> Target:
+    """A unit (province, commune, legacy district), an agency or a service point by code, if the caller sees it."""
+    try:
+        unit = check_unit(scope, find_unit(code), code)
+    except NotFound:  # not a visible unit: agencies and service points have codes of their own
+        unit = None
+    if unit is not None:
+        ids = frozenset(descendant_ids(unit))
+        return Target(unit.level, unit.code, formal_name(unit), unit.id, province_of(unit),
+                      Scope("operator", ids, None), {"unit_ids": ids})
+    try:
+        agency = check_agency(scope, get_agency(code), code)
+        return Target("agency", agency.code, agency.name, agency.id, province_of(agency.unit),
+                      Scope("operator", None, frozenset({agency.id})), {"agency_ids": frozenset({agency.id})})
+    except NotFound:
+        pass
+    try:
+        point = check_service_point(scope, get_service_point(code), code)
+    except NotFound:
+        raise NotFound("unknown_report_unit", f"No unit, agency or service point {code} in your scope",
+                       unit=code) from None
+    return Target("service_point", point.code, point.name, point.id, province_of(point.unit),
+                  Scope("operator", frozenset({point.unit_id}), frozenset({point.agency_id})),
+                  {"service_point_id": point.id})
+
+
+def default_instrument(target: Target, period: Period) -> str:
+    """The instrument this target's people answered most in the period (SIPAS-1001 when none)."""
+    part = Slice(None, period, **target.part_filters)
+    stmt = (select(Instrument.code, func.count()).select_from(Response)
+            .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+            .where(part.where()).group_by(Instrument.code).order_by(func.count().desc()).limit(1))
+    row = db.session.execute(stmt).first()
+    return row[0] if row else DEFAULT_INSTRUMENT
+
+
+def formal_name(unit: Unit) -> str:
+    """A province's name as documents write it: "Tỉnh Quảng Ninh" (the unit list says just "Quảng Ninh")."""
+    if unit.level == "province" and unit.division_type == "tỉnh" and not unit.name.lower().startswith("tỉnh"):
+        return f"Tỉnh {unit.name}"
+    return unit.name
+
+
+def issuer_of(province: Unit) -> str:
+    """The issuing body printed top left: the province's People's Committee, then its Department of Home Affairs."""
+    return f"UBND {formal_name(province)}\nSở Nội vụ"
+
+
+@dataclass
+class Tables:
+    """Index tables of one province, instrument and period (and the period before), computed once."""
+
+    instrument: str
+    period: Period
+    province: Unit
+    version: int | None
+    min_n: int
+    stored: InstrumentVersion = field(init=False)
+    definition: Definition = field(init=False)
+    units: frozenset[int] = field(init=False)  # the province and every unit in it
+    _cache: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.stored = current_version(self.instrument, self.version)
+        self.definition = parse_definition(self.stored.definition)
+        self.units = frozenset(descendant_ids(self.province))
+
+    def result(self, by: str, previous: bool = False, narrow: Scope = OPERATOR,
+               span: Period | None = None) -> IndicesResult | None:
+        """compute_indices for this province in the report's period (the one before, or `span`), memoised;
+        None when nobody answered."""
+        period = span or (self.period.previous() if previous else self.period)
+        key = (by, period, narrow)
+        if key not in self._cache:
+            self._cache[key] = compute_indices(
+                self.instrument, period, by=by, province=self.province.code, scope=narrow, min_n=self.min_n,
+                version=self.stored.version) if self._answered(period, narrow) else None
+        return self._cache[key]
+
+    def _answered(self, period: Period, narrow: Scope) -> bool:
+        """Whether any response falls in the period and narrowing (an empty table has nothing to compute)."""
+        units = self.units if narrow.unit_ids is None else self.units & narrow.unit_ids
+        part = Slice(self.stored.id, period, units, narrow.agency_ids)
+        return db.session.execute(select(Response.id).where(part.where()).limit(1)).first() is not None
+
+    def slice(self, **filters: object) -> Slice:
+        """The responses of this version and period, optionally narrowed."""
+        return Slice(self.stored.id, self.period, **filters)
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _cell_row(result: IndicesResult, code: str) -> dict | None:
+    return next((row for row in result.document["rows"] if row["unit_code"] == code), None)
+
+
+def _components(row: dict, definition: Definition) -> list[ComponentFigure]:
+    figures = []
+    for code, comp in row["components"].items():
+        section = definition.section(code)
+        figures.append(ComponentFigure(code, Bilingual(section.title.get("vi", code), section.title.get("en", "")),
+                                       comp["pct"], comp["n"] or 0, row["suppressed"],
+                                       "aspect" if section.role == "aspect" else "factor"))
+    return figures
+
+
+def _items(row: dict, result: IndicesResult, definition: Definition) -> list[ItemRow]:
+    counts = result.table.items[result.table.items["cell"] == row["unit_code"]].set_index("item")
+    rows = []
+    for code, fig in row["items"].items():
+        item = definition.item(code)
+        dist = {c: int(counts.at[code, f"n_{c}"]) for c in SAT_CODES
+                if code in counts.index and not pd.isna(counts.at[code, f"n_{c}"])}
+        rows.append(ItemRow(code, Bilingual(item.label("vi"), item.text.get("en", "")), fig["n_valid"] or 0, dist,
+                            fig["pct"], fig["mean"], row["suppressed"]))
+    return rows
+
+
+def _change(current: IndicesResult, previous: IndicesResult, code: str, previous_label: str) -> Change | None:
+    cells = current.table.cells
+    now = cells[cells["cell"] == code]
+    if now.empty:
+        return None
+    compared = against_previous(now, previous.table.cells).iloc[0]
+    return Change(previous_label, _float(compared["previous"]), _float(compared["diff"]), compared["trend"])
+
+
+def _province(current: IndicesResult | None, code: str, parent: dict, province: Unit) -> ProvinceComparison:
+    cells = current.table.cells if current is not None else pd.DataFrame({"cell": []})
+    now = cells[cells["cell"] == code]
+    comparable = not now.empty and parent.get("n") and not parent.get("suppressed")
+    flag = against_parent(now, parent).iloc[0]["flag"] if comparable else None
+    index = None if parent.get("suppressed") else _float(parent.get("index"))
+    return ProvinceComparison(formal_name(province), index, flag)
+
+
+EMPTY_ROW = {"n": 0, "index": None, "ci_low": None, "ci_high": None, "suppressed": True, "incomplete": False,
+             "components": {}, "items": {}}
+
+
+def build_summary(tables: Tables, level: str, code: str, name: str, current: IndicesResult | None,
+                  previous: IndicesResult | None, parent: dict | None, reasons: list, comments: list[str],
+                  now: datetime | None = None) -> UnitSummary:
+    """A UnitSummary for one cell of computed tables (shared by the single and the whole-province paths)."""
+    row = (_cell_row(current, code) if current is not None else None) or EMPTY_ROW
+    hidden = row["suppressed"]
+    stored = tables.stored
+    return UnitSummary(
+        unit_name=name, unit_code=code, level=level, period=tables.period.label,
+        instrument_code=stored.instrument.code, instrument_version=stored.version,
+        method_version=stored.method_version or METHOD_VERSION, min_n=tables.min_n,
+        n=row["n"], index=row["index"], ci_low=row["ci_low"], ci_high=row["ci_high"],
+        generated_at=now or datetime.now(timezone.utc), suppressed=hidden, incomplete=row["incomplete"],
+        components=_components(row, tables.definition),
+        items=_items(row, current, tables.definition) if current is not None else [],
+        change=None if hidden or previous is None else _change(current, previous, code,
+                                                                 tables.period.previous().label),
+        province=_province(current, code, parent or {}, tables.province) if level != "province" else None,
+        low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
+        comments=[] if hidden else comments, issuer=issuer_of(tables.province))
+
+
+def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,
+                 min_n: int = DEFAULT_MIN_N, now: datetime | None = None) -> UnitSummary:
+    """The summary of one unit, agency or service point the caller may see; NotFound outside the scope."""
+    require(scope, "reports.download")
+    target = resolve_target(scope, code)
+    span = parse_period(period)
+    tables = Tables(instrument or default_instrument(target, span), span, target.province, version, min_n)
+    by = BY_LEVEL[target.level]
+    current = tables.result(by, narrow=target.narrow)
+    previous = tables.result(by, previous=True, narrow=target.narrow)
+    whole = tables.result("province")  # the whole province, whoever asks: a published aggregate
+    parent = whole.parent if whole is not None else None
+    part = tables.slice(**target.part_filters)
+    reasons = reasons_by_key(tables.definition, part).get(WHOLE, [])
+    comments = comments_by_key(part).get(WHOLE, [])
+    return build_summary(tables, target.level, target.code, target.name, current, previous, parent, reasons,
+                         comments, now)
+
+
+def check_province(scope: Scope, code: str) -> Unit:
+    """The province if the caller's scope covers all of it (Home Affairs of that province, or the operator)."""
+    province = check_unit(scope, find_unit(code), code)
+    if province.level != "province":
+        raise Forbidden("not_a_province", f"{code} is not a province", unit=code)
+    if scope.agency_ids is not None or (scope.unit_ids is not None and province.id not in scope.unit_ids):
+        raise Forbidden("out_of_scope", f"Province {code} is outside your units", province=code)
+    return province
+
+
+def province_unit_summaries(scope: Scope, province: str, period: str, instrument: str = DEFAULT_INSTRUMENT,
+                            version: int | None = None, min_n: int = DEFAULT_MIN_N,
+                            now: datetime | None = None) -> tuple[Tables, list[tuple[str, str, str]],
+                                                                  Iterator[UnitSummary]]:
+    """Every commune and agency of a province with responses: (tables, [(level, code, name)], summaries lazily)."""
+    require(scope, "reports.download")
+    tables = Tables(instrument, parse_period(period), check_province(scope, province), version, min_n)
+    communes = tables.result("commune")
+    parent = communes.parent if communes is not None else None
+    targets = []
+    for by, level in (("commune", "commune"), ("agency", "agency")):
+        result = tables.result(by)
+        rows = result.document["rows"] if result is not None else []
+        targets += [(level, r["unit_code"], r["unit_name"]) for r in rows if r["level"] == level and r["n"] > 0]
+
+    def summaries() -> Iterator[UnitSummary]:
+        part = tables.slice()
+        extras = {key: (reasons_by_key(tables.definition, part, key), comments_by_key(part, key))
+                  for key in ("unit", "agency")}
+        ids = _ids(targets)
+        for level, code, name in targets:
+            key = KEY_OF_LEVEL[level]
+            reasons, comments = extras[key]
+            place = ids[(level, code)]
+            yield build_summary(tables, level, code, name, tables.result(level), tables.result(level, previous=True),
+                                parent, reasons.get(place, []), comments.get(place, []), now)
+
+    return tables, targets, summaries()
+
+
+def _ids(targets: list[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
+    """Database ids of the targets' units and agencies, looked up in two queries."""
+    units = [code for level, code, _ in targets if level == "commune"]
+    agencies = [code for level, code, _ in targets if level == "agency"]
+    found = {("commune", c): i for c, i in db.session.execute(select(Unit.code, Unit.id).where(
+        Unit.code.in_(units), Unit.level == "commune", Unit.vintage == "2025")).all()}
+    found |= {("agency", c): i for c, i in db.session.execute(select(Agency.code, Agency.id).where(
+        Agency.code.in_(agencies))).all()}
+    return found
