@@ -1,6 +1,7 @@
 """Answers from an HTML form (online and paper screens) as the API's answers/respondent objects."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,8 @@ def answers_from_form(form: Mapping, version: Version, block: str | None, profil
     for q in questions_for(version, block, profile):
         key = f"{'r' if q.profile else 'a'}.{q.code}"
         if q.multiple:
-            value: Any = [_code(v) for v in form.getlist(key) if v.strip()]
+            # Check boxes send one value each; a typed field sends "1 3 5" (paper entry).
+            value: Any = [_code(part) for v in form.getlist(key) for part in re.split(r"[\s,;]+", v) if part]
         elif q.free_text:
             value = form.get(key, "")
         else:
@@ -41,15 +43,19 @@ def answers_from_form(form: Mapping, version: Version, block: str | None, profil
 def _messages() -> dict[str, str]:
     return {"required": _("Please answer this question."), "too_long": _("This text is too long."),
             "bad_character": _("Please remove the special characters."),
-            "bad_format": _("This code is not valid."), "empty": _("Please answer at least one question.")}
+            "bad_format": _("This code is not valid."), "empty": _("Please answer at least one question."),
+            "dossier_rated": _("This dossier has already been rated on this channel."),
+            "unknown": _("Unknown code."), "in_future": _("This date is in the future.")}
 
 
-def field_errors(errors: list[dict]) -> dict[str, str]:
+def field_errors(errors: list[dict], dossier_field: str = "d") -> dict[str, str]:
     """API errors keyed by form field name (answers.Q → a.Q, respondent.sex → r.sex, dossier → d), translated."""
     messages, out = _messages(), {}
     for e in errors:
         field = e.get("field", "")
         name = "a." + field[8:] if field.startswith("answers.") else "r." + field[11:] \
-            if field.startswith("respondent.") else {"dossier": "d", "answers": "a"}.get(field, field)
-        out.setdefault(name, messages.get(e.get("code", ""), _("Please choose one of the answers shown.")))
+            if field.startswith("respondent.") else {"dossier": dossier_field, "dossier_rated": dossier_field,
+                                                   "answers": "a"}.get(field, field)
+        fallback = _("Please choose one of the answers shown.") if name[:2] in ("a.", "r.") else e["message"]
+        out.setdefault(name, messages.get(e.get("code", ""), fallback))
     return out

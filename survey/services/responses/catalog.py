@@ -63,3 +63,10 @@ def accepted_version(code: str, number: int | None = None) -> Version:
     if found is None or found[2] not in ACCEPTED:
         raise NotFound("unknown_instrument", f"No published version of instrument {code}", instrument=code)
     return load_version(code, found[0], found[1], found[3])
+
+
+def published_codes() -> list[str]:
+    """Codes of the instruments that have a published version, alphabetically."""
+    return list(db.session.scalars(
+        select(Instrument.code).join(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
+        .where(InstrumentVersion.status == "published").distinct().order_by(Instrument.code)))

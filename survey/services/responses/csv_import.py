@@ -14,7 +14,7 @@ from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
 from survey.instruments.types import REGISTRY
 from survey.services.responses.catalog import find_version, load_version
-from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE
+from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_time
 from survey.services.responses.record import begin_write, record_response
 from survey.services.scope import Scope
 
@@ -55,10 +55,10 @@ class ImportReport:
 
 
 def _date(value: str) -> str:
-    """A paper date (YYYY-MM-DD or DD/MM/YYYY, noon local time) or an ISO time, as ISO 8601 with an offset."""
+    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local noon) or an ISO time, as ISO 8601 with an offset."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value, fmt).strftime("%Y-%m-%dT12:00:00+07:00")
+            return paper_time(datetime.strptime(value, fmt).date())
         except ValueError:
             continue
     return value

@@ -33,7 +33,7 @@ class Envelope:
     """Everything of a response except its answers, normalised (codes upper-case where codes are, times UTC)."""
 
     client_id: str
-    instrument: str
+    instrument: str | None
     version: int | None
     service_point: str | None
     agency: str | None
@@ -41,12 +41,19 @@ class Envelope:
     field: str | None
     dossier: str | None
     channel: str
-    submitted_at: datetime  # naive UTC
-    local_date: date
+    submitted_at: datetime | None  # naive UTC; None only when invalid (then errors say why)
+    local_date: date | None
     counter: str | None
     officer: str | None
     answers: Any
     respondent: Any
+
+
+def paper_time(day: date, now: datetime | None = None) -> str:
+    """The time of a questionnaire dated `day` (paper has no clock): local noon, or now if that is still ahead."""
+    now = (now or datetime.now(timezone.utc)).astimezone(LOCAL_TZ)
+    moment = min(datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_TZ), now)
+    return moment.isoformat(timespec="seconds")
 
 
 def _err(field: str, code: str, message: str) -> dict[str, str]:
@@ -150,13 +157,13 @@ def _dossier(value: Any, errors: list[dict]) -> str | None:
 
 def parse_envelope(payload: Any, default_channel: str | None = None, now: datetime | None = None,
                    errors: list[dict] | None = None) -> Envelope | None:
-    """The checked envelope of a JSON body; appends {field, code, message} to `errors` and returns None if any."""
+    """The checked envelope of a JSON body (None when it is not an object); appends {field, code, message} to
+    `errors`, and the fields that failed are None."""
     errors = [] if errors is None else errors
     if not isinstance(payload, Mapping):
         errors.append(_err("body", "wrong_type", "the body must be a JSON object"))
         return None
     now = now or datetime.now(timezone.utc)
-    start = len(errors)
     for key in payload:
         if key not in FIELDS:
             errors.append(_err(str(key)[:60], "unknown_field", f"unknown field {str(key)[:60]!r}"))
@@ -178,8 +185,8 @@ def parse_envelope(payload: Any, default_channel: str | None = None, now: dateti
         counter=clean_text(payload.get("counter"), "counter", errors, MAX_LENGTH["counter"]),
         officer=clean_text(payload.get("officer"), "officer", errors, MAX_LENGTH["officer"]),
     )
-    if len(errors) > start or moment is None or instrument is None:
-        return None
+    # Returned even when some fields failed, so the answers are checked too and every problem is reported at once.
     return Envelope(client_id=client_id, instrument=instrument, channel=channel,
-                    submitted_at=moment.replace(tzinfo=None), local_date=moment.astimezone(LOCAL_TZ).date(),
+                    submitted_at=moment.replace(tzinfo=None) if moment else None,
+                    local_date=moment.astimezone(LOCAL_TZ).date() if moment else None,
                     answers=payload.get("answers"), respondent=payload.get("respondent"), **env)

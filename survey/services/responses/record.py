@@ -102,8 +102,9 @@ def validate_response(payload: Any, device: Device | None = None, channel: str |
     version = place = None
     answers: dict = {}
     respondent: dict = {}
-    if env is not None:
+    if env is not None and env.instrument is not None:
         version = _resolve_version(env, errors)
+    if env is not None and not any(e["field"] in ("service_point", "agency") for e in errors):
         place = _resolve_place(env, device, scope, errors)
     if version is not None:
         try:

@@ -1,0 +1,138 @@
+"""Paper entry for staff: key questionnaires fast from the keyboard, or import a CSV of many (all or nothing)."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date, datetime
+
+from flask import Blueprint, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from survey.auth.access import permission_required
+from survey.collection.assets import asset_url
+from survey.collection.form_answers import answers_from_form, field_errors
+from survey.collection.questions import implied, questions_for
+from survey.errors import Conflict, DomainError, Invalid
+from survey.extensions import db
+from survey.services.responses import record_response
+from survey.services.responses.catalog import accepted_version, published_codes
+from survey.services.responses.csv_import import META, ImportRejected, import_responses_csv
+from survey.services.responses.envelope import LOCAL_TZ, paper_time
+from survey.services.responses.points import points_in_scope
+
+bp = Blueprint("paper", __name__, url_prefix="/paper")
+MAX_UPLOAD = 5 * 1024 * 1024
+ENVELOPE = ("dossier", "procedure", "agency", "counter", "officer")
+
+
+def _settings() -> dict:
+    """The batch settings kept between questionnaires: instrument, service point, date, channel."""
+    values = request.values
+    day = values.get("date") or datetime.now(LOCAL_TZ).date().isoformat()
+    return {"instrument": (values.get("instrument") or "").upper(), "service_point": values.get("service_point", ""),
+            "date": day, "channel": values.get("channel") if values.get("channel") == "interview" else "paper"}
+
+
+def _payload(form, settings: dict, version) -> dict:
+    answers, respondent = answers_from_form(form, version, None, True)
+    try:
+        when = paper_time(date.fromisoformat(settings["date"]))
+    except ValueError:
+        when = settings["date"]  # validation names the field
+    payload = {"id": form.get("id", ""), "instrument": version.code, "version": version.number,
+               "service_point": settings["service_point"], "channel": settings["channel"], "submitted_at": when,
+               "answers": answers, "respondent": respondent}
+    payload.update({k: form.get(k) for k in ENVELOPE if form.get(k)})
+    return payload
+
+
+@bp.get("/")
+@permission_required("responses.enter")
+def entry():
+    """The keying screen: pick instrument, service point and date once, then type codes questionnaire after
+    questionnaire."""
+    settings = _settings()
+    points = points_in_scope(g.scope)
+    version = questions = None
+    if settings["instrument"] in published_codes() and settings["service_point"]:
+        version = accepted_version(settings["instrument"])
+        questions = questions_for(version, None, profile=True)
+    return render_template("collection/paper_entry.html", settings=settings, points=points,
+                           instruments=published_codes(), version=version, questions=questions,
+                           implied=implied(version) if version else {}, response_id=str(uuid.uuid4()),
+                           errors={}, values={}, asset_url=asset_url)
+
+
+@bp.post("/")
+@permission_required("responses.enter")
+def save():
+    """Store one keyed questionnaire: JSON for the keyboard script, a page for plain form posts."""
+    settings = _settings()
+    version = accepted_version(settings["instrument"])
+    payload = _payload(request.form, settings, version)
+    try:
+        recorded = record_response(payload, channel=settings["channel"], scope=g.scope)
+        db.session.commit()
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        errors = exc.errors if isinstance(exc, Invalid) else [{"field": exc.code, "code": exc.code,
+                                                                "message": exc.message}]
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify({"error": exc.code, "message": exc.message, "errors": errors,
+                            "fields": field_errors(errors, "dossier")}), exc.status
+        flash(exc.message, "error")
+        return render_template("collection/paper_entry.html", settings=settings, points=points_in_scope(g.scope),
+                               instruments=published_codes(), version=version,
+                               questions=questions_for(version, None, profile=True), implied=implied(version),
+                               response_id=payload["id"], errors=field_errors(errors, "dossier"), values=request.form,
+                               asset_url=asset_url), exc.status
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"id": recorded.client_id, "status": "stored" if recorded.created else "already_stored"}), \
+            201 if recorded.created else 200
+    flash(_("Questionnaire saved."), "ok")
+    return redirect(url_for("paper.entry", **settings))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("responses.enter")
+def import_csv():
+    """Upload a CSV of questionnaires; any bad row imports nothing, and the report says which rows and why."""
+    if request.method == "GET":
+        return render_template("collection/paper_import.html", report=None, instruments=published_codes())
+    upload = request.files.get("file")
+    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    status, report, message = 200, None, None
+    try:
+        if not raw or len(raw) > MAX_UPLOAD:
+            raise Invalid([{"field": "file", "code": "size", "message": _("Choose a CSV file of at most 5 MB.")}])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid([{"field": "file", "code": "encoding", "message": _("The file must be UTF-8 text.")}]) \
+                from None
+        report = import_responses_csv(text, g.scope, request.form.get("channel") or "paper")
+        db.session.commit()
+        message = _("%(n)s questionnaires imported.", n=len(report.rows))
+    except ImportRejected as exc:
+        db.session.rollback()
+        status, report, message = 422, exc.report, _("Nothing was imported: fix the rows marked below.")
+    except DomainError as exc:
+        db.session.rollback()
+        status, message = exc.status, "; ".join(e["message"] for e in getattr(exc, "errors", [])) or exc.message
+    return render_template("collection/paper_import.html", report=report, message=message, ok=status == 200,
+                           instruments=published_codes()), status
+
+
+@bp.get("/template.csv")
+@permission_required("responses.enter")
+def csv_template():
+    """An empty CSV with the columns of an instrument, to fill in a spreadsheet."""
+    version = accepted_version((request.args.get("instrument") or "KIOSK-QUICK").upper())
+    codes = [q.code for q in questions_for(version, None, profile=True)]
+    out = io.StringIO()
+    csv.writer(out).writerow([*META, *codes])
+    resp = make_response("\ufeff" + out.getvalue())
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{version.code}-v{version.number}.csv"'
+    return resp
