@@ -38,6 +38,8 @@ class Bar:
     ci_high: float | None = None
     flag: str | None = None
     note: str = ""  # shown instead of the figure when value is None, e.g. "fewer than 30 responses"
+    mark: float | None = None  # a reference figure for this bar alone (the province's), drawn as a diamond
+    gap: bool = False  # an empty row standing for bars left out (its note says how many)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt:
         y = TOP + ROW * i
         label = text(x0 - 8, y + 18, fit(bar.label, x0 - 12), anchor="end")
         parts = [element("title", _escaped(bar.label)), label]
-        if bar.value is None:
+        if bar.gap:
+            parts = [text(x0 + plot / 2, y + 18, f"⋯ {bar.note} ⋯", anchor="middle", fill=MUTED, size=12)]
+        elif bar.value is None:
             parts.append(element("rect", x=x0, y=y + 5, width=plot * 0.12, height=ROW - 10,
                                  fill=f"url(#{chart_id}-none)", stroke=MUTED))
             parts.append(text(x0 + plot * 0.12 + 6, y + 18, f"— {bar.note}".rstrip(), fill=MUTED, size=12))
@@ -97,7 +101,10 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt:
                                  fill=fill, stroke=BELOW_LINE if bar.flag == "below" else None))
             if bar.ci_low is not None and bar.ci_high is not None:
                 parts.append(_whisker(x(bar.ci_low), x(bar.ci_high), y + ROW / 2))
-            end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0)
+            if bar.mark is not None:
+                parts.append(_diamond(x(bar.mark), y + ROW / 2))
+            end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0,
+                      x(bar.mark) + 6 if bar.mark is not None else 0)
             value_text = fmt(bar.value, decimals) + GLYPHS.get(bar.flag or "", "")
             parts.append(text(end + 6, y + 18, value_text, weight="600", **HALO))
         body.append(element("g", "".join(parts), class_="bar", data_label=bar.label))
@@ -199,6 +206,12 @@ def _whisker(left: float, right: float, mid: float) -> str:
     d = f"M{left:.1f} {mid - 5:.1f}v10M{left:.1f} {mid:.1f}H{right:.1f}M{right:.1f} {mid - 5:.1f}v10"
     return (element("path", d=d, stroke="#fff", stroke_width=4, fill="none")
             + element("path", d=d, stroke=INK, stroke_width=1.5, fill="none", class_="interval"))
+
+
+def _diamond(at: float, mid: float) -> str:
+    """A per-bar reference (the province's figure): a red diamond with a white edge."""
+    return element("path", d=f"M{at:.1f} {mid - 7:.1f}l6 7l-6 7l-6 -7z", fill=REFERENCE, stroke="#fff",
+                   stroke_width=1.5, class_="mark")
 
 
 def _reference(reference: tuple[str, float], at: float, top: float, bottom: float, fmt: Formatter) -> str:

@@ -140,3 +140,20 @@ def test_ticks_are_round_and_cover_the_top(top, expected):
 
 def test_plain_format():
     assert plain(None) == "—" and plain(84.46) == "84.5" and plain(1234, 0) == "1,234"
+
+
+def test_a_per_bar_reference_is_drawn_as_a_diamond_and_the_figure_moves_past_it():
+    root = parse(bar_chart([Bar("A2.1", 50.0, mark=90.0)], chart_id="m", title="t", desc="d"))
+    group = root.find("s:g[@class='bar']", NS)
+    assert group.find("s:path[@class='mark']", NS) is not None
+    figure = [t for t in group.findall("s:text", NS) if t.text == "50.0"][0]
+    diamond_x = float(group.find("s:path[@class='mark']", NS).get("d").split()[0][1:])
+    assert float(figure.get("x")) > diamond_x
+
+
+def test_a_gap_row_stands_for_left_out_bars():
+    bars = [Bar("a", 90.0), Bar("", None, note="34 more in the table", gap=True), Bar("z", 20.0)]
+    root = parse(bar_chart(bars, chart_id="g", title="t", desc="d"))
+    groups = root.findall("s:g[@class='bar']", NS)
+    assert groups[1].find("s:rect", NS) is None
+    assert "⋯ 34 more in the table ⋯" in texts(root)

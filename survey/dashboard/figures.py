@@ -1,0 +1,161 @@
+"""From the index service's results to the dashboard's page data: every figure shown is a figure of the
+published document (GET /api/v1/indices), computed for the caller's scope."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+
+import pandas as pd
+from flask import current_app
+from flask_babel import gettext as _
+
+from survey.indices import against_parent, against_previous
+from survey.services.indices import IndicesResult, compute_indices
+from survey.services.instruments import current_version
+from survey.services.periods import Period
+from survey.services.scope import Scope
+
+from survey.dashboard.labels import Labels, labels_of
+from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint
+from survey.dashboard.periods import short_label, long_label, trend_periods
+
+SHARE_CODES = (1, 2, 3, 4, 5)
+
+
+class Run:
+    """The index results one page needs, computed once each within the request (nothing outlives it)."""
+
+    def __init__(self, instrument: str, scope: Scope, province: str | None, lang: str) -> None:
+        self.instrument, self.scope, self.province, self.lang = instrument, scope, province, lang
+        self._results: dict[tuple[str, str], IndicesResult] = {}
+
+    def result(self, period: Period, by: str) -> IndicesResult:
+        """compute_indices for this page's instrument, scope and province."""
+        key = (period.label, by)
+        if key not in self._results:
+            self._results[key] = compute_indices(self.instrument, period, by=by, province=self.province,
+                                                 scope=self.scope, min_n=min_n(), lang=self.lang)
+        return self._results[key]
+
+
+def min_n() -> int:
+    """The smallest published cell (config MIN_N), the same as the API's."""
+    return int(current_app.config["MIN_N"])
+
+
+def _number(value: object) -> float | None:
+    """A plain float, None for null/NaN."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def rows_by_code(result: IndicesResult) -> dict[str | None, dict]:
+    """The document's rows keyed by unit code."""
+    return {row["unit_code"]: row for row in result.document["rows"]}
+
+
+def cell_from_row(row: dict, rank: int | None = None, flag: str | None = None) -> Cell:
+    """A published row as a Cell."""
+    return Cell(code=row["unit_code"], name=row["unit_name"], level=row["level"], n=row["n"], index=row["index"],
+                ci_low=row["ci_low"], ci_high=row["ci_high"], suppressed=row["suppressed"],
+                incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag)
+
+
+def ranked_cells(result: IndicesResult, level: str) -> list[Cell]:
+    """The rows of one level, best first, with the service's rank and above/below-the-province flag."""
+    rows = rows_by_code(result)
+    out = []
+    for rec in result.ranking.to_dict("records"):
+        row = rows.get(rec["cell"])
+        if row is None or row["level"] != level:
+            continue
+        rank = None if rec["rank"] is None or rec["rank"] is pd.NA else int(rec["rank"])
+        out.append(cell_from_row(row, rank, rec.get("flag") if isinstance(rec.get("flag"), str) else None))
+    return out
+
+
+def flag_against(result: IndicesResult, code: str, parent: dict) -> str | None:
+    """Whether one cell lies above/below a parent (the province) at 95%, by the core's test."""
+    cells = result.table.cells
+    rows = cells[cells["cell"] == code][["cell", "n", "index", "se"]]
+    if rows.empty or parent.get("n") in (None, 0):
+        return None
+    flag = against_parent(rows.reset_index(drop=True), parent)["flag"].iloc[0]
+    return flag if isinstance(flag, str) else None
+
+
+def change(current: IndicesResult, previous: IndicesResult, code: str, previous_period: Period) -> Change:
+    """Difference from the previous period for one cell, with the core's 95% test."""
+    now = current.table.cells[current.table.cells["cell"] == code][["cell", "index", "se"]]
+    before = previous.table.cells[previous.table.cells["cell"] == code][["cell", "index", "se"]]
+    row = rows_by_code(previous).get(code)
+    shown = row["index"] if row is not None else None
+    label = long_label(previous_period)
+    if now.empty or before.empty:
+        return Change(label, shown, None, None)
+    test = against_previous(now.reset_index(drop=True), before.reset_index(drop=True)).iloc[0]
+    trend = test["trend"] if isinstance(test["trend"], str) else None
+    return Change(label, shown, _number(test["diff"]), trend)
+
+
+def components(row: dict, labels: Labels, reference: dict | None = None) -> list[ComponentRow]:
+    """The row's components in definition order, with the reference row's figure beside each."""
+    out = []
+    for code, figure in row["components"].items():
+        label, role, depth = labels.components.get(code, (code, "factor", 0))
+        ref = (reference or {}).get("components", {}).get(code, {}).get("pct") if reference else None
+        out.append(ComponentRow(code, label, role, depth, figure["pct"], figure["n"], ref))
+    return out
+
+
+def items(result: IndicesResult, row: dict, cell: str, labels: Labels) -> list[ItemRow]:
+    """The row's satisfaction items with their distribution over codes 1–5 (from the core's table)."""
+    table = result.table.items
+    mine = table[table["cell"] == cell].set_index("item") if len(table) else table
+    out = []
+    for code, figure in row["items"].items():
+        shares = None
+        if not row["suppressed"] and code in mine.index and (figure["n_valid"] or 0) > 0:
+            counts = [float(mine.at[code, f"n_{c}"] or 0) for c in SHARE_CODES]
+            total = sum(counts)
+            shares = tuple(100 * c / total for c in counts) if total else None
+        label, _kind, owner = labels.items.get(code, (code, "", ""))
+        out.append(ItemRow(code, label, owner, figure["pct"], figure["n_valid"], figure["mean"], figure["ci_low"],
+                           figure["ci_high"], shares))
+    return out
+
+
+def meta(result: IndicesResult, period: Period, lang: str) -> Meta:
+    """The provenance line of a page."""
+    doc = result.document
+    version = current_version(doc["instrument"], doc["instrument_version"])
+    name = version.instrument.name_en if lang == "en" and version.instrument.name_en else version.instrument.name_vi
+    computed = datetime.fromisoformat(doc["computed_at"].replace("Z", "+00:00"))
+    return Meta(doc["instrument"], name, doc["instrument_version"], doc["method_version"], period.label,
+                long_label(period), doc["min_n"], computed, bool(doc.get("approximate")))
+
+
+def labels_for(instrument: str, lang: str) -> Labels:
+    """Labels of the instrument's current version."""
+    return labels_of(current_version(instrument).definition, lang)
+
+
+def trend(result_for: Callable[[Period], IndicesResult], period: Period, code: str) -> list[TrendPoint]:
+    """One cell's index over the periods leading to (or making up) `period`."""
+    points = []
+    for each in trend_periods(period):
+        row = rows_by_code(result_for(each)).get(code)
+        if row is None:
+            points.append(TrendPoint(each.label, short_label(each), None, None, None, 0, False))
+        else:
+            points.append(TrendPoint(each.label, short_label(each), row["index"], row["ci_low"], row["ci_high"],
+                                     row["n"], row["suppressed"]))
+    return points
+
+
+def no_data_note(min_n: int) -> str:
+    """The words printed in place of a suppressed figure."""
+    return _("fewer than %(n)d responses", n=min_n)

@@ -1,0 +1,136 @@
+"""The data of each dashboard page, assembled from the index service for the caller's scope."""
+from __future__ import annotations
+
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.models import Agency, ServicePoint, Unit
+from survey.services.indices import compute_indices
+from survey.services.instruments import current_version
+from survey.services.periods import Period
+from survey.services.scope import OPERATOR, Scope, visible_agencies
+from survey.services.units import descendant_ids, province_of, search_units
+
+from survey.dashboard import counts
+from survey.dashboard.figures import (Run, cell_from_row, change, components, flag_against, items, labels_for, meta,
+                                      min_n, ranked_cells, rows_by_code, trend)
+from survey.dashboard.labels import labels_of
+from survey.dashboard.model import Cell, Overview, Share, UnitPage
+
+PROVINCIAL_KINDS = ("department", "branch", "centre")
+KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
+BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point"}
+
+
+def _empty(code: str, name: str, level: str) -> Cell:
+    """A unit without any response in the period."""
+    return Cell(code, name, level, 0, None, None, None, True)
+
+
+def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang: str,
+             breakdown: str | None = None) -> Overview:
+    """The province overview: index, components, trend, rankings, small units, priorities and a breakdown."""
+    run = Run(instrument, scope, province.code, lang)
+    current = run.result(period, "province")
+    row = rows_by_code(current).get(province.code)
+    labels = labels_for(instrument, lang)
+    communes = ranked_cells(run.result(period, "commune"), "commune")
+    provincial = _provincial_agencies(scope, province)
+    departments = [c for c in ranked_cells(run.result(period, "agency"), "agency") if c.code in provincial]
+    seen = {c.code for c in communes}
+    silent = [_empty(u.code, u.name, "commune") for u in search_units(province=province.code, level="commune",
+                                                                        unit_ids=scope.unit_ids) if u.code not in seen]
+    previous = period.previous()
+    page = Overview(
+        meta=meta(current, period, lang),
+        province=cell_from_row(row) if row else _empty(province.code, province.name, "province"),
+        components=components(row, labels) if row else [],
+        change=change(current, run.result(previous, "province"), province.code, previous),
+        trend=trend(lambda p: run.result(p, "province"), period, province.code),
+        communes=[c for c in communes if not c.suppressed],
+        departments=[c for c in departments if not c.suppressed],
+        small_units=[c for c in communes + departments if c.suppressed] + silent,
+        priorities=_priorities(scope, province, instrument, period, labels, current.document["min_n"]),
+    )
+    if breakdown:
+        page.breakdown_by = breakdown
+        page.breakdown = [cell_from_row(r) for r in run.result(period, breakdown).document["rows"]]
+    return page
+
+
+def _provincial_agencies(scope: Scope, province: Unit) -> set[str]:
+    """Codes of the province's departments, branches and centre: commune committees are ranked as communes."""
+    stmt = visible_agencies(scope).where(Agency.unit_id == province.id, Agency.kind.in_(PROVINCIAL_KINDS))
+    return set(db.session.scalars(stmt.with_only_columns(Agency.code)))
+
+
+def _priorities(scope: Scope, province: Unit, instrument: str, period: Period, labels, min_n: int) -> list[Share]:
+    """Improvement priorities (prio3 items) named by the province's respondents, most pressing first."""
+    version = current_version(instrument)
+    codes = tuple(code for code, (_label, kind, _owner) in labels.items.items() if kind == "prio3")
+    if not codes:
+        return []
+    mine = counts.narrowed(scope, unit_ids=descendant_ids(province))
+    figures = counts.priorities(counts.item_counts(mine, version.id, period, codes), codes, min_n)
+    return [Share(r["item"], labels.item(r["item"]), r["pct"], int(r["n_valid"]),
+                  None if r["rank"] is None or r["rank"] != r["rank"] else int(r["rank"]))
+            for r in figures.astype(object).where(figures.notna(), None).to_dict("records")]
+
+
+def place_scope(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) -> tuple[Scope, str, int | None]:
+    """The caller's scope narrowed to one place, the tally column that holds it and its key there."""
+    if kind == "commune":
+        return counts.narrowed(scope, unit_ids={place.id}), "unit_id", place.id
+    if kind == "agency":
+        return counts.narrowed(scope, agency_ids={place.id}), "agency_id", place.id
+    point: ServicePoint = place  # type: ignore[assignment]
+    return counts.narrowed(scope, {point.unit_id}, {point.agency_id}), "service_point_id", point.id
+
+
+def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, instrument: str, period: Period,
+              lang: str) -> UnitPage:
+    """One commune, department or service point: its figures, the province beside them, trend and reasons."""
+    mine, column, key = place_scope(scope, kind, place)
+    run = Run(instrument, mine, None, lang)
+    by = BY_KIND[kind]
+    current = run.result(period, by)
+    row = rows_by_code(current).get(place.code)
+    home = province_of(place if isinstance(place, Unit) else place.unit)
+    # The province's figure is the published reference every unit is compared with (methodology §3): an
+    # aggregate of the whole province, shown to the unit's own staff, never any other unit's figures.
+    reference = compute_indices(instrument, period, by="province", province=home.code, scope=OPERATOR,
+                                min_n=min_n(), lang=lang)
+    province_row = rows_by_code(reference).get(home.code)
+    labels = labels_for(instrument, lang)
+    level = "commune" if kind == "commune" else kind
+    cell = cell_from_row(row, flag=flag_against(current, place.code, reference.parent)) if row else \
+        _empty(place.code, place.name, level)
+    previous = period.previous()
+    reasons, asked = _reasons(mine, period, column, key, lang)
+    return UnitPage(
+        meta=meta(current, period, lang), kind=kind, cell=cell,
+        province=cell_from_row(province_row) if province_row else None,
+        components=components(row, labels, province_row) if row else [],
+        items=items(current, row, place.code, labels) if row else [],
+        change=change(current, run.result(previous, by), place.code, previous),
+        trend=trend(lambda p: run.result(p, by), period, place.code),
+        reasons=reasons, reasons_n=asked,
+    )
+
+
+def _reasons(scope: Scope, period: Period, column: str, key: int | None, lang: str) -> tuple[list[Share], int]:
+    """Low-score reasons chosen on the kiosk, with how many ratings of 1–2 asked for them; nothing when the
+    place has fewer kiosk ratings than the minimum cell (the same suppression as every figure)."""
+    try:
+        version = current_version(KIOSK)
+    except NotFound:
+        return [], 0
+    found = counts.item_counts(scope, version.id, period, ("Q", "R"), column, key)
+    rated = found[(found["item"] == "Q") & found["code"].between(1, 5)]
+    if rated["count"].sum() < min_n():
+        return [], 0
+    asked = int(rated[rated["code"].isin((1, 2))]["count"].sum())
+    names = labels_of(version.definition, lang).choices.get("R", {})
+    chosen = found[found["item"] == "R"].set_index("code")["count"]
+    shares = [Share(str(code), name, 100 * int(chosen.get(code, 0)) / asked if asked else None,
+                    int(chosen.get(code, 0))) for code, name in names.items()]
+    return sorted(shares, key=lambda s: -s.n), asked

@@ -1,0 +1,169 @@
+"""Dashboard pages: the province overview for Home Affairs, one page per commune, department and service point,
+and comment moderation. Views read the request, call the page builders with the caller's scope, and render."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from survey.auth.access import current_actor, permission_required
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.services.agencies import get_agency, get_service_point
+from survey.services.instruments import visible_instruments
+from survey.services.scope import Scope, can, check_agency, check_service_point, check_unit
+from survey.services.units import get_unit, province_of
+
+from survey.dashboard import feed, kiosks, links, pages
+from survey.dashboard.charts_for import overview_charts, unit_charts
+from survey.dashboard.periods import choices as period_choices
+from survey.dashboard.periods import local_date, local_time, long_label
+from survey.dashboard.selection import BREAKDOWNS, Selection, parse_selection
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+CHANNEL_NAMES = {"kiosk": _l("Kiosk"), "online": _l("Online"), "paper": _l("Paper"), "interview": _l("Interview")}
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    """Local dates and times, and channel names, for the dashboard templates."""
+    return {"local_time": local_time, "local_date": local_date, "channel_names": CHANNEL_NAMES}
+
+
+def _lang() -> str:
+    return "en" if str(get_locale() or "vi") == "en" else "vi"
+
+
+def _instruments(scope: Scope) -> list[tuple[str, str]]:
+    """(code, name) of the published instruments the caller may read."""
+    lang = _lang()
+    return [(i.code, i.name_en if lang == "en" and i.name_en else i.name_vi) for i in visible_instruments(scope)
+            if any(v.status == "published" for v in i.versions)]
+
+
+def _selection(scope: Scope) -> tuple[Selection, list[tuple[str, str]]]:
+    instruments = _instruments(scope)
+    return parse_selection(request.args, [code for code, _name in instruments]), instruments
+
+
+def _filters_context(selection: Selection, instruments: list[tuple[str, str]], breakdowns: bool) -> dict:
+    """What the filter form needs."""
+    periods = period_choices()
+    if selection.period.label not in {code for code, _label in periods}:
+        periods.insert(0, (selection.period.label, long_label(selection.period)))
+    return {"selection": selection, "instruments": instruments, "periods": periods,
+            "breakdowns": BREAKDOWNS if breakdowns else {}, "raw_period": request.args.get("period", "")}
+
+
+def _home_place():
+    """Where a caller without the whole province lands: their agency's page, else their commune's."""
+    if current_user.agency is not None:
+        return url_for("dashboard.agency", agency_code=current_user.agency.code)
+    if current_user.unit is not None and current_user.unit.level != "province":
+        return url_for("dashboard.commune", unit_code=current_user.unit.code)
+    return None
+
+
+@bp.get("/")
+@permission_required("results.read")
+def overview():
+    """The province overview (Home Affairs); other staff go to their own unit's page."""
+    scope: Scope = g.scope
+    unit = current_user.unit
+    if unit is None or unit.level != "province" or scope.agency_ids is not None:
+        target = _home_place()
+        if target is None:
+            abort(403, description=_("Your account is not attached to a province or a unit."))
+        return redirect(target)
+    selection, instruments = _selection(scope)
+    context = _filters_context(selection, instruments, breakdowns=True)
+    if selection.errors:
+        return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
+    page = pages.overview(scope, unit, selection.instrument, selection.period, _lang(), selection.breakdown)
+    return render_template("dashboard/overview.html", page=page, province=unit, charts=overview_charts(page),
+                           downloads=links.downloads(links.PROVINCE, province=unit.code, **selection.args()),
+                           **context)
+
+
+def _unit_view(kind: str, place):
+    """Render one place's page (shared by the three unit routes)."""
+    scope: Scope = g.scope
+    selection, instruments = _selection(scope)
+    context = _filters_context(selection, instruments, breakdowns=False)
+    crumbs = _crumbs(scope, kind, place)
+    if selection.errors:
+        return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
+                               **context), 400
+    page = pages.unit_page(scope, kind, place, selection.instrument, selection.period, _lang())
+    comments, totals = feed.comments_for(scope, kind, place, selection.period, selection.comments)
+    code_arg = {"commune": "unit", "agency": "agency", "service_point": "service_point"}[kind]
+
+    def place_url(**changes: str) -> str:
+        """This page with some filters changed."""
+        return url_for(request.endpoint, **request.view_args, **selection.args(**changes))
+
+    return render_template(
+        "dashboard/unit.html", page=page, place=place, kind=kind, crumbs=crumbs, charts=unit_charts(page),
+        comments=comments, comment_totals=totals, place_url=place_url, may_moderate=can(scope, "comments.moderate"),
+        kiosks=kiosks.kiosks_for(scope, kind, place),
+        downloads=links.downloads(links.UNIT, **{code_arg: place.code}, **selection.args()), **context)
+
+
+def _crumbs(scope: Scope, kind: str, place) -> list[tuple[str, str | None]]:
+    """Breadcrumbs: the province overview (for those who see it), then the place's parents they may open."""
+    out: list[tuple[str, str | None]] = []
+    unit = place if kind == "commune" else place.unit
+    if current_user.unit is not None and current_user.unit.level == "province" and scope.agency_ids is None:
+        out.append((province_of(unit).name, url_for("dashboard.overview", **request.args)))
+    if kind == "service_point" and scope.sees_unit(place.unit_id) and place.unit.level == "commune":
+        out.append((place.unit.name, url_for("dashboard.commune", unit_code=place.unit.code, **request.args)))
+    return out
+
+
+@bp.get("/commune/<unit_code>")
+@permission_required("results.read")
+def commune(unit_code: str):
+    """A commune-level unit's page."""
+    unit = check_unit(g.scope, _or_none(lambda: get_unit(unit_code)), unit_code)
+    if unit.level != "commune":
+        raise NotFound("unknown_unit", f"Unknown unit code {unit_code}", unit=unit_code)
+    return _unit_view("commune", unit)
+
+
+@bp.get("/agency/<agency_code>")
+@permission_required("results.read")
+def agency(agency_code: str):
+    """A department's (or any agency's) page."""
+    return _unit_view("agency", check_agency(g.scope, _or_none(lambda: get_agency(agency_code)), agency_code))
+
+
+@bp.get("/service-point/<point_code>")
+@permission_required("results.read")
+def service_point(point_code: str):
+    """A service point's page."""
+    point = check_service_point(g.scope, _or_none(lambda: get_service_point(point_code)), point_code)
+    return _unit_view("service_point", point)
+
+
+@bp.post("/comments/<int:comment_id>")
+@permission_required("comments.moderate")
+def moderate_comment(comment_id: int):
+    """Approve a comment for reports or hide it; back to the page it was moderated on."""
+    comment = feed.moderate(g.scope, comment_id, request.form.get("status", ""), current_actor())
+    db.session.commit()
+    flash({"approved": _("Comment approved: it may appear in reports."), "hidden": _("Comment hidden."),
+           "new": _("Comment marked as not yet reviewed.")}[comment.status], "ok")
+    target = request.form.get("next", "")
+    if not target.startswith("/dashboard/") or "//" in target or "\\" in target:
+        target = url_for("dashboard.overview")
+    return redirect(target)
+
+
+def _or_none(lookup):
+    """The looked-up object, or None when it does not exist (the scope check then answers 404)."""
+    try:
+        return lookup()
+    except NotFound:
+        return None
