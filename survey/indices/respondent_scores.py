@@ -104,6 +104,6 @@ def score_sums(scores: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     require(cells, ("respondent", "cell"), "respondent cells")
     both = scores.merge(cells[["respondent", "cell"]], on="respondent")
     both["sq"] = both["score"] ** 2
-    out = both.groupby(["cell", "component"], sort=False).agg(n=("score", "size"), sum=("score", "sum"),
-                                                                 sumsq=("sq", "sum"))
+    out = both.groupby(["cell", "component"], sort=False, dropna=False).agg(
+        n=("score", "size"), sum=("score", "sum"), sumsq=("sq", "sum"))
     return out.reset_index()

@@ -1,0 +1,199 @@
+"""Roll-up tallies: answer counts and respondent-score sums per month and place, kept current on every insert."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select, text
+
+from survey.extensions import db
+from survey.indices import (Scorer, Structure, respondent_scores, score_response, scorer_for,
+                            structure_from_definition)
+from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
+from survey.models.tallies import TALLY_KEY
+from survey.services.demo.bulk import bulk_insert, driver_connection
+
+CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
+COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
+CHUNK = 50_000  # responses per read while rebuilding: bounds memory to a few tens of MB
+
+_ANSWER_UPSERT = text(
+    f"INSERT INTO answer_tallies ({', '.join(TALLY_KEY)}, item_id, {', '.join(COUNT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :item_id, {', '.join(':' + c for c in COUNT_COLUMNS)}) "
+    f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
+    + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))
+_SCORE_UPSERT = text(
+    f"INSERT INTO score_tallies ({', '.join(TALLY_KEY)}, component, n, total, total_sq) "
+    f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :component, :n, :total, :total_sq) "
+    f"ON CONFLICT ({', '.join(TALLY_KEY)}, component) DO UPDATE SET n = score_tallies.n + excluded.n, "
+    "total = score_tallies.total + excluded.total, total_sq = score_tallies.total_sq + excluded.total_sq")
+
+_structures: dict[str, Structure] = {}  # definition_hash → Structure (published definitions never change)
+
+
+def version_scorer(version_id: int) -> Scorer:
+    """The scorer of a stored instrument version, keyed by item id."""
+    digest = db.session.scalar(select(InstrumentVersion.definition_hash).where(InstrumentVersion.id == version_id))
+    structure = _structures.get(digest)
+    if structure is None:
+        definition = db.session.scalar(select(InstrumentVersion.definition)
+                                       .where(InstrumentVersion.id == version_id))
+        structure = _structures[digest] = structure_from_definition(definition)
+    # Item ids are read every time: a cache keyed by version id would outlive a restore or a test wipe.
+    item_ids = dict(db.session.execute(select(Item.code, Item.id).where(Item.version_id == version_id)).all())
+    return scorer_for(structure, item_ids)
+
+
+def month_of(day) -> int:
+    """A local date as yyyymm."""
+    return day.year * 100 + day.month
+
+
+def tally_response(response: Response) -> None:
+    """Add one flushed response (and its answers) to the tallies, inside the caller's transaction."""
+    key = {"instrument_version_id": response.instrument_version_id, "month": month_of(response.local_date),
+           "unit_id": response.unit_id, "service_point_id": response.service_point_id,
+           "agency_id": response.agency_id, "channel": response.channel}
+    pairs = [(a.item_id, a.code) for a in response.answers]
+    counts: dict[int, list[int]] = {}
+    for (item, code), n in Counter(p for p in pairs if p[1] in CODES).items():
+        counts.setdefault(item, [0] * len(CODES))[code] += n
+    # Sorted rows: concurrent transactions lock tally rows in one order and cannot deadlock on each other.
+    answer_rows = [{**key, "item_id": item, **dict(zip(COUNT_COLUMNS, row))} for item, row in sorted(counts.items())]
+    scores = score_response(version_scorer(response.instrument_version_id), pairs)
+    score_rows = [{**key, "component": comp, "n": 1, "total": s, "total_sq": s * s}
+                  for comp, s in sorted(scores.items())]
+    _upsert(answer_rows, score_rows)
+
+
+def _upsert(answer_rows: list[dict], score_rows: list[dict]) -> None:
+    if answer_rows:
+        db.session.execute(_ANSWER_UPSERT, answer_rows)
+    if score_rows:
+        db.session.execute(_SCORE_UPSERT, score_rows)
+
+
+def tally_frames(responses: pd.DataFrame, answers: pd.DataFrame) -> None:
+    """Add many responses at once (bulk loaders): upserts the same increments `tally_response` would.
+
+    Input `responses`: [id, instrument_version_id, month, unit_id, service_point_id, agency_id, channel];
+    `answers`: [response_id, item_id, code].
+    """
+    answer_inc, score_inc = increments(responses, answers, {})
+    _upsert(answer_inc.to_dict("records"), score_inc.to_dict("records"))
+
+
+def increments(responses: pd.DataFrame, answers: pd.DataFrame,
+               scorers: dict[int, Scorer]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tally increments of a batch: ([*TALLY_KEY, item_id, n0…n9], [*TALLY_KEY, component, n, total, total_sq])."""
+    keys = responses[list(TALLY_KEY)].drop_duplicates().reset_index(drop=True)
+    key_of = responses[["id", *TALLY_KEY]].merge(keys.reset_index(names="key"), on=list(TALLY_KEY))
+    key_by_response = pd.Series(key_of["key"].to_numpy(), index=key_of["id"].to_numpy())
+    at = key_by_response.reindex(answers["response_id"].to_numpy()).to_numpy()
+    code = answers["code"].to_numpy()
+    keep = ~np.isnan(at) & (code >= 0) & (code <= 9)
+    counted = pd.DataFrame({"key": at[keep].astype(np.int64), "item_id": answers["item_id"].to_numpy()[keep],
+                            "code": code[keep]})
+    answer_inc = _count_groups(counted, keys)
+
+    score_parts = []
+    versions = responses[["id", "instrument_version_id"]]
+    for version_id, ids in versions.groupby("instrument_version_id")["id"]:
+        scorer = scorers.get(version_id) or scorers.setdefault(version_id, version_scorer(int(version_id)))
+        mine = answers[answers["response_id"].isin(ids)]
+        scores = respondent_scores(scorer, mine.rename(columns={"response_id": "respondent", "item_id": "item"}))
+        scores["key"] = key_by_response.reindex(scores["respondent"].to_numpy()).to_numpy().astype(np.int64)
+        score_parts.append(scores)
+    score_inc = _score_groups(pd.concat(score_parts, ignore_index=True) if score_parts else None, keys)
+    return answer_inc, score_inc
+
+
+def _count_groups(counted: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Answers per tally key and item, one column per code."""
+    if counted.empty:
+        return pd.DataFrame(columns=[*TALLY_KEY, "item_id", *COUNT_COLUMNS])
+    wide = (counted.groupby(["key", "item_id", "code"]).size().unstack("code", fill_value=0)
+            .reindex(columns=list(CODES), fill_value=0))
+    out = keys.loc[wide.index.get_level_values("key")].reset_index(drop=True)
+    out["item_id"] = wide.index.get_level_values("item_id").to_numpy()
+    out[list(COUNT_COLUMNS)] = wide.to_numpy()
+    return out
+
+
+def _score_groups(scores: pd.DataFrame | None, keys: pd.DataFrame) -> pd.DataFrame:
+    """Σ per tally key and component of respondent scores."""
+    if scores is None or scores.empty:
+        return pd.DataFrame(columns=[*TALLY_KEY, "component", "n", "total", "total_sq"])
+    scores = scores.assign(sq=scores["score"] ** 2)
+    grouped = scores.groupby(["key", "component"]).agg(n=("score", "size"), total=("score", "sum"),
+                                                        total_sq=("sq", "sum")).reset_index()
+    out = keys.loc[grouped["key"].to_numpy()].reset_index(drop=True)
+    return pd.concat([out, grouped[["component", "n", "total", "total_sq"]]], axis=1)
+
+
+def rebuild_tallies() -> dict[str, int]:
+    """Recount every tally from the stored responses (after bulk loads or a restore); returns rows written."""
+    db.session.execute(delete(AnswerTally))
+    db.session.execute(delete(ScoreTally))
+    last = db.session.scalar(select(Response.id).order_by(Response.id.desc()).limit(1)) or 0
+    scorers: dict[int, Scorer] = {}
+    answer_parts, score_parts = [], []
+    for low in range(1, last + 1, CHUNK):
+        responses, answers = _read_chunk(low, low + CHUNK - 1)
+        if responses.empty:
+            continue
+        answer_inc, score_inc = increments(responses, answers, scorers)
+        answer_parts.append(answer_inc)
+        score_parts.append(score_inc)
+    answer_all = _sum_parts(answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
+    score_all = _sum_parts(score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
+    _insert(AnswerTally.__tablename__, answer_all)
+    _insert(ScoreTally.__tablename__, score_all)
+    return {"answer_tallies": len(answer_all), "score_tallies": len(score_all)}
+
+
+def _sum_parts(parts: list[pd.DataFrame], key: list[str], values: list[str]) -> pd.DataFrame:
+    """Chunks touch the same keys (a month spans many chunks): add them up."""
+    if not parts:
+        return pd.DataFrame(columns=[*key, *values])
+    return pd.concat(parts, ignore_index=True).groupby(key, sort=True)[values].sum().reset_index()
+
+
+def _insert(table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    columns = list(frame.columns)
+    bulk_insert(table, columns, _plain_rows(frame))
+
+
+def _plain_rows(frame: pd.DataFrame) -> Iterable[tuple]:
+    """Rows of Python scalars (drivers refuse numpy integers)."""
+    return frame.astype(object).itertuples(index=False, name=None)
+
+
+def _read_chunk(low: int, high: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Responses with ids in [low, high] and their answers, read through the driver for speed."""
+    month = ("CAST(strftime('%Y', local_date) AS INTEGER) * 100 + CAST(strftime('%m', local_date) AS INTEGER)"
+             if db.engine.dialect.name == "sqlite"
+             else "CAST(EXTRACT(YEAR FROM local_date) * 100 + EXTRACT(MONTH FROM local_date) AS INTEGER)")
+    responses = pd.DataFrame(
+        _fetch(f"SELECT id, instrument_version_id, {month}, unit_id, service_point_id, agency_id, channel "
+               "FROM responses WHERE id BETWEEN {p} AND {p}", (low, high)),
+        columns=["id", *TALLY_KEY])
+    rows = _fetch("SELECT response_id, item_id, code FROM answers WHERE response_id BETWEEN {p} AND {p}", (low, high))
+    answers = pd.DataFrame(np.array(rows, dtype=np.int64).reshape(-1, 3), columns=["response_id", "item_id", "code"])
+    return responses, answers
+
+
+def _fetch(sql: str, params: tuple) -> list[tuple]:
+    """Rows of a statement whose placeholders are written {p}, on the session's own connection."""
+    conn = driver_connection()
+    mark = "?" if db.engine.dialect.name == "sqlite" else "%s"
+    cursor = conn.cursor()
+    try:
+        cursor.execute(sql.replace("{p}", mark), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
