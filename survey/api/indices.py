@@ -1,0 +1,22 @@
+"""GET /api/v1/indices: the index table of a breakdown, scoped to the caller's units."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+from flask_babel import get_locale
+
+from survey.api import bp
+from survey.api.auth import staff_required
+from survey.services.indices import compute_indices
+
+
+@bp.get("/indices")
+@staff_required
+def get_indices():
+    """instrument, period (2026, 2026-Q3, 2026-09, A..B or from/to), by (default commune), province."""
+    args = request.args
+    period = args.get("period") or (f"{args.get('from', '')}..{args.get('to', '')}"
+                                    if args.get("from") or args.get("to") else "")
+    result = compute_indices(args.get("instrument", ""), period, args.get("by") or "commune",
+                             args.get("province") or None, scope=g.scope, min_n=current_app.config["MIN_N"],
+                             lang="en" if str(get_locale() or "vi") == "en" else "vi")
+    return jsonify(result.document)
