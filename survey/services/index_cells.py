@@ -60,8 +60,13 @@ def cells_for(by: str, keys: Iterable[Any], allowed_units: frozenset[int] | None
                 labels[cell] = (cell, CHANNEL_NAMES.get(cell, (cell, cell))[pick], by)
             else:
                 labels[cell] = (cell, names.get(str(key), cell), by)
-    mapping = pd.DataFrame({"key": list(cell_of), "cell": list(cell_of.values()), "weight": 1.0})
-    return Cells(mapping, labels, False)
+    return Cells(_mapping(list(cell_of), list(cell_of.values()), [1.0] * len(cell_of)), labels, False)
+
+
+def _mapping(keys: list, cells: list, weights: list[float]) -> pd.DataFrame:
+    """[key, cell, weight] with stable dtypes, even when empty."""
+    return pd.DataFrame({"key": pd.Series(keys, dtype=object), "cell": pd.Series(cells, dtype=object),
+                         "weight": pd.Series(weights, dtype=float)})
 
 
 def _choice_names(definition: dict, code: str, pick: int) -> dict[str, str]:
@@ -98,8 +103,7 @@ def _unit_cells(by: str, keys: list[int], allowed: frozenset[int] | None) -> Cel
             approximate |= unit.vintage == LEGACY_VINTAGE
             cell = target if by == "commune" or target.level == "province" else units[target.parent_id]
             rows.append((key, cell, share))
-    mapping = pd.DataFrame({"key": [r[0] for r in rows], "cell": [r[1].code for r in rows],
-                            "weight": [r[2] for r in rows]})
+    mapping = _mapping([r[0] for r in rows], [r[1].code for r in rows], [r[2] for r in rows])
     labels = {r[1].code: (r[1].code, r[1].name, r[1].level) for r in rows}
     return Cells(mapping, labels, approximate)
 

@@ -58,25 +58,26 @@ def _row_head(cell: Any, labels: dict, n: Any, suppressed: bool) -> dict:
 
 def _index_rows(structure: Structure, table: IndexTable, labels: dict) -> list[dict]:
     item_codes = [c for c, kind in structure.item_types.items() if kind in INDEX_ITEM_TYPES]
-    comps = {cell: frame for cell, frame in table.components.groupby("cell", sort=False)}
-    its = {cell: frame for cell, frame in table.items.groupby("cell", sort=False)}
+    measured = [c for c in structure.components if c in set(structure.measured)]
+    # Plain dicts: a table has thousands of figures and per-figure DataFrame lookups would dominate the time.
+    comps = {(r["cell"], r["component"]): r for r in table.components.to_dict("records")}
+    its = {(r["cell"], r["item"]): r for r in table.items.to_dict("records")}
     rows = []
     for rec in table.cells.to_dict("records"):
         cell = rec["cell"]
         row = _row_head(cell, labels, rec["n"], rec["suppressed"])
         row.update({k: _figure(rec[k]) for k in ROW_FIGURES})
         row["incomplete"] = bool(rec["incomplete"])
-        measured = set(structure.measured)
-        by_comp = comps.get(cell, pd.DataFrame(columns=["component"])).set_index("component")
-        row["components"] = {c: {"pct": _figure(by_comp["pct"].get(c)) if c in by_comp.index else None,
-                                 "n": _count(by_comp["n"].get(c)) if c in by_comp.index else None}
-                             for c in structure.components if c in measured}
-        by_item = its.get(cell, pd.DataFrame(columns=["item"])).set_index("item")
-        row["items"] = {i: _item(by_item.loc[i] if i in by_item.index else None) for i in item_codes}
-        if row["suppressed"]:
-            row["components"] = {c: {"pct": None, "n": None} for c in row["components"]}
+        row["components"] = {c: _component(comps.get((cell, c))) for c in measured}
+        row["items"] = {i: _item(its.get((cell, i))) for i in item_codes}
         rows.append(_ordered(row))
     return rows
+
+
+def _component(rec: dict | None) -> dict:
+    if rec is None:
+        return {"pct": None, "n": None}
+    return {"pct": _figure(rec["pct"]), "n": _count(rec["n"])}
 
 
 def _item(rec: Any) -> dict:
@@ -102,14 +103,13 @@ def _onestop_rows(structure: Structure, table: IndexTable, labels: dict, items: 
     points = [c for c, kind in structure.item_types.items() if kind == "pts2"]
     stats = suppress(item_stats(items[items["item"].isin(points)], valid_codes=(0, 1, 2), top_codes=(2,)),
                      cell_n, min_n, keep=("cell", "item"))
-    per_cell = {cell: frame.set_index("item") for cell, frame in stats.groupby("cell", sort=False)}
+    per_cell = {(r["cell"], r["item"]): r for r in stats.to_dict("records")}
     rows = []
     for rec in totals.to_dict("records"):
         row = _row_head(rec["cell"], labels, rec["n"], rec["suppressed"])
         row.update({"index": _figure(rec["mean_total"]), "ci_low": _figure(rec["ci_low"]),
                     "ci_high": _figure(rec["ci_high"]), "incomplete": False, "components": {}})
-        frame = per_cell.get(rec["cell"])
-        row["items"] = {i: _item(frame.loc[i] if frame is not None and i in frame.index else None) for i in points}
+        row["items"] = {i: _item(per_cell.get((rec["cell"], i))) for i in points}
         rows.append(_ordered(row))
     return rows
 

@@ -243,3 +243,9 @@ def test_unknown_province_is_invalid(app):
     with pytest.raises(Invalid) as caught:
         compute_indices("SIPAS-1001", "2026", "commune", "99")
     assert caught.value.errors[0]["field"] == "province"
+
+
+def test_a_period_without_data_gives_an_empty_table(app):
+    for by in ("commune", "sex"):
+        result = compute_indices("SIPAS-1001", "2019", by, HOME_PROVINCE)
+        assert result.document["rows"] == [] and result.ranking.empty
