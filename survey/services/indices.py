@@ -19,7 +19,7 @@ from survey.services.index_cells import BY_COLUMN, UNIT_LEVELS, cells_for
 from survey.services.index_document import document_for
 from survey.services.instruments import current_version
 from survey.services.periods import Period, parse_period
-from survey.services.scope import OPERATOR, Scope
+from survey.services.scope import OPERATOR, Scope, require
 from survey.services.tallies import version_scorer
 from survey.services.units import descendant_ids, get_unit
 
@@ -46,8 +46,9 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
 
     `source` forces "tallies" or "responses" (tests and benchmarks); by default the roll-ups answer whenever they
     hold the breakdown and the period is whole months. Raises Invalid (bad by/period/province/instrument) or
-    Forbidden (a province outside the caller's units).
+    Forbidden (a role that may not read results, or a province outside the caller's units).
     """
+    require(scope, "results.read")  # clerks enter data but do not read results
     if by not in BY_COLUMN:
         raise Invalid([{"field": "by", "code": "unknown", "message": f"by must be one of {', '.join(BREAKDOWNS)}"}])
     the_period = period if isinstance(period, Period) else parse_period(period)

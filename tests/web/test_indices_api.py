@@ -112,3 +112,8 @@ def test_cli_json_is_the_api_document_and_csv_is_flat(runner, client, kiosks, ma
 def test_cli_reports_a_bad_period_without_a_traceback(runner, app):
     out = runner.invoke(args=["indices", "--instrument", "SIPAS-1001", "--period", "someday"])
     assert out.exit_code != 0 and "Traceback" not in out.output and "period" in out.output.lower()
+
+
+def test_clerks_enter_data_but_cannot_read_indices(client, kiosks, make_token):
+    resp = get(client, make_token("clerk", unit=kiosks[0]), instrument="KIOSK-QUICK", period="2026")
+    assert resp.status_code == 403
