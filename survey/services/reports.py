@@ -39,8 +39,25 @@ class Target:
     name: str
     id: int
     province: Unit
-    narrow: Scope  # restricts the index computation to this target's responses
-    part_filters: dict = field(default_factory=dict)  # Slice fields selecting its responses
+    narrow: Scope  # this target's responses, within what the caller may see
+    service_point_id: int | None = None
+
+    @property
+    def part_filters(self) -> dict:
+        """Slice fields selecting the target's responses."""
+        return {"unit_ids": self.narrow.unit_ids, "agency_ids": self.narrow.agency_ids,
+                "service_point_id": self.service_point_id}
+
+
+def _meet(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    """Intersection where None means unrestricted."""
+    return b if a is None else a if b is None else a & b
+
+
+def _narrow(scope: Scope, unit_ids: frozenset[int] | None, agency_ids: frozenset[int] | None) -> Scope:
+    """The target's own units/agencies, never beyond the caller's: an agency's staff see only their agency's
+    responses even in a commune they may open."""
+    return Scope("operator", _meet(unit_ids, scope.unit_ids), _meet(agency_ids, scope.agency_ids))
 
 
 def resolve_target(scope: Scope, code: str) -> Target:
@@ -50,13 +67,12 @@ def resolve_target(scope: Scope, code: str) -> Target:
     except NotFound:  # not a visible unit: agencies and service points have codes of their own
         unit = None
     if unit is not None:
-        ids = frozenset(descendant_ids(unit))
         return Target(unit.level, unit.code, formal_name(unit), unit.id, province_of(unit),
-                      Scope("operator", ids, None), {"unit_ids": ids})
+                      _narrow(scope, frozenset(descendant_ids(unit)), None))
     try:
         agency = check_agency(scope, get_agency(code), code)
         return Target("agency", agency.code, agency.name, agency.id, province_of(agency.unit),
-                      Scope("operator", None, frozenset({agency.id})), {"agency_ids": frozenset({agency.id})})
+                      _narrow(scope, None, frozenset({agency.id})))
     except NotFound:
         pass
     try:
@@ -65,8 +81,7 @@ def resolve_target(scope: Scope, code: str) -> Target:
         raise NotFound("unknown_report_unit", f"No unit, agency or service point {code} in your scope",
                        unit=code) from None
     return Target("service_point", point.code, point.name, point.id, province_of(point.unit),
-                  Scope("operator", frozenset({point.unit_id}), frozenset({point.agency_id})),
-                  {"service_point_id": point.id})
+                  _narrow(scope, frozenset({point.unit_id}), frozenset({point.agency_id})), point.id)
 
 
 def default_instrument(target: Target, period: Period) -> str:
@@ -105,6 +120,7 @@ class Tables:
     definition: Definition = field(init=False)
     units: frozenset[int] = field(init=False)  # the province and every unit in it
     _cache: dict = field(default_factory=dict)
+    _facts: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stored = current_version(self.instrument, self.version)
@@ -129,6 +145,12 @@ class Tables:
         part = Slice(self.stored.id, period, units, narrow.agency_ids)
         return db.session.execute(select(Response.id).where(part.where()).limit(1)).first() is not None
 
+    def facts(self, result: IndicesResult) -> Facts:
+        """The indexed form of one of this object's results (built once)."""
+        if id(result) not in self._facts:
+            self._facts[id(result)] = Facts(result)
+        return self._facts[id(result)]
+
     def slice(self, **filters: object) -> Slice:
         """The responses of this version and period, optionally narrowed."""
         return Slice(self.stored.id, self.period, **filters)
@@ -138,8 +160,34 @@ def _float(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _cell_row(result: IndicesResult, code: str) -> dict | None:
-    return next((row for row in result.document["rows"] if row["unit_code"] == code), None)
+class Facts:
+    """One computed table indexed for repeated look-ups: rows by code, answer counts by cell and item, and the
+    trend and province flags of every cell, each worked out once for the whole table."""
+
+    def __init__(self, result: IndicesResult) -> None:
+        self.result = result
+        self.rows = {row["unit_code"]: row for row in result.document["rows"]}
+        self.counts: dict[str, dict[str, dict[int, int]]] = {}
+        for rec in result.table.items.to_dict("records"):
+            self.counts.setdefault(rec["cell"], {})[rec["item"]] = {
+                c: int(rec[f"n_{c}"]) for c in SAT_CODES if not pd.isna(rec.get(f"n_{c}"))}
+        self._changes: dict[int, dict] = {}
+        self._flags: dict[int, dict] = {}
+
+    def changes(self, previous: IndicesResult) -> dict[str, tuple]:
+        """cell → (previous index, difference, trend flag) against the previous period's table."""
+        if id(previous) not in self._changes:
+            out = against_previous(self.result.table.cells, previous.table.cells)
+            self._changes[id(previous)] = {r["cell"]: (r["previous"], r["diff"], r["trend"])
+                                           for r in out.to_dict("records")}
+        return self._changes[id(previous)]
+
+    def flags(self, parent: dict) -> dict[str, str | None]:
+        """cell → above/below/same against the province."""
+        if id(parent) not in self._flags:
+            out = against_parent(self.result.table.cells, parent)
+            self._flags[id(parent)] = dict(zip(out["cell"], out["flag"]))
+        return self._flags[id(parent)]
 
 
 def _components(row: dict, definition: Definition) -> list[ComponentFigure]:
@@ -152,32 +200,27 @@ def _components(row: dict, definition: Definition) -> list[ComponentFigure]:
     return figures
 
 
-def _items(row: dict, result: IndicesResult, definition: Definition) -> list[ItemRow]:
-    counts = result.table.items[result.table.items["cell"] == row["unit_code"]].set_index("item")
+def _items(row: dict, facts: Facts, definition: Definition) -> list[ItemRow]:
+    counts = facts.counts.get(row["unit_code"], {})
     rows = []
     for code, fig in row["items"].items():
         item = definition.item(code)
-        dist = {c: int(counts.at[code, f"n_{c}"]) for c in SAT_CODES
-                if code in counts.index and not pd.isna(counts.at[code, f"n_{c}"])}
-        rows.append(ItemRow(code, Bilingual(item.label("vi"), item.text.get("en", "")), fig["n_valid"] or 0, dist,
-                            fig["pct"], fig["mean"], row["suppressed"]))
+        rows.append(ItemRow(code, Bilingual(item.label("vi"), item.text.get("en", "")), fig["n_valid"] or 0,
+                            counts.get(code, {}), fig["pct"], fig["mean"], row["suppressed"]))
     return rows
 
 
-def _change(current: IndicesResult, previous: IndicesResult, code: str, previous_label: str) -> Change | None:
-    cells = current.table.cells
-    now = cells[cells["cell"] == code]
-    if now.empty:
+def _change(facts: Facts, previous: IndicesResult, code: str, previous_label: str) -> Change | None:
+    found = facts.changes(previous).get(code)
+    if found is None:
         return None
-    compared = against_previous(now, previous.table.cells).iloc[0]
-    return Change(previous_label, _float(compared["previous"]), _float(compared["diff"]), compared["trend"])
+    before, diff, trend = found
+    return Change(previous_label, _float(before), _float(diff), trend)
 
 
-def _province(current: IndicesResult | None, code: str, parent: dict, province: Unit) -> ProvinceComparison:
-    cells = current.table.cells if current is not None else pd.DataFrame({"cell": []})
-    now = cells[cells["cell"] == code]
-    comparable = not now.empty and parent.get("n") and not parent.get("suppressed")
-    flag = against_parent(now, parent).iloc[0]["flag"] if comparable else None
+def _province(facts: Facts | None, code: str, parent: dict, province: Unit) -> ProvinceComparison:
+    comparable = facts is not None and parent.get("n") and not parent.get("suppressed")
+    flag = facts.flags(parent).get(code) if comparable else None
     index = None if parent.get("suppressed") else _float(parent.get("index"))
     return ProvinceComparison(formal_name(province), index, flag)
 
@@ -190,7 +233,8 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
                   previous: IndicesResult | None, parent: dict | None, reasons: list, comments: list[str],
                   now: datetime | None = None) -> UnitSummary:
     """A UnitSummary for one cell of computed tables (shared by the single and the whole-province paths)."""
-    row = (_cell_row(current, code) if current is not None else None) or EMPTY_ROW
+    facts = tables.facts(current) if current is not None else None
+    row = (facts.rows.get(code) if facts is not None else None) or EMPTY_ROW
     hidden = row["suppressed"]
     stored = tables.stored
     return UnitSummary(
@@ -200,10 +244,9 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         n=row["n"], index=row["index"], ci_low=row["ci_low"], ci_high=row["ci_high"],
         generated_at=now or datetime.now(timezone.utc), suppressed=hidden, incomplete=row["incomplete"],
         components=_components(row, tables.definition),
-        items=_items(row, current, tables.definition) if current is not None else [],
-        change=None if hidden or previous is None else _change(current, previous, code,
-                                                                 tables.period.previous().label),
-        province=_province(current, code, parent or {}, tables.province) if level != "province" else None,
+        items=_items(row, facts, tables.definition) if facts is not None else [],
+        change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
+        province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
         comments=[] if hidden else comments, issuer=issuer_of(tables.province))
 

@@ -1,0 +1,73 @@
+"""Staff pages for reports (blueprint "reports", /reports): a download form, PDFs and exports of one's units."""
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request
+from flask_babel import get_locale
+
+from survey.auth.access import current_actor, permission_required
+from survey.extensions import db
+from survey.models import Agency, ServicePoint, Unit
+from survey.reports import downloads
+from survey.services.instruments import visible_instruments
+from survey.services.scope import can, visible_agencies, visible_service_points, visible_units
+from survey.services.units import province_of
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+PLACE_ARGS = ("unit", "agency", "service_point")  # the dashboard links name the place by its kind
+
+
+def _args() -> dict[str, str]:
+    """Query arguments with the place under `unit` whatever the link called it, and the page's language."""
+    args = request.args.to_dict()
+    for name in PLACE_ARGS:
+        if args.get(name):
+            args["unit"] = args[name]
+            break
+    args.setdefault("lang", "en" if str(get_locale() or "vi") == "en" else "vi")
+    return args
+
+
+@bp.get("/")
+@permission_required("reports.download")
+def index():
+    """Forms for a unit's PDF, the provincial report and the exports this caller may use."""
+    scope = g.scope
+    units = list(db.session.scalars(visible_units(scope).where(Unit.level.in_(("province", "commune")),
+                                                               Unit.vintage == "2025").order_by(Unit.code)))
+    agencies = list(db.session.scalars(visible_agencies(scope).order_by(Agency.code)))
+    points = list(db.session.scalars(visible_service_points(scope).order_by(ServicePoint.code)))
+    provinces = [u for u in units if u.level == "province" and scope.agency_ids is None and
+                 (scope.unit_ids is None or u.id in scope.unit_ids)]
+    if not provinces and units and scope.unit_ids is None and scope.agency_ids is None:
+        provinces = [province_of(units[0])]
+    return render_template("reports/index.html", units=units, agencies=agencies, points=points,
+                           provinces=provinces, instruments=[i.code for i in visible_instruments(scope)],
+                           may_export=can(scope, "results.export"))
+
+
+@bp.get("/unit")
+@permission_required("reports.download")
+def unit_pdf():
+    """A unit's, agency's or service point's summary as PDF."""
+    return downloads.unit_pdf(g.scope, _args(), current_actor())
+
+
+@bp.get("/province")
+@permission_required("reports.download")
+def province_pdf():
+    """The provincial report as PDF (Home Affairs of that province)."""
+    return downloads.province_pdf(g.scope, _args(), current_actor())
+
+
+@bp.get("/export/indices")
+@permission_required("results.export")
+def indices_export():
+    """The index table as CSV or XLSX."""
+    return downloads.indices_file(g.scope, _args(), current_actor())
+
+
+@bp.get("/export/responses")
+@permission_required("results.export")
+def responses_export():
+    """Anonymised responses as CSV or XLSX (or the code book)."""
+    return downloads.responses_file(g.scope, _args(), current_actor())
