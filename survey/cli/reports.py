@@ -1,6 +1,7 @@
 """`survey report` (PDF summaries and the provincial report) and `survey export` (indices, raw responses)."""
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from survey.cli.common import transactional
 from flask import current_app
 
 from survey.indices import DEFAULT_MIN_N
+from survey.reports.batch import render_summaries
 from survey.reports.pdf import render_province_report, render_unit_summary
 from survey.services import audit
 from survey.services.exports.files import (codebook_csv, indices_csv, indices_xlsx, responses_csv, responses_xlsx,
@@ -57,11 +59,14 @@ def _write_batch(output: Path, files) -> int:
 @click.option("--lang", type=LANGS, default="vi", show_default=True, help="Language of the labels.")
 @click.option("--min-n", type=int, help="Suppress cells below this n (default: the configured MIN_N, 30).")
 @click.option("--all", "every_unit", is_flag=True, help="With --province: every commune and agency with responses.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="CPU count",
+              help="With --all: processes rendering PDFs.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="FILE.pdf; with --all a folder or FILE.zip.")
 @transactional
 def report_command(unit: str | None, province: str | None, period: str, instrument: str | None,
-                   version: int | None, lang: str, min_n: int | None, every_unit: bool, output: Path) -> None:
+                   version: int | None, lang: str, min_n: int | None, every_unit: bool, jobs: int,
+                   output: Path) -> None:
     """Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province."""
     if bool(unit) == bool(province):
         raise click.UsageError("give either --unit or --province")
@@ -86,10 +91,10 @@ def report_command(unit: str | None, province: str | None, period: str, instrume
     def files():
         report = province_report(OPERATOR, province, period, chosen, version, min_n, tables=tables)
         yield f"province-{province}-{tables.period.label}.pdf", render_province_report(report, lang)
-        with click.progressbar(summaries, length=len(targets), label="Unit summaries", show_pos=True) as bar:
-            for summary in bar:
-                yield f"{summary.level}-{summary.unit_code}-{tables.period.label}.pdf", render_unit_summary(summary,
-                                                                                                          lang)
+        rendered = render_summaries(summaries, lang, jobs if len(targets) > 8 else 1)
+        with click.progressbar(rendered, length=len(targets), label="Unit summaries", show_pos=True) as bar:
+            for level, code, pdf in bar:
+                yield f"{level}-{code}-{tables.period.label}.pdf", pdf
 
     count = _write_batch(output, files())
     audit.record("cli", audit.REPORT_DOWNLOAD, province, kind="province-all", period=period, instrument=chosen,
