@@ -27,6 +27,16 @@ def _query(name: str, description: str, required: bool = False, enum: list | Non
     return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
 
+def _download(summary: str, operation: str, media: str, parameters: list[dict]) -> dict:
+    """A staff download (a file, not JSON), scoped to the caller's units and audited."""
+    binary = {"type": "string", "format": "binary"}
+    content = {media: {"schema": binary}}
+    if media == "text/csv":
+        content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = {"schema": binary}
+    return {"summary": summary, "operationId": operation, "security": STAFF, "parameters": parameters,
+            "responses": {"200": {"description": "The file", "content": content}, **_errors(401, 403, 404, 422)}}
+
+
 RESPONSE_BODY = {
     "type": "object", "additionalProperties": False,
     "required": ["id", "instrument", "submitted_at", "answers"],
@@ -110,6 +120,28 @@ def document() -> dict:
                 "responses": {"200": _json({"type": "object", "properties": {"service_points": {
                     "type": "array", "items": {"$ref": "#/components/schemas/ServicePoint"}}}}, "Service points"),
                     **_errors(401, 403, 404)}}},
+            "/reports/unit": {"get": _download(
+                "PDF summary of one unit, agency or service point", "reportUnit", "application/pdf",
+                [_query("unit", "Unit, agency or service point code", True), _query("period", "Period", True),
+                 _query("instrument", "Instrument code"), _query("version", "Version"),
+                 _query("lang", "Language", False, ["vi", "en"])])},
+            "/reports/province": {"get": _download(
+                "PDF summary of a province", "reportProvince", "application/pdf",
+                [_query("province", "Province code", True), _query("period", "Period", True),
+                 _query("instrument", "Instrument code"), _query("version", "Version"),
+                 _query("lang", "Language", False, ["vi", "en"])])},
+            "/exports/indices": {"get": _download(
+                "The index table as CSV or XLSX (the columns of /indices, flattened)", "exportIndices", "text/csv",
+                [_query("instrument", "Instrument code", True), _query("period", "Period", True),
+                 _query("by", "Breakdown"), _query("province", "Province code"), _query("unit", "Unit code"),
+                 _query("format", "File format", False, ["csv", "xlsx"])])},
+            "/exports/responses": {"get": _download(
+                "Anonymised responses (or their codebook) as CSV or XLSX; small cells suppressed", "exportResponses",
+                "text/csv",
+                [_query("instrument", "Instrument code", True), _query("period", "Period", True),
+                 _query("unit", "Unit code"), _query("version", "Version"),
+                 _query("format", "File format", False, ["csv", "xlsx"]),
+                 _query("part", "What to download", False, ["responses", "codebook"])])},
             "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "security": [],
                                       "responses": {"200": _json({"type": "object"}, "OpenAPI 3 document")}}},
         },

@@ -236,3 +236,28 @@ def test_openapi_document_describes_every_v1_endpoint(client, app):
     served = {rule.rule.removeprefix("/api/v1") for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/v1/")}
     assert served <= set(doc["paths"]), served - set(doc["paths"])
+
+
+def test_openapi_references_resolve_and_operations_are_complete(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    for ref in refs(doc):
+        target = doc
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+    ids = []
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert method in ("get", "post") and op["responses"] and op["summary"], path
+            ids.append(op["operationId"])
+    assert len(ids) == len(set(ids))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from survey.extensions import db
 from survey.instruments.definition import Definition, parse_definition
@@ -24,26 +24,30 @@ class Version:
     item_ids: dict[str, int]
 
 
-_cache: dict[tuple[str, int, str], Version] = {}
+_cache: dict[tuple, Version] = {}
 _lock = Lock()
 
 
-def find_version(code: str, number: int | None) -> tuple[int, int, str, str] | None:
-    """(id, number, status, definition_hash) of the given version, or of the latest published one."""
-    stmt = (select(InstrumentVersion.id, InstrumentVersion.version, InstrumentVersion.status,
-                   InstrumentVersion.definition_hash)
-            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id).where(Instrument.code == code))
-    if number is None:
-        stmt = stmt.where(InstrumentVersion.status == "published").order_by(InstrumentVersion.version.desc())
-    else:
-        stmt = stmt.where(InstrumentVersion.version == number)
-    row = db.session.execute(stmt.limit(1)).first()
-    return tuple(row) if row else None  # type: ignore[return-value]
+_VERSION_COLUMNS = (select(InstrumentVersion.id, InstrumentVersion.version, InstrumentVersion.status,
+                           InstrumentVersion.definition_hash, InstrumentVersion.created_at)
+                    .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+                    .where(Instrument.code == bindparam("code")))
+_NUMBERED = _VERSION_COLUMNS.where(InstrumentVersion.version == bindparam("number")).limit(1)
+_LATEST = (_VERSION_COLUMNS.where(InstrumentVersion.status == "published")
+           .order_by(InstrumentVersion.version.desc()).limit(1))
 
 
-def load_version(code: str, version_id: int, number: int, digest: str) -> Version:
-    """The cached Version; keyed by database, row id and content hash, so a reused id can never be confused."""
-    key = (str(db.engine.url), version_id, digest)
+def find_version(code: str, number: int | None) -> tuple | None:
+    """(id, number, status, definition_hash, created_at) of the given version, or of the latest published one."""
+    stmt = _LATEST if number is None else _NUMBERED
+    row = db.session.connection().execute(stmt, {"code": code, "number": number}).first()
+    return tuple(row) if row else None
+
+
+def load_version(code: str, version_id: int, number: int, digest: str, created_at=None) -> Version:
+    """The cached Version, keyed by database, row id, content hash and creation time: a database wiped and
+    reloaded (or restored) gives its rows new creation times, so stale item ids are never used."""
+    key = (str(db.engine.url), version_id, digest, created_at)
     found = _cache.get(key)
     if found is not None:
         return found
@@ -62,7 +66,7 @@ def accepted_version(code: str, number: int | None = None) -> Version:
     found = find_version(code, number)
     if found is None or found[2] not in ACCEPTED:
         raise NotFound("unknown_instrument", f"No published version of instrument {code}", instrument=code)
-    return load_version(code, found[0], found[1], found[3])
+    return load_version(code, *found[:2], found[3], found[4])
 
 
 def published_codes() -> list[str]:

@@ -15,7 +15,8 @@ from survey.extensions import db
 from survey.instruments.types import REGISTRY
 from survey.services.responses.catalog import find_version, load_version
 from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_time
-from survey.services.responses.record import begin_write, record_response
+from survey.services.responses.record import record_response
+from survey.services.responses.store import begin_write
 from survey.services.scope import Scope
 
 META = tuple(f for f in FIELDS if f not in ("answers", "respondent"))
@@ -105,7 +106,7 @@ def _definition(code: str, number: Any):
     if not INSTRUMENT_CODE.match(code):
         return None
     found = find_version(code, number if isinstance(number, int) else None)
-    return load_version(code, found[0], found[1], found[3]).definition if found else None
+    return load_version(code, found[0], found[1], found[3], found[4]).definition if found else None
 
 
 def import_responses_csv(text: str, scope: Scope | None = None, default_channel: str = "paper") -> ImportReport:

@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
 from survey.instruments.types import REGISTRY
 from survey.instruments.validate import clean_response
-from survey.models import Agency, Answer, Comment, Device, Response, ServicePoint
+from survey.models import Agency, Device, ServicePoint
+from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
+from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
+                                              insert_response)
 from survey.services.scope import Scope
 
 
@@ -49,38 +52,43 @@ def _resolve_version(env: Envelope, errors: list[dict]) -> Version | None:
         errors.append(_err(field, "unknown", f"unknown instrument {env.instrument}"
                            + (f" version {env.version}" if env.version is not None else "")))
         return None
-    version_id, number, status, digest = found
+    version_id, number, status, digest, created_at = found
     if status not in ACCEPTED:
         errors.append(_err("version", "not_published", f"{env.instrument} version {number} is not published"))
         return None
-    return load_version(env.instrument, version_id, number, digest)
+    return load_version(env.instrument, version_id, number, digest, created_at)
+
+
+_POINT = select(ServicePoint.id, ServicePoint.code, ServicePoint.unit_id, ServicePoint.agency_id)
+_POINT_BY_ID = _POINT.where(ServicePoint.id == bindparam("id"))
+_POINT_BY_CODE = _POINT.where(ServicePoint.code == bindparam("code"))
+_AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("code"))
 
 
 def _resolve_place(env: Envelope, device: Device | None, scope: Scope | None, errors: list[dict]) -> _Place | None:
-    code = env.service_point
-    if device is not None:
-        own = db.session.scalar(select(ServicePoint.code).where(ServicePoint.id == device.service_point_id))
-        if code is not None and code != own:
+    code, conn = env.service_point, db.session.connection()
+    if device is not None:  # the device's own point, whatever the body says (it may only repeat it)
+        row = conn.execute(_POINT_BY_ID, {"id": device.service_point_id}).first()
+        if code is not None and code != row.code:
             errors.append(_err("service_point", "not_this_device",
-                               f"this device is registered to service point {own}, not {code}"))
+                               f"this device is registered to service point {row.code}, not {code}"))
             return None
-        code = own
-    if code is None:
+    elif code is None:
         errors.append(_err("service_point", "required", "service_point (a code) is required"))
         return None
-    row = db.session.execute(select(ServicePoint.id, ServicePoint.unit_id, ServicePoint.agency_id)
-                             .where(ServicePoint.code == code)).first()
+    else:
+        row = conn.execute(_POINT_BY_CODE, {"code": code}).first()
     if row is None:
         errors.append(_err("service_point", "unknown", f"unknown service point {code}"))
         return None
     agency_id = row.agency_id
     if env.agency is not None:
-        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == env.agency))
+        agency_id = conn.execute(_AGENCY_BY_CODE, {"code": env.agency}).scalar()
         if agency_id is None:
             errors.append(_err("agency", "unknown", f"unknown agency {env.agency}"))
             return None
     if scope is not None and not scope.sees(row.unit_id, row.agency_id):
-        raise Forbidden("out_of_scope", f"Service point {code} is outside your units", service_point=code)
+        raise Forbidden("out_of_scope", f"Service point {row.code} is outside your units", service_point=row.code)
     return _Place(row.id, row.unit_id, agency_id)
 
 
@@ -124,24 +132,19 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
     """Store a response once; Invalid (422) writes nothing, Conflict (409) for a reused id or a rated dossier."""
     env, version, place, answers, respondent = validate_response(payload, device, channel, scope, now)
     digest = content_hash(env, version, place, answers, respondent)
+    row, comments = _build(env, version, place, answers, respondent, digest, device)
     begin_write()
-    existing = _existing(env.client_id, digest)
-    if existing is not None:
-        return existing
-    response, comments = _build(env, version, place, answers, respondent, digest, device)
+    found = existing(env.client_id, digest)
+    if found is not None:
+        return Recorded(found, env.client_id, False)
     try:
         with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
-            if comments:
-                db.session.add_all([Comment(response_id=response.id, item_id=item_id, text=text)
-                                    for item_id, text in comments])
-                db.session.flush()
+            insert_response(row, comments)
     except IntegrityError:
         # A concurrent send of the same id won the race (or the dossier was rated): decide from what is stored.
-        existing = _existing(env.client_id, digest)
-        if existing is not None:
-            return existing
+        found = existing(env.client_id, digest)
+        if found is not None:
+            return Recorded(found, env.client_id, False)
         if env.dossier is not None:
             raise Conflict("dossier_rated", f"Dossier {env.dossier} has already been rated on the {env.channel} "
                            "channel; each dossier can be rated once per channel",
@@ -149,56 +152,32 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
         raise
     tally = _tally()
     if tally is not None:
-        tally(response)
-    return Recorded(response.id, env.client_id, True)
-
-
-def begin_write() -> None:
-    """Open the write transaction now; on SQLite take the write lock (BEGIN IMMEDIATE) before any SAVEPOINT.
-
-    pysqlite begins transactions lazily, so a SAVEPOINT could open the transaction itself and its RELEASE would
-    commit; and a read before the write could leave a stale snapshot that cannot be upgraded (SQLITE_BUSY).
-    """
-    conn = db.session.connection()
-    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _existing(client_id: str, digest: str) -> Recorded | None:
-    row = db.session.execute(select(Response.id, Response.content_hash)
-                             .where(Response.client_id == client_id)).first()
-    if row is None:
-        return None
-    if row.content_hash != digest:
-        raise Conflict("id_reused", f"Response {client_id} was already stored with different content",
-                       id=client_id)
-    return Recorded(row.id, client_id, False)
+        tally(row)
+    return Recorded(row.id, env.client_id, True)
 
 
 def _build(env: Envelope, version: Version, place: _Place, answers: dict, respondent: dict, digest: str,
-           device: Device | None) -> tuple[Response, list[tuple[int, str]]]:
+           device: Device | None) -> tuple[StoredResponse, list[tuple[int, str]]]:
     defn = version.definition
-    response = Response(client_id=env.client_id, content_hash=digest, instrument_version_id=version.id,
-                        service_point_id=place.service_point_id, unit_id=place.unit_id, agency_id=place.agency_id,
-                        device_id=device.id if device is not None else None, procedure_code=env.procedure,
-                        field_code=env.field, dossier_code=env.dossier, channel=env.channel,
-                        submitted_at=env.submitted_at, local_date=env.local_date, counter=env.counter,
-                        officer=env.officer)
-    rows: list[Answer] = []
+    row = StoredResponse(id=0, client_id=env.client_id, content_hash=digest, instrument_version_id=version.id,
+                         service_point_id=place.service_point_id, unit_id=place.unit_id, agency_id=place.agency_id,
+                         device_id=device.id if device is not None else None, channel=env.channel,
+                         submitted_at=env.submitted_at, local_date=env.local_date, received_at=utcnow(),
+                         procedure_code=env.procedure, field_code=env.field, dossier_code=env.dossier,
+                         counter=env.counter, officer=env.officer)
     comments: list[tuple[int, str]] = []
     for code, value in {**answers, **respondent}.items():
         if code in respondent and code in PROFILE_FIELDS:
-            setattr(response, code, value)
+            row.profile[code] = value
             continue
         item_id = version.item_ids[code]
         if not REGISTRY[defn.item(code).type].tallied:
             comments.append((item_id, value))
         elif isinstance(value, list):
-            rows += [Answer(item_id=item_id, code=c) for c in value]
+            row.answers += [StoredAnswer(item_id, c) for c in value]
         else:
-            rows.append(Answer(item_id=item_id, code=value))
-    response.answers = rows
-    return response, comments
+            row.answers.append(StoredAnswer(item_id, value))
+    return row, comments
 
 
 _TALLY: list[Callable | None] = []

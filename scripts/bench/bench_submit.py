@@ -1,0 +1,236 @@
+#!/usr/bin/env python
+"""P1/P4 benchmark: POST /api/v1/responses against a trivial endpoint of the same app, served the same way.
+
+Runs gunicorn on 127.0.0.1 with a fresh database (SQLite by default, or --database-url), drives it with 32
+concurrent keep-alive clients for a bounded time, and prints sustained throughput, p50/p99 latency and the
+ratio to the trivial endpoint; then the kiosk page's transferred bytes (HTML + CSS + JS).
+
+    .venv/bin/python scripts/bench/bench_submit.py [--seconds 15] [--clients 32] [--workers 2] [--threads 16]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS = {"ratio": 0.5, "rps": 400.0, "p99_ms": 50.0, "kiosk_kb": 100.0}
+
+
+def bench_app():
+    """The real app plus a trivial endpoint, so both run behind the same middleware and server (gunicorn factory)."""
+    from survey.app import create_app
+
+    app = create_app()
+    app.add_url_rule("/bench/trivial", "bench_trivial", lambda: "ok")
+    return app
+
+
+def prepare(database_url: str, devices: int) -> list[str]:
+    """Migrate the database, load units and instruments, and register one kiosk per client; their tokens."""
+    from flask_migrate import upgrade
+
+    from survey.app import create_app
+    from survey.extensions import db
+    from survey.services import agencies
+    from survey.services.devices import register_device
+    from survey.services.instruments import load_official_instruments
+    from survey.services.units import load_current_units
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_current_units()
+        load_official_instruments()
+        agencies.add_agency("000.00.22.H49", "Trung tâm Phục vụ hành chính công tỉnh", "22", kind="centre")
+        agencies.add_service_point("BENCH-SP", "Quầy bench", "000.00.22.H49", "22")
+        tokens = [register_device("BENCH-SP", f"Kiosk {i}")[1] for i in range(devices)]
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url: str, port: int, workers: int, threads: int, limits: bool,
+                 redis_url: str) -> subprocess.Popen:
+    """gunicorn (gthread workers, keep-alive) serving bench_app() on 127.0.0.1 only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
+    # Rate limiting stays on (it is part of the submission path), with limits no client reaches.
+    env.update({"SURVEY_DATABASE_URL": database_url, "SURVEY_SECRET_KEY": "bench", "PYTHONPATH": str(ROOT),
+                "SURVEY_RATELIMIT_ENABLED": "true" if limits else "false",
+                "SURVEY_RATE_LIMIT_SUBMIT_DEVICE": "1000000/minute", "SURVEY_RATE_LIMIT_SUBMIT_IP": "1000000/minute"})
+    if redis_url:
+        env["SURVEY_REDIS_URL"] = redis_url
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30", "--backlog", "256",
+               "--log-level", "warning", "--chdir", str(Path(__file__).parent), "bench_submit:bench_app()"]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+ANSWERS = ({"Q": 5}, {"Q": 4}, {"Q": 3}, {"Q": 2, "R": [1, 3]}, {"Q": 1, "R": [2], "COMMENT": "Chờ lâu quá"})
+
+
+def submit_request(port: int, token: str, i: int) -> bytes:
+    """One kiosk submission with a fresh id, as raw HTTP/1.1 (keep-alive)."""
+    body = json.dumps({"id": str(uuid.uuid4()), "instrument": "KIOSK-QUICK", "version": 1, "channel": "kiosk",
+                       "submitted_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                       "answers": ANSWERS[i % len(ANSWERS)]}, ensure_ascii=False).encode()
+    head = (f"POST /api/v1/responses HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+def trivial_request(port: int, _token: str, _i: int) -> bytes:
+    return f"GET /bench/trivial HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+
+
+async def client(port: int, token: str, make, stop_at: float, record_from: float, latencies: list[float],
+                 statuses: dict[int, int], interval: float | None, offset: float) -> None:
+    """One keep-alive connection: back to back (closed loop), or one request every `interval` seconds (paced;
+    latency counts from the scheduled time, so a slow server cannot hide its queue)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i, loop = 0, asyncio.get_running_loop()
+    scheduled = time.monotonic() + offset
+    while time.monotonic() < stop_at:
+        i += 1
+        if interval is not None:
+            delay = scheduled - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            start, scheduled = scheduled, scheduled + interval
+        else:
+            start = time.monotonic()
+        writer.write(make(port, token, i))
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        await reader.readexactly(length)
+        end = time.monotonic()
+        if start >= record_from:
+            latencies.append(end - start)
+            statuses[status] = statuses.get(status, 0) + 1
+        if re.search(rb"(?i)connection: *close", head):
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    del loop
+    writer.close()
+
+
+async def drive(port: int, tokens: list[str], make, seconds: float, warmup: float, rate: float | None = None) -> dict:
+    """Run len(tokens) clients for warmup + seconds; throughput and latency of the measured part."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    begin = time.monotonic()
+    record_from, stop_at = begin + warmup, begin + warmup + seconds
+    n_clients = len(tokens)
+    interval = n_clients / rate if rate else None
+    await asyncio.gather(*(client(port, tokens[i], make, stop_at, record_from, latencies, statuses, interval,
+                                  (interval or 0) * i / n_clients) for i in range(n_clients)))
+    latencies.sort()
+    n = len(latencies)
+    return {"requests": n, "rps": n / seconds, "p50_ms": latencies[n // 2] * 1000 if n else 0,
+            "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0, "statuses": statuses}
+
+
+def kiosk_bytes(port: int, token: str) -> dict[str, int]:
+    """Bytes of the kiosk page and the CSS/JS it loads, as an enrolled kiosk receives them."""
+    def get(path: str) -> bytes:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"kiosk_device={token}"})
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.read()
+
+    html = get("/kiosk/")
+    sizes = {"/kiosk/ (HTML)": len(html)}
+    for path in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
+        sizes[path.decode().split("?")[0]] = len(get(path.decode()))
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured time per endpoint")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--no-rate-limits", action="store_true", help="measure without Flask-Limiter")
+    parser.add_argument("--redis-url", default="", help="rate-limit storage shared by the workers")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory(prefix="bench-submit-") as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        print(f"Preparing {url.split('@')[-1]} …", flush=True)
+        tokens = prepare(url, args.clients)
+        port = free_port()
+        server = start_server(url, port, args.workers, args.threads, not args.no_rate_limits, args.redis_url)
+        try:
+            print(f"gunicorn gthread {args.workers}×{args.threads} on 127.0.0.1:{port}; {args.clients} clients, "
+                  f"{args.seconds:.0f} s each after {args.warmup:.0f} s warm-up", flush=True)
+            trivial = asyncio.run(drive(port, tokens, trivial_request, args.seconds, args.warmup))
+            submit = asyncio.run(drive(port, tokens, submit_request, args.seconds, args.warmup))
+            paced = asyncio.run(drive(port, tokens, submit_request, args.seconds, args.warmup, TARGETS["rps"]))
+            sizes = kiosk_bytes(port, tokens[0])
+        finally:
+            stop_server(server)
+    report(trivial, submit, paced, sizes, url)
+
+
+def report(trivial: dict, submit: dict, paced: dict, sizes: dict[str, int], url: str) -> None:
+    ratio = submit["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+    kiosk_kb = sum(sizes.values()) / 1024
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    print(f"\n{'endpoint':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}  statuses")
+    for name, r in (("GET trivial (saturated)", trivial), ("POST responses (saturated)", submit),
+                    (f"POST responses at {TARGETS['rps']:.0f}/s", paced)):
+        print(f"{name:<28}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}  {r['statuses']}")
+    print("(saturated: each of the clients sends back to back, so latency = clients ÷ throughput; paced: the clients "
+          "share the target rate and latency counts from each request's scheduled time)")
+    print(f"\nratio submit/trivial   {ratio:6.1%}   target ≥ {TARGETS['ratio']:.0%}   {ok(ratio >= TARGETS['ratio'])}")
+    print(f"submissions per second {submit['rps']:6.0f}   target ≥ {TARGETS['rps']:.0f}"
+          f"{' (SQLite)' if url.startswith('sqlite') else ''}   {ok(submit['rps'] >= TARGETS['rps'])}")
+    print(f"submit p99 at {TARGETS['rps']:.0f}/s      {paced['p99_ms']:6.1f} ms target ≤ {TARGETS['p99_ms']:.0f} ms"
+          f"   {ok(paced['p99_ms'] <= TARGETS['p99_ms'])}")
+    print(f"\nkiosk page transferred: {kiosk_kb:.1f} KB (HTML+CSS+JS)   target ≤ {TARGETS['kiosk_kb']:.0f} KB"
+          f"   {ok(kiosk_kb <= TARGETS['kiosk_kb'])}")
+    for path, size in sizes.items():
+        print(f"  {path:<40}{size / 1024:>7.1f} KB")
+    stored_ok = all(r["statuses"].get(201, 0) == r["requests"] for r in (submit, paced))
+    print(f"\nevery measured submission answered 201: {'yes' if stored_ok else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Writing a validated response: one write transaction, Core inserts, the unique client id settling races."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, insert, select
+
+from survey.errors import Conflict
+from survey.extensions import db
+from survey.models import Answer, Comment, Response
+from survey.models.base import utcnow
+from survey.services.responses import writelock
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One answer row: an item and one code."""
+
+    item_id: int
+    code: int
+
+
+@dataclass
+class StoredResponse:
+    """A flushed response row with its answers, as the tally hook reads it (the columns of `Response`)."""
+
+    id: int
+    client_id: str
+    content_hash: str
+    instrument_version_id: int
+    service_point_id: int
+    unit_id: int
+    agency_id: int
+    device_id: int | None
+    channel: str
+    submitted_at: datetime
+    local_date: date
+    received_at: datetime
+    procedure_code: str | None = None
+    field_code: str | None = None
+    dossier_code: str | None = None
+    counter: str | None = None
+    officer: str | None = None
+    profile: dict[str, int] = field(default_factory=dict)
+    answers: list[StoredAnswer] = field(default_factory=list)
+
+    def __getattr__(self, name: str):
+        # Profile columns (sex, age_band, …) read like the model's attributes.
+        profile = self.__dict__.get("profile", {})
+        if name in profile:
+            return profile[name]
+        from survey.models.responses import PROFILE_FIELDS
+
+        if name in PROFILE_FIELDS:
+            return None
+        raise AttributeError(name)
+
+
+def begin_write() -> None:
+    """Open the write transaction now; on SQLite queue for the write lock, then BEGIN IMMEDIATE.
+
+    pysqlite begins transactions lazily, so a SAVEPOINT could open the transaction itself and its RELEASE would
+    commit; and a read before the write could leave a stale snapshot that cannot be upgraded (SQLITE_BUSY).
+    """
+    conn = db.session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    writelock.acquire(conn.engine.url.database)
+    if not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# Statements built once: building and hashing a statement per call costs more than running it on SQLite.
+_EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
+_INSERT_RESPONSE, _INSERT_ANSWERS, _INSERT_COMMENTS = insert(Response), insert(Answer), insert(Comment)
+
+
+def existing(client_id: str, digest: str) -> int | None:
+    """The id of the response stored under this client id with the same content; Conflict if the content differs."""
+    row = db.session.connection().execute(_EXISTING, {"client_id": client_id}).first()
+    if row is None:
+        return None
+    if row.content_hash != digest:
+        raise Conflict("id_reused", f"Response {client_id} was already stored with different content", id=client_id)
+    return row.id
+
+
+def insert_response(row: StoredResponse, comments: list[tuple[int, str]]) -> StoredResponse:
+    """Insert the response, its answers and comments in the current transaction; returns the row with its id."""
+    conn = db.session.connection()
+    values = {k: getattr(row, k) for k in ("client_id", "instrument_version_id", "service_point_id", "unit_id",
+                                           "agency_id", "device_id", "channel", "submitted_at", "local_date",
+                                           "received_at", "procedure_code", "field_code", "dossier_code",
+                                           "counter", "officer", "content_hash")}
+    values.update(row.profile)
+    row.id = conn.execute(_INSERT_RESPONSE, values).inserted_primary_key[0]
+    if row.answers:
+        conn.execute(_INSERT_ANSWERS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
+                                      for a in row.answers])
+    if comments:
+        now = utcnow()
+        conn.execute(_INSERT_COMMENTS, [{"response_id": row.id, "item_id": item_id, "text": text, "status": "new",
+                                        "created_at": now} for item_id, text in comments])
+    return row
