@@ -242,3 +242,22 @@ def test_first_page_rasterises_to_an_a4_image_with_ink_and_chart_bars(tmp_path) 
     bars = sum(1 for r, g, b in pixels if abs(r - 0x2E) < 20 and abs(g - 0x75) < 20 and abs(b - 0xB6) < 20)
     assert 0.005 < ink < 0.2, ink
     assert bars > 500, bars  # the blue component bars were drawn
+
+
+def test_summaries_render_the_same_in_worker_processes() -> None:
+    from survey.reports.batch import render_summaries
+
+    summaries = [unit_summary(unit_name=name, unit_code=f"{24100 + i}") for i, name in enumerate(COMMUNES[:3])]
+    serial = list(render_summaries(summaries, "en", jobs=1))
+    parallel = list(render_summaries(summaries, "en", jobs=2))
+    assert [(level, code) for level, code, _ in parallel] == [(level, code) for level, code, _ in serial]
+    assert [text_of(pdf) for _, _, pdf in parallel] == [text_of(pdf) for _, _, pdf in serial]
+    assert COMMUNES[2] in text_of(parallel[2][2])
+
+
+def test_sections_are_numbered_as_printed_and_the_issuer_takes_two_lines() -> None:
+    data = unit_summary(reasons_asked=False, issuer="UBND Tỉnh Đắk Lắk\nSở Nội vụ")
+    text = text_of(render_unit_summary(data))
+    assert "Thời gian chờ đợi lâu" not in text and "LÝ DO CHƯA HÀI LÒNG" not in text
+    assert "IV. Ý KIẾN CỦA NGƯỜI DÂN (ĐÃ DUYỆT)" in text
+    assert "UBND TỈNH ĐẮK LẮK" in text and "SỞ NỘI VỤ" in text
