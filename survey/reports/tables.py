@@ -64,8 +64,8 @@ def answer_codes(items: Sequence[ItemRow]) -> list[int]:
 def item_table(items: Sequence[ItemRow], labels: Mapping[str, str], lang: str) -> Table:
     """Code, wording, valid answers, count per answer code, % satisfied and mean; suppressed figures dashed."""
     codes = answer_codes(items) or [1, 2, 3, 4, 5]
-    code_w = 0.8 * cm
-    fixed = [1.45 * cm, None, 1.2 * cm, *[code_w] * len(codes), 1.65 * cm, 1.15 * cm]
+    code_w = 0.72 * cm  # room for "1.234": counts per answer code stay narrow so the wording gets the width
+    fixed = [1.3 * cm, None, 1.1 * cm, *[code_w] * len(codes), 1.6 * cm, 1.1 * cm]
     fixed[1] = FRAME_WIDTH - sum(w for w in fixed if w is not None)
     header = [labels["item_code"], labels["item_text"], labels["n_valid"], *map(str, codes), labels["pct"],
               labels["mean"]]
