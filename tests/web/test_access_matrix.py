@@ -36,6 +36,7 @@ PUBLIC = {
 }
 RESULTS = frozenset({"homeaffairs", "manager", "viewer"})
 ENTRY = frozenset({"homeaffairs", "manager", "clerk"})
+EXPORT = frozenset({"homeaffairs", "manager"})
 
 # endpoint → roles allowed ("device": a kiosk token). Roles not listed, and endpoints not listed, are refused.
 ACCESS: dict[str, frozenset[str]] = {
@@ -65,6 +66,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "dashboard.overview": RESULTS, "dashboard.commune": RESULTS, "dashboard.agency": RESULTS,
     "dashboard.service_point": RESULTS,
     "dashboard.moderate_comment": frozenset({"homeaffairs", "manager"}),
+    "reports.index": RESULTS, "reports.unit_pdf": RESULTS, "api.report_unit": RESULTS,
+    "reports.province_pdf": frozenset({"homeaffairs"}), "api.report_province": frozenset({"homeaffairs"}),
+    "reports.indices_export": EXPORT, "api.export_indices": EXPORT,
+    "reports.responses_export": EXPORT, "api.export_responses": EXPORT,
     # Instruments are the province's (Home Affairs).
     **{f"admin_instruments.{name}": frozenset({"homeaffairs"}) for name in (
         "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
@@ -217,10 +222,16 @@ QUERY = {
                                   "province": _province(p)},
     "paper.entry": lambda p: {"instrument": "KIOSK-QUICK", "service_point": p.point_code},
     "paper.save": lambda p: {"instrument": "KIOSK-QUICK", "service_point": p.point_code},
+    **{name: lambda p: {"unit": p.unit_code, "instrument": "KIOSK-QUICK", "period": "2025", "format": "csv"}
+       for name in ("reports.unit_pdf", "api.report_unit", "reports.responses_export", "api.export_responses")},
+    **{name: lambda p: {"province": _province(p), "instrument": "KIOSK-QUICK", "period": "2025", "by": "commune",
+                        "format": "csv"}
+       for name in ("reports.province_pdf", "api.report_province", "reports.indices_export", "api.export_indices")},
 }
 # Endpoints whose place is only a filter or a pre-selection: a foreign one may answer 200 with nothing of it
 # (the paper screen only echoes the code it was given; saving there is refused).
-FILTERS = {"api.list_units", "api.list_service_points", "api.get_indices", "paper.entry"}
+FILTERS = {"api.list_units", "api.list_service_points", "api.get_indices", "paper.entry",
+           "reports.indices_export", "api.export_indices"}
 
 
 def _province(place: Place) -> str:
