@@ -61,11 +61,11 @@ class Stack:
     note: str = ""
 
 
-def ticks(top: float) -> list[float]:
-    """Round gridline values from 0 to at least `top` (0, 20 … 100 for percentages)."""
+def ticks(top: float, whole: bool = False) -> list[float]:
+    """Round gridline values from 0 to at least `top` (0, 20 … 100 for percentages); `whole` keeps steps ≥ 1."""
     if top <= 0:
         return [0.0, 1.0]
-    raw = top / 5
+    raw = max(top / 5, 1.0) if whole else top / 5
     step = next(m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 5, 10)
                 if m * 10 ** math.floor(math.log10(raw)) >= raw)
     return [step * i for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
@@ -73,14 +73,14 @@ def ticks(top: float) -> list[float]:
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt: Formatter = plain,
               scale_max: float | None = 100.0, decimals: int = 1, reference: tuple[str, float] | None = None,
-              label_width: float = 270.0) -> Markup:
+              label_width: float = 270.0, width: float = WIDTH) -> Markup:
     """Horizontal bars, one row each, with interval whiskers, the figure printed after the bar, and an optional
     dashed reference line (e.g. the province index). Below-flagged bars are hatched and marked ▼, above ▲.
     `scale_max` None scales to the data (counts; print them with decimals=0)."""
     top = scale_max or max([b.ci_high or b.value or 0 for b in bars] + [1.0])
-    grid = ticks(top)
+    grid = ticks(top, whole=decimals == 0)
     top = grid[-1]
-    x0, plot = label_width, WIDTH - label_width - 90
+    x0, plot = label_width, width - label_width - 90
     height = TOP + ROW * max(len(bars), 1) + 34
     x = lambda v: x0 + plot * max(min(v, top), 0) / top  # noqa: E731 - a scale is clearest as a lambda
     defs = [hatch(f"{chart_id}-below", BELOW_LINE), dots(f"{chart_id}-none", MUTED)]
@@ -110,7 +110,7 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt:
         body.append(element("g", "".join(parts), class_="bar", data_label=bar.label))
     if reference is not None:
         body.append(_reference(reference, x(reference[1]), TOP - 8, height - 30, fmt))
-    return document(chart_id, WIDTH, height, title, desc, defs, body)
+    return document(chart_id, width, height, title, desc, defs, body)
 
 
 def trend_chart(points: Sequence[Point], *, chart_id: str, title: str, desc: str, fmt: Formatter = plain,

@@ -52,7 +52,7 @@ def _ranking(cells: list[Cell], chart_id: str, title: str, province: Cell, min_n
                         low=format_number(cells[-1].index, 1))
     reference = (_("Province"), province.index) if province.index is not None else None
     return bar_chart(shown, chart_id=chart_id, title=title, desc=desc, fmt=format_number, reference=reference,
-                     label_width=220)
+                     label_width=200, width=600)
 
 
 def _shares(shares: list[Share], chart_id: str, title: str, min_n: int) -> Markup:

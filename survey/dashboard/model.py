@@ -130,3 +130,4 @@ class UnitPage:
     trend: list[TrendPoint]
     reasons: list[Share]
     reasons_n: int = 0
+    reasons_note: str = ""  # why no reasons are shown: "few" kiosk ratings, or "none" of them low

@@ -48,7 +48,7 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
         trend=trend(lambda p: run.result(p, "province"), period, province.code),
         communes=[c for c in communes if not c.suppressed],
         departments=[c for c in departments if not c.suppressed],
-        small_units=[c for c in communes + departments if c.suppressed] + silent,
+        small_units=sorted((c for c in communes + departments if c.suppressed), key=lambda c: -c.n) + silent,
         priorities=_priorities(scope, province, instrument, period, labels, current.document["min_n"]),
     )
     if breakdown:
@@ -105,7 +105,7 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     cell = cell_from_row(row, flag=flag_against(current, place.code, reference.parent)) if row else \
         _empty(place.code, place.name, level)
     previous = period.previous()
-    reasons, asked = _reasons(mine, period, column, key, lang)
+    reasons, asked, note = _reasons(mine, period, column, key, lang)
     return UnitPage(
         meta=meta(current, period, lang), kind=kind, cell=cell,
         province=cell_from_row(province_row) if province_row else None,
@@ -113,24 +113,28 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
         items=items(current, row, place.code, labels) if row else [],
         change=change(current, run.result(previous, by), place.code, previous),
         trend=trend(lambda p: run.result(p, by), period, place.code),
-        reasons=reasons, reasons_n=asked,
+        reasons=reasons, reasons_n=asked, reasons_note=note,
     )
 
 
-def _reasons(scope: Scope, period: Period, column: str, key: int | None, lang: str) -> tuple[list[Share], int]:
-    """Low-score reasons chosen on the kiosk, with how many ratings of 1–2 asked for them; nothing when the
-    place has fewer kiosk ratings than the minimum cell (the same suppression as every figure)."""
+def _reasons(scope: Scope, period: Period, column: str, key: int | None,
+             lang: str) -> tuple[list[Share], int, str]:
+    """Low-score reasons chosen on the kiosk, how many ratings of 1–2 asked for them, and why none are shown:
+    "few" when the place has fewer kiosk ratings than the minimum cell (the suppression of every figure),
+    "none" when no rating was low."""
     try:
         version = current_version(KIOSK)
     except NotFound:
-        return [], 0
+        return [], 0, "few"
     found = counts.item_counts(scope, version.id, period, ("Q", "R"), column, key)
     rated = found[(found["item"] == "Q") & found["code"].between(1, 5)]
     if rated["count"].sum() < min_n():
-        return [], 0
+        return [], 0, "few"
     asked = int(rated[rated["code"].isin((1, 2))]["count"].sum())
+    if asked == 0:
+        return [], 0, "none"
     names = labels_of(version.definition, lang).choices.get("R", {})
     chosen = found[found["item"] == "R"].set_index("code")["count"]
     shares = [Share(str(code), name, 100 * int(chosen.get(code, 0)) / asked if asked else None,
                     int(chosen.get(code, 0))) for code, name in names.items()]
-    return sorted(shares, key=lambda s: -s.n), asked
+    return sorted(shares, key=lambda s: -s.n), asked, ""

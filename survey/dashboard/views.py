@@ -60,9 +60,9 @@ def _filters_context(selection: Selection, instruments: list[tuple[str, str]], b
 def _home_place():
     """Where a caller without the whole province lands: their agency's page, else their commune's."""
     if current_user.agency is not None:
-        return url_for("dashboard.agency", agency_code=current_user.agency.code)
+        return url_for("dashboard.agency", agency_code=current_user.agency.code, **request.args)
     if current_user.unit is not None and current_user.unit.level != "province":
-        return url_for("dashboard.commune", unit_code=current_user.unit.code)
+        return url_for("dashboard.commune", unit_code=current_user.unit.code, **request.args)
     return None
 
 
@@ -83,7 +83,8 @@ def overview():
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
     page = pages.overview(scope, unit, selection.instrument, selection.period, _lang(), selection.breakdown)
     return render_template("dashboard/overview.html", page=page, province=unit, charts=overview_charts(page),
-                           downloads=links.downloads(links.PROVINCE, province=unit.code, **selection.args()),
+                           downloads=links.downloads(scope, links.PROVINCE, province=unit.code,
+                                                     instrument=selection.instrument, period=selection.period.label),
                            **context)
 
 
@@ -98,7 +99,6 @@ def _unit_view(kind: str, place):
                                **context), 400
     page = pages.unit_page(scope, kind, place, selection.instrument, selection.period, _lang())
     comments, totals = feed.comments_for(scope, kind, place, selection.period, selection.comments)
-    code_arg = {"commune": "unit", "agency": "agency", "service_point": "service_point"}[kind]
 
     def place_url(**changes: str) -> str:
         """This page with some filters changed."""
@@ -108,7 +108,8 @@ def _unit_view(kind: str, place):
         "dashboard/unit.html", page=page, place=place, kind=kind, crumbs=crumbs, charts=unit_charts(page),
         comments=comments, comment_totals=totals, place_url=place_url, may_moderate=can(scope, "comments.moderate"),
         kiosks=kiosks.kiosks_for(scope, kind, place),
-        downloads=links.downloads(links.UNIT, **{code_arg: place.code}, **selection.args()), **context)
+        downloads=links.downloads(scope, links.UNIT, unit=place.code, by=kind, instrument=selection.instrument,
+                                  period=selection.period.label), **context)
 
 
 def _crumbs(scope: Scope, kind: str, place) -> list[tuple[str, str | None]]:

@@ -157,3 +157,11 @@ def test_a_gap_row_stands_for_left_out_bars():
     groups = root.findall("s:g[@class='bar']", NS)
     assert groups[1].find("s:rect", NS) is None
     assert "⋯ 34 more in the table ⋯" in texts(root)
+
+
+def test_count_axes_step_by_whole_numbers():
+    assert ticks(1.0, whole=True) == [0.0, 1.0]
+    assert ticks(3, whole=True) == [0.0, 1.0, 2.0, 3.0]
+    words = texts(parse(bar_chart([Bar("a", 1.0), Bar("b", 0.0)], chart_id="c", title="t", desc="d",
+                                  scale_max=None, decimals=0)))
+    assert words.count("0") == 2  # the axis' 0 and bar b's figure; no repeated rounded ticks

@@ -135,6 +135,7 @@ def test_department_and_service_point_pages(client, login_as, dashboard_world):
     dept = body(client.get(f"/dashboard/agency/{dashboard_world.department}?{Q}"))
     assert data_rows(dept)[dashboard_world.department]["data-index"] == "100.0"
     assert dashboard_world.department_name in dept
+    assert "không có lượt đánh giá nào trên ki-ốt ở mức không hài lòng" in dept  # every rating there was 4
     home = dashboard_world.places["home"]
     point = body(client.get(f"/dashboard/service-point/{home.point}?{Q}"))
     assert float(data_rows(point)[home.point]["data-index"]) == api(client, "service_point")[home.point]["index"]
@@ -209,6 +210,20 @@ def test_download_links_appear_only_for_existing_report_routes(app, client, logi
     page = body(client.get(f"/dashboard/?{Q}"))
     links = re.findall(r'<a href="([^"]+)" data-format="(\w+)"', page)
     for href, _format in links:
-        assert client.get(href.replace("&amp;", "&")).status_code < 500
+        assert f"period={PERIOD}" in href and "instrument=KIOSK-QUICK" in href
+        assert client.get(href).status_code == 200, href
+    if "reports.province_pdf" in app.view_functions:
+        assert {"pdf", "csv", "xlsx"} <= {fmt for _href, fmt in links}
     if not any(name.startswith("reports.") for name in app.view_functions):
         assert links == []
+
+
+def test_viewers_get_the_pdf_but_no_export_links(app, client, login_as, dashboard_world):
+    home = dashboard_world.places["home"]
+    login_as("viewer", unit=home.code)
+    page = body(client.get(f"/dashboard/commune/{home.code}?{Q}"))
+    links = re.findall(r'<a href="([^"]+)" data-format="(\w+)"', page)
+    assert {fmt for _href, fmt in links} <= {"pdf"}
+    for href, _format in links:
+        assert f"unit={home.code}" in href
+        assert client.get(href).status_code == 200, href
