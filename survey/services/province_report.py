@@ -93,6 +93,6 @@ def province_report(scope: Scope, province: str, period: str, instrument: str = 
         generated_at=now or datetime.now(timezone.utc), trend=_trend(tables, trend_periods),
         communes=_ranking(communes), departments=_ranking(agencies, departments),
         small_units=_small([(communes, "commune", None), (agencies, "agency", departments)]),
-        priorities=[] if hidden else priorities(tables.definition,
-                                                tables.slice(unit_ids=frozenset(descendant_ids(unit)))),
+        priorities=priorities(tables.definition, tables.slice(unit_ids=frozenset(descendant_ids(unit))),
+                              tables.min_n),
         issuer=issuer_of(unit))

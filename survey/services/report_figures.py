@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.indices import priority_index
 from survey.instruments.definition import Definition
 from survey.instruments.types import REGISTRY
-from survey.models import Answer, Comment, Item, Response
+from survey.models import Answer, AnswerTally, Comment, Item, Response
 from survey.reports.data import Bilingual, Count, Priority
 from survey.services.periods import Period
 
@@ -50,6 +50,32 @@ class Slice:
         return and_(*clauses)
 
 
+def answer_counts(part: Slice, key: str | None, item_ids: list[int]) -> list[tuple[int, int, int, int]]:
+    """(place, item id, code, count) for some items: from the monthly tallies when the period is whole months
+    (a year of a province is then a few thousand rows), else by GROUP BY over the raw answers."""
+    if part.period.months is None or part.version_id is None:
+        column = _key_column(key)
+        return [tuple(r) for r in db.session.execute(
+            select(column, Answer.item_id, Answer.code, func.count()).join(Response, Response.id == Answer.response_id)
+            .where(part.where(), Answer.item_id.in_(item_ids)).group_by(column, Answer.item_id, Answer.code))]
+    first, last = part.period.months
+    t = AnswerTally
+    column = {"unit": t.unit_id, "agency": t.agency_id, "service_point": t.service_point_id}[key] if key \
+        else literal(WHOLE)
+    clauses = [t.instrument_version_id == part.version_id, t.month.between(first, last), t.item_id.in_(item_ids)]
+    if part.unit_ids is not None:
+        clauses.append(t.unit_id.in_(sorted(part.unit_ids)))
+    if part.agency_ids is not None:
+        clauses.append(t.agency_id.in_(sorted(part.agency_ids)))
+    if part.service_point_id is not None:
+        clauses.append(t.service_point_id == part.service_point_id)
+    codes = range(10)
+    rows = db.session.execute(select(column, t.item_id, *[func.sum(getattr(t, f"n{c}")) for c in codes])
+                              .where(*clauses).group_by(column, t.item_id)).all()
+    return [(place, item, code, int(n)) for place, item, *counts in rows
+            for code, n in zip(codes, counts) if n]
+
+
 def reason_item(definition: Definition) -> str | None:
     """The multi-select question asked only after a low score (KIOSK-QUICK's R), if the instrument has one."""
     for placement in definition.placements:
@@ -74,12 +100,9 @@ def reasons_by_key(definition: Definition, part: Slice, key: str | None = None) 
     item = definition.item(code)
     qtype = REGISTRY[item.type]
     labels = {c: Bilingual(vi, dict(qtype.options(item, "en")).get(c, "")) for c, vi in qtype.options(item, "vi")}
-    column = _key_column(key)
-    rows = db.session.execute(select(column, Answer.code, func.count())
-                              .join(Response, Response.id == Answer.response_id)
-                              .where(part.where(), Answer.item_id == ids[code]).group_by(column, Answer.code)).all()
+    rows = answer_counts(part, key, [ids[code]])
     out: dict[int, list[Count]] = defaultdict(list)
-    for place, answer, count in sorted(rows, key=lambda r: (-r[2], r[1])):
+    for place, _item, answer, count in sorted(rows, key=lambda r: (-r[3], r[2])):
         out[place].append(Count(labels.get(answer, Bilingual(str(answer))), count))
     return out
 
@@ -101,21 +124,19 @@ def comments_by_key(part: Slice, key: str | None = None, limit: int = COMMENT_SA
     return out
 
 
-def priorities(definition: Definition, part: Slice) -> list[Priority]:
-    """SIPAS-1001 improvement priorities (prio3 items), most pressing first; empty for other instruments."""
+def priorities(definition: Definition, part: Slice, min_n: int) -> list[Priority]:
+    """SIPAS-1001 improvement priorities (prio3 items), most pressing first, each only when at least `min_n`
+    people answered it; empty for other instruments."""
     codes = [item.code for item in definition.items() if item.type == "prio3"]
     ids = _item_ids(part.version_id, codes) if codes else {}
     if not ids:
         return []
-    rows = db.session.execute(select(Answer.item_id, Answer.code, func.count())
-                              .join(Response, Response.id == Answer.response_id)
-                              .where(part.where(), Answer.item_id.in_(sorted(ids.values())))
-                              .group_by(Answer.item_id, Answer.code)).all()
+    rows = answer_counts(part, None, sorted(ids.values()))
     if not rows:
         return []
     code_of = {v: k for k, v in ids.items()}
-    counts = pd.DataFrame([("all", code_of[i], c, n) for i, c, n in rows], columns=["cell", "item", "code", "count"])
+    counts = pd.DataFrame([("all", code_of[i], c, n) for _, i, c, n in rows], columns=["cell", "item", "code", "count"])
     ranked = priority_index(counts)
     return [Priority(Bilingual(definition.item(r.item).label("vi"), definition.item(r.item).label("en")),
                      None if pd.isna(r.pct) else float(r.pct))
-            for r in ranked.itertuples() if not pd.isna(r.pct)]
+            for r in ranked.itertuples() if not pd.isna(r.pct) and r.n_valid >= min_n]

@@ -113,3 +113,29 @@ def test_whole_province_batch_reuses_one_computation(data):
     assert by_code[data.commune_b].suppressed
     single = unit_summary(OPERATOR, data.commune_a, "2026-Q1", instrument="KIOSK-QUICK", now=NOW)
     assert by_code[data.commune_a] == single  # the batch path prints the same figures as the single one
+
+
+def test_reasons_and_priorities_agree_between_tallies_and_raw_answers(data):
+    tallied = unit_summary(OPERATOR, data.commune_a, "2026-Q1", instrument="KIOSK-QUICK", now=NOW)
+    raw = unit_summary(OPERATOR, data.commune_a, "2026-01-01..2026-03-30", instrument="KIOSK-QUICK", now=NOW)
+    assert raw.period == "2026-01-01..2026-03-30"  # not whole months: counted from the raw answers
+    assert raw.low_score_reasons == tallied.low_score_reasons and raw.index == tallied.index
+
+
+def test_province_report_ranks_improvement_priorities(data):
+    import uuid
+
+    from survey.extensions import db
+    from survey.services.responses import record_response
+
+    # P.1: 20 of 30 say much/very much (66.67 %); P.2: 5 of 30 (16.67 %); 9 is no answer and not counted.
+    answers = [{"P.1": 3, "P.2": 2}] * 5 + [{"P.1": 2, "P.2": 1}] * 15 + [{"P.1": 1, "P.2": 1}] * 10 + [{"P.1": 9}]
+    for body in answers:
+        record_response({"id": str(uuid.uuid4()), "instrument": "SIPAS-1001", "service_point": data.point_a,
+                         "submitted_at": "2026-02-12T10:00:00+07:00", "answers": body}, channel="interview")
+    db.session.commit()
+    report = province_report(OPERATOR, HOME_PROVINCE, "2026-Q1", "SIPAS-1001", now=NOW)
+    assert [round(p.pct, 2) for p in report.priorities] == [66.67, 16.67]
+    assert report.priorities[0].label.vi.startswith("Nâng cao hơn nữa")
+    text = pdf_text(render_province_report(report, lang="en"))
+    assert f"{report.priorities[0].label.en} 66.7" in text and "IMPROVEMENT PRIORITIES" in text
