@@ -58,6 +58,7 @@ def test_kiosk_quick_online_shows_reasons_only_when_dissatisfied(browser_factory
     point = make_service_point()
     phone = browser_factory(390, 844, mobile=True)
     phone.get(f"{live_server.url}/s/{point.public_key}?i=KIOSK-QUICK&lang=en")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 390  # long English labels wrap
     reasons = phone.find_element(By.ID, "q-R")
     assert not reasons.is_displayed()
     choose(phone, "a.Q", "2")
