@@ -19,7 +19,8 @@ from survey.services.exports.files import (codebook_csv, indices_csv, indices_xl
 from survey.services.exports.indices import indices_export
 from survey.services.exports.responses import response_export
 from survey.services.province_report import province_report
-from survey.services.reports import DEFAULT_INSTRUMENT, province_unit_summaries, unit_summary
+from survey.services.report_targets import DEFAULT_INSTRUMENT
+from survey.services.reports import province_unit_summaries, unit_summary
 from survey.services.scope import OPERATOR
 
 LANGS = click.Choice(["vi", "en"])

@@ -20,7 +20,8 @@ from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, in
 from survey.services.exports.indices import indices_export
 from survey.services.exports.responses import response_export
 from survey.services.province_report import province_report
-from survey.services.reports import DEFAULT_INSTRUMENT, unit_summary
+from survey.services.report_targets import DEFAULT_INSTRUMENT
+from survey.services.reports import unit_summary
 from survey.services.scope import Scope
 
 PDF_TYPE = "application/pdf"

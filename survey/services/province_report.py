@@ -14,7 +14,8 @@ from survey.reports.data import ProvinceReport, RankingRow, SmallUnit, TrendPoin
 from survey.services.indices import IndicesResult
 from survey.services.periods import Period, parse_period
 from survey.services.report_figures import priorities
-from survey.services.reports import DEFAULT_INSTRUMENT, Tables, check_province, formal_name, issuer_of
+from survey.services.report_targets import DEFAULT_INSTRUMENT, check_province, formal_name, issuer_of
+from survey.services.reports import Tables
 from survey.services.scope import Scope, require
 from survey.services.units import descendant_ids
 

@@ -7,104 +7,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from survey.errors import Forbidden, NotFound
 from survey.extensions import db
 from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, against_parent, against_previous
 from survey.instruments.definition import Definition, parse_definition
-from survey.models import Agency, Instrument, InstrumentVersion, Response, Unit
+from survey.models import Agency, InstrumentVersion, Response, Unit
 from survey.reports.data import Bilingual, Change, ComponentFigure, ItemRow, ProvinceComparison, UnitSummary
-from survey.services.agencies import get_agency, get_service_point
 from survey.services.indices import IndicesResult, compute_indices
 from survey.services.instruments import current_version
 from survey.services.periods import Period, parse_period
 from survey.services.report_figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
-from survey.services.scope import OPERATOR, Scope, check_agency, check_service_point, check_unit, require
-from survey.services.units import descendant_ids, find_unit, province_of
+from survey.services.report_targets import (DEFAULT_INSTRUMENT, check_province, default_instrument, formal_name,
+                                            issuer_of, resolve_target)
+from survey.services.scope import OPERATOR, Scope, require
+from survey.services.units import descendant_ids
 
-DEFAULT_INSTRUMENT = "SIPAS-1001"
 SAT_CODES = (1, 2, 3, 4, 5, 9)
 BY_LEVEL = {"province": "province", "commune": "commune", "district": "district", "agency": "agency",
             "service_point": "service_point"}
 KEY_OF_LEVEL = {"commune": "unit", "agency": "agency"}  # place key of the levels a whole-province batch prints
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a unit summary is about: its level, code, name and database id, and the province it lies in."""
-
-    level: str
-    code: str
-    name: str
-    id: int
-    province: Unit
-    narrow: Scope  # this target's responses, within what the caller may see
-    service_point_id: int | None = None
-
-    @property
-    def part_filters(self) -> dict:
-        """Slice fields selecting the target's responses."""
-        return {"unit_ids": self.narrow.unit_ids, "agency_ids": self.narrow.agency_ids,
-                "service_point_id": self.service_point_id}
-
-
-def _meet(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
-    """Intersection where None means unrestricted."""
-    return b if a is None else a if b is None else a & b
-
-
-def _narrow(scope: Scope, unit_ids: frozenset[int] | None, agency_ids: frozenset[int] | None) -> Scope:
-    """The target's own units/agencies, never beyond the caller's: an agency's staff see only their agency's
-    responses even in a commune they may open."""
-    return Scope("operator", _meet(unit_ids, scope.unit_ids), _meet(agency_ids, scope.agency_ids))
-
-
-def resolve_target(scope: Scope, code: str) -> Target:
-    """A unit (province, commune, legacy district), an agency or a service point by code, if the caller sees it."""
-    try:
-        unit = check_unit(scope, find_unit(code), code)
-    except NotFound:  # not a visible unit: agencies and service points have codes of their own
-        unit = None
-    if unit is not None:
-        return Target(unit.level, unit.code, formal_name(unit), unit.id, province_of(unit),
-                      _narrow(scope, frozenset(descendant_ids(unit)), None))
-    try:
-        agency = check_agency(scope, get_agency(code), code)
-        return Target("agency", agency.code, agency.name, agency.id, province_of(agency.unit),
-                      _narrow(scope, None, frozenset({agency.id})))
-    except NotFound:
-        pass
-    try:
-        point = check_service_point(scope, get_service_point(code), code)
-    except NotFound:
-        raise NotFound("unknown_report_unit", f"No unit, agency or service point {code} in your scope",
-                       unit=code) from None
-    return Target("service_point", point.code, point.name, point.id, province_of(point.unit),
-                  _narrow(scope, frozenset({point.unit_id}), frozenset({point.agency_id})), point.id)
-
-
-def default_instrument(target: Target, period: Period) -> str:
-    """The instrument this target's people answered most in the period (SIPAS-1001 when none)."""
-    part = Slice(None, period, **target.part_filters)
-    stmt = (select(Instrument.code, func.count()).select_from(Response)
-            .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
-            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
-            .where(part.where()).group_by(Instrument.code).order_by(func.count().desc()).limit(1))
-    row = db.session.execute(stmt).first()
-    return row[0] if row else DEFAULT_INSTRUMENT
-
-
-def formal_name(unit: Unit) -> str:
-    """A province's name as documents write it: "Tỉnh Quảng Ninh" (the unit list says just "Quảng Ninh")."""
-    if unit.level == "province" and unit.division_type == "tỉnh" and not unit.name.lower().startswith("tỉnh"):
-        return f"Tỉnh {unit.name}"
-    return unit.name
-
-
-def issuer_of(province: Unit) -> str:
-    """The issuing body printed top left: the province's People's Committee, then its Department of Home Affairs."""
-    return f"UBND {formal_name(province)}\nSở Nội vụ"
 
 
 @dataclass
@@ -268,16 +190,6 @@ def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = 
     comments = comments_by_key(part).get(WHOLE, [])
     return build_summary(tables, target.level, target.code, target.name, current, previous, parent, reasons,
                          comments, now)
-
-
-def check_province(scope: Scope, code: str) -> Unit:
-    """The province if the caller's scope covers all of it (Home Affairs of that province, or the operator)."""
-    province = check_unit(scope, find_unit(code), code)
-    if province.level != "province":
-        raise Forbidden("not_a_province", f"{code} is not a province", unit=code)
-    if scope.agency_ids is not None or (scope.unit_ids is not None and province.id not in scope.unit_ids):
-        raise Forbidden("out_of_scope", f"Province {code} is outside your units", province=code)
-    return province
 
 
 def province_unit_summaries(scope: Scope, province: str, period: str, instrument: str = DEFAULT_INSTRUMENT,

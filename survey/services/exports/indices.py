@@ -7,7 +7,7 @@ from typing import Any
 from survey.indices import DEFAULT_MIN_N
 from survey.services.index_document import flat_rows
 from survey.services.indices import compute_indices
-from survey.services.reports import resolve_target
+from survey.services.report_targets import resolve_target
 from survey.services.scope import Scope, require
 
 META_COLUMNS = ("instrument", "instrument_version", "method_version", "period", "by", "min_n", "computed_at",
