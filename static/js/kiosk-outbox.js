@@ -115,7 +115,12 @@
     var self = this;
     if (this.sending) { return Promise.resolve(); }
     this.sending = true;
-    var finish = function () { self.sending = false; self.onChange(); };
+    var delivered = 0;
+    var finish = function () {
+      self.sending = false;
+      self.onChange();
+      if (delivered) { self.heartbeat(); }  // the server learns the outbox is (nearly) empty again
+    };
     return this.all().then(function (rows) {
       var pending = rows.filter(function (r) { return r.state === "pending"; });
       var step = function (i) {
@@ -126,6 +131,7 @@
           if (res.status === 200 || res.status === 201) {
             self.online = true;
             self.lastDelivered = new Date();
+            delivered += 1;
             return self.remove(row.id).then(function () { return step(i + 1); });
           }
           if (res.status === 0 || res.status === 429 || res.status === 408 || res.status >= 500) {

@@ -236,6 +236,13 @@
   // Idle: after idle_seconds without a touch a partial response is dropped (or sent, per idle_action).
   var idleBox = document.getElementById("k-idle"), idleCount = document.getElementById("k-idle-count");
   var countdown = Math.min(10, Math.max(3, Math.round(S.idle_seconds / 3)));
+  // Full screen needs a user gesture: the first touch asks for it (a kiosk browser may already be full screen).
+  document.addEventListener("pointerdown", function () {
+    var root = document.documentElement;
+    if (S.fullscreen !== false && document.fullscreenEnabled && !document.fullscreenElement && root.requestFullscreen) {
+      root.requestFullscreen().catch(function () {});
+    }
+  }, { once: true });
   ["pointerdown", "keydown", "input"].forEach(function (ev) {
     document.addEventListener(ev, function () { lastInput = Date.now(); if (!idleBox.hidden) { idleBox.hidden = true; } }, true);
   });

@@ -11,6 +11,7 @@ from survey.collection.questions import implied, questions_for
 from survey.errors import DomainError
 from survey.extensions import db
 from survey.models import Device
+from survey.services import audit
 from survey.services.devices import authenticate_device, enrol_device
 from survey.services.responses.catalog import accepted_version
 from survey.services.responses.kiosk import kiosk_settings, pending_enrolment
@@ -70,6 +71,7 @@ def enrol(code: str):
 def enrol_confirm(code: str):
     """Use the one-time code: the device token goes into a long-lived HttpOnly cookie, then the kiosk starts."""
     device, token = enrol_device(code)
+    audit.record(f"device:{device.id}", "device.enrol", device.service_point.code, ip=request.remote_addr)
     db.session.commit()
     response = redirect(url_for("kiosk.start"))
     response.set_cookie(COOKIE, token, max_age=COOKIE_AGE, httponly=True, samesite="Strict", path="/",

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from flask import Blueprint, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from survey.auth.access import permission_required
+from survey.auth.access import current_actor, permission_required
 from survey.collection.assets import asset_url
 from survey.collection.form_answers import answers_from_form, field_errors
 from survey.collection.questions import implied, questions_for
 from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
+from survey.services import audit
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
 from survey.services.responses.csv_import import META, ImportRejected, import_responses_csv
@@ -112,6 +113,8 @@ def import_csv():
             raise Invalid([{"field": "file", "code": "encoding", "message": _("The file must be UTF-8 text.")}]) \
                 from None
         report = import_responses_csv(text, g.scope, request.form.get("channel") or "paper")
+        audit.record(current_actor(), "responses.import", upload.filename or "", rows=len(report.rows),
+                     stored=report.count("stored"))
         db.session.commit()
         message = _("%(n)s questionnaires imported.", n=len(report.rows))
     except ImportRejected as exc:

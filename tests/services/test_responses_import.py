@@ -103,6 +103,9 @@ def test_cli_imports_and_reports(app, runner, point, tmp_path):
     assert "Imported 2 rows: 2 stored" in result.output and "line 2: stored" in result.output
     db.session.rollback()
     assert count() == 2
+    from survey.models import AuditEntry
+
+    assert db.session.query(AuditEntry).filter_by(action="responses.import").one().details["rows"] == 2
     bad = tmp_path / "bad.csv"
     bad.write_text(csv_text("KIOSK-QUICK,SP-PAPER,2026-01-05,5,,", "KIOSK-QUICK,SP-PAPER,2026-13-05,5,,"),
                    encoding="utf-8")

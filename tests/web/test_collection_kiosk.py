@@ -36,6 +36,11 @@ def test_enrolment_link_confirms_then_sets_a_long_lived_httponly_cookie(client, 
     assert "Max-Age=315360000" in cookie
     assert client.get(f"/kiosk/enrol/{code}").status_code == 404  # one use only
     assert client.post(f"/kiosk/enrol/{code}").status_code == 404
+    from survey.models import AuditEntry
+
+    db.session.rollback()
+    entry = db.session.query(AuditEntry).filter_by(action="device.enrol").one()
+    assert entry.actor == f"device:{device.id}" and entry.object == device.service_point.code
 
 
 def test_enrolled_browser_sees_the_kiosk_without_login(client, enrolment):

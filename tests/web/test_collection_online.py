@@ -66,7 +66,7 @@ def test_kiosk_quick_online_and_one_rating_per_dossier(client, point):
     first = client.post(f"/s/{point.public_key}", data={**base, "id": str(uuid.uuid4())})
     assert first.status_code == 302
     second = client.post(f"/s/{point.public_key}", data={**base, "id": str(uuid.uuid4())})
-    assert second.status_code == 409 and "already been rated" in second.get_data(as_text=True)
+    assert second.status_code == 409 and "Hồ sơ này đã được đánh giá" in second.get_data(as_text=True)
     assert count() == 1
 
 
@@ -136,3 +136,16 @@ def test_index_explains_to_citizens_and_lists_links_for_staff(client, point, log
     login_as("homeaffairs")
     html = client.get("/s/").get_data(as_text=True)
     assert point.public_key in html and "qr.svg" in html
+
+
+def test_a_form_left_open_for_hours_still_submits(client, point, app, monkeypatch):
+    import time as time_module
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    html = client.get(f"/s/{point.public_key}?i=KIOSK-QUICK").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    later = time_module.time() + 12 * 3600
+    monkeypatch.setattr(time_module, "time", lambda: later)  # itsdangerous reads the clock through time.time
+    resp = client.post(f"/s/{point.public_key}", data={"id": form_id(html), "i": "KIOSK-QUICK", "a.Q": "4",
+                                                       "csrf_token": token})
+    assert resp.status_code == 302 and count() == 1
