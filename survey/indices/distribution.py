@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from survey.indices.frames import require
@@ -12,18 +13,16 @@ def distribution(counts: pd.DataFrame, codes: Sequence[int]) -> pd.DataFrame:
     """Answer counts per code, wide.
 
     Input `counts`: [cell, item, code, count]. Output: [cell, item, n_<code> for each of `codes`], one row per
-    cell × item seen, zeros where a code was not given; codes outside `codes` are left out.
+    cell × item seen (in order of first appearance), zeros where a code was not given; other codes are left out.
     """
     require(counts, ("cell", "item", "code", "count"), "item counts")
-    code = pd.to_numeric(counts["code"], errors="coerce")
-    keep = code.isin(list(codes))
-    cells = counts[["cell", "item"]].drop_duplicates()
-    wide = (counts[keep].assign(code=code[keep].astype(int))
-            .pivot_table(index=["cell", "item"], columns="code", values="count", aggfunc="sum", fill_value=0,
-                         sort=False)
-            .reindex(columns=list(codes), fill_value=0))
-    wide.columns = [f"n_{c}" for c in codes]
-    out = cells.merge(wide.reset_index(), on=["cell", "item"], how="left")
-    columns = [f"n_{c}" for c in codes]
-    out[columns] = out[columns].fillna(0).astype(counts["count"].dtype)
-    return out.reset_index(drop=True)
+    group = counts.groupby(["cell", "item"], sort=False, dropna=False).ngroup().to_numpy()
+    out = counts[["cell", "item"]].drop_duplicates().reset_index(drop=True)
+    column = pd.Index(list(codes)).get_indexer(pd.to_numeric(counts["code"], errors="coerce"))
+    keep = column >= 0
+    count = counts["count"].to_numpy()
+    matrix = np.zeros((len(out), len(codes)), dtype=count.dtype if len(count) else np.int64)
+    np.add.at(matrix, (group[keep], column[keep]), count[keep])
+    for j, code in enumerate(codes):
+        out[f"n_{code}"] = matrix[:, j]
+    return out

@@ -53,7 +53,7 @@ def count_from_tallies(column: str, filters: Filters) -> Counts:
                    *[func.sum(answers.c[c]).label(c) for c in COUNT_COLUMNS])
             .where(answers.c.instrument_version_id == filters.version_id, answers.c.month.between(first, last))
             .group_by(answers.c[column], answers.c.item_id))
-    wide = pd.DataFrame(db.session.execute(_scoped(stmt, answers, filters)).all(),
+    wide = pd.DataFrame(_tuples(db.session.execute(_scoped(stmt, answers, filters))),
                         columns=["key", "item_id", *COUNT_COLUMNS])
     long = wide.melt(id_vars=["key", "item_id"], var_name="code", value_name="count")
     long["code"] = long["code"].str[1:].astype(int)
@@ -62,8 +62,13 @@ def count_from_tallies(column: str, filters: Filters) -> Counts:
                    func.sum(scores.c.total_sq))
             .where(scores.c.instrument_version_id == filters.version_id, scores.c.month.between(first, last))
             .group_by(scores.c[column], scores.c.component))
-    sums = pd.DataFrame(db.session.execute(_scoped(stmt, scores, filters)).all(), columns=SUM_COLUMNS)
+    sums = pd.DataFrame(_tuples(db.session.execute(_scoped(stmt, scores, filters))), columns=SUM_COLUMNS)
     return Counts(_typed(items[ITEM_COLUMNS]), sums, "tallies")
+
+
+def _tuples(result) -> list[tuple]:
+    """Plain tuples: pandas probes Row objects attribute by attribute, which costs more than the query."""
+    return [tuple(row) for row in result]
 
 
 def _scoped(stmt, table, filters: Filters):
@@ -99,7 +104,7 @@ def _run(sql: str, params: dict) -> list:
     for name, value in params.items():
         if isinstance(value, list):  # IN lists
             stmt = stmt.bindparams(bindparam(name, expanding=True))
-    return db.session.execute(stmt, params).all()
+    return _tuples(db.session.execute(stmt, params))
 
 
 def count_from_responses(column: str, filters: Filters, scorer: Scorer) -> Counts:

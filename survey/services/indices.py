@@ -2,8 +2,9 @@
 pure core (survey.indices) and shape the SPEC 2.3 document."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cached_property
 
 import pandas as pd
 from sqlalchemy import select
@@ -27,16 +28,28 @@ BREAKDOWNS = tuple(BY_COLUMN)
 PARENT = "__parent__"  # the cell holding every row's data: the province (or the caller's whole scope)
 
 
-@dataclass(frozen=True)
 class IndicesResult:
-    """A computed table: the API document plus the frames behind it, the parent and each row's flag and rank."""
+    """A computed table: the API document plus the frames behind it; the parent (all rows together) and each
+    row's rank and flag against it are computed on first use, since the document alone does not need them."""
 
-    document: dict
-    table: IndexTable
-    parent: dict  # {n, index, se, ci_low, ci_high, suppressed}
-    ranking: pd.DataFrame  # [rank, cell, index, ci_low, ci_high, flag, …] for rows of the breakdown's own level
-    source: str  # "tallies" or "responses"
-    approximate: bool
+    def __init__(self, document: dict, table: IndexTable, source: str, approximate: bool, by: str,
+                 labels: dict, whole: Callable[[], IndexTable]) -> None:
+        self.document = document
+        self.table = table
+        self.source = source  # "tallies" or "responses"
+        self.approximate = approximate  # some legacy data was re-based onto today's units
+        self._by, self._labels, self._whole = by, labels, whole
+
+    @cached_property
+    def parent(self) -> dict:
+        """{n, index, se, ci_low, ci_high, suppressed, …} of every row's data together (the province or scope)."""
+        whole = self._whole()
+        return whole.cells.iloc[0].to_dict() if len(whole.cells) else {"n": 0, "index": None, "se": None}
+
+    @cached_property
+    def ranking(self) -> pd.DataFrame:
+        """[rank, cell, index, ci_low, ci_high, flag, …] for the rows of the breakdown's own level."""
+        return _ranking(self.table, self._labels, self._by, self.parent)
 
 
 def compute_indices(instrument: str, period: str | Period, by: str = "commune", province: str | None = None,
@@ -69,14 +82,15 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     total = ONESTOP_TOTAL if ONESTOP_TOTAL in scorer.components and OVERALL not in scorer.components else OVERALL
     cell_n = sums[sums["component"] == total][["cell", "n"]]
     table = index_table(items, sums, cell_n, structure, min_n)
-    whole = index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
-                        _regroup(cell_n.assign(cell=PARENT)), structure, min_n)
-    parent = whole.cells.iloc[0].to_dict() if len(whole.cells) else {"n": 0, "index": None, "se": None}
-    ranking = _ranking(table, cells.labels, by, parent)
     computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
                        items, sums, total, approximate=cells.approximate)
-    return IndicesResult(doc, table, parent, ranking, counts.source, cells.approximate)
+
+    def whole() -> IndexTable:
+        return index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
+                           _regroup(cell_n.assign(cell=PARENT)), structure, min_n)
+
+    return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
 def _version(instrument: str, number: int | None):

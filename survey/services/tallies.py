@@ -151,6 +151,9 @@ def rebuild_tallies() -> dict[str, int]:
     score_all = _sum_parts(score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
     _insert(AnswerTally.__tablename__, answer_all)
     _insert(ScoreTally.__tablename__, score_all)
+    # Fresh statistics: without them PostgreSQL plans the first queries for empty tables (sorts on disk).
+    for table in (AnswerTally.__tablename__, ScoreTally.__tablename__):
+        db.session.execute(text(f"ANALYZE {table}"))
     return {"answer_tallies": len(answer_all), "score_tallies": len(score_all)}
 
 
