@@ -3,7 +3,6 @@ published document (GET /api/v1/indices), computed for the caller's scope."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -18,7 +17,8 @@ from survey.services.scope import Scope
 
 from survey.dashboard.labels import Labels, labels_of
 from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint
-from survey.dashboard.periods import short_label, long_label, trend_periods
+from survey.dashboard.periods import long_label, short_label, trend_periods
+from survey.dashboard.trend import PeriodTable, period_table
 
 SHARE_CODES = (1, 2, 3, 4, 5)
 
@@ -87,18 +87,44 @@ def flag_against(result: IndicesResult, code: str, parent: dict) -> str | None:
     return flag if isinstance(flag, str) else None
 
 
-def change(current: IndicesResult, previous: IndicesResult, code: str, previous_period: Period) -> Change:
-    """Difference from the previous period for one cell, with the core's 95% test."""
-    now = current.table.cells[current.table.cells["cell"] == code][["cell", "index", "se"]]
-    before = previous.table.cells[previous.table.cells["cell"] == code][["cell", "index", "se"]]
-    row = rows_by_code(previous).get(code)
-    shown = row["index"] if row is not None else None
-    label = long_label(previous_period)
+def _change(now: pd.DataFrame, before: pd.DataFrame, shown: float | None, label: str) -> Change:
+    """The core's 95% test of now − before, each a one-row frame [cell, index, se]."""
     if now.empty or before.empty:
         return Change(label, shown, None, None)
-    test = against_previous(now.reset_index(drop=True), before.reset_index(drop=True)).iloc[0]
-    trend = test["trend"] if isinstance(test["trend"], str) else None
-    return Change(label, shown, _number(test["diff"]), trend)
+    same = {"cell": "this"}
+    test = against_previous(now.assign(**same).reset_index(drop=True),
+                            before.assign(**same).reset_index(drop=True)).iloc[0]
+    return Change(label, shown, _number(test["diff"]), test["trend"] if isinstance(test["trend"], str) else None)
+
+
+def _point(period: Period, row: dict | None) -> TrendPoint:
+    if row is None:
+        return TrendPoint(period.label, short_label(period), None, None, None, 0, False)
+    return TrendPoint(period.label, short_label(period), row["index"], row["ci_low"], row["ci_high"], row["n"],
+                      row["suppressed"])
+
+
+def history(run: Run, period: Period, by: str, code: str,
+            place_scope: Scope | None) -> tuple[list[TrendPoint], Change, PeriodTable | None]:
+    """The trend of one cell, its change from the previous period, and the period table when the roll-ups
+    answered in one read (`place_scope`: the scope narrowed to exactly this cell, or None to ask per period)."""
+    periods = trend_periods(period)
+    previous = period.previous()
+    wanted = list({p.label: p for p in [*periods, period, previous]}.values())
+    version = current_version(run.instrument)
+    fast = period_table(version, wanted, place_scope, min_n()) if place_scope is not None else None
+    label = long_label(previous)
+    if fast is not None:
+        cells = fast.table.cells[["cell", "index", "se"]]
+        shown = fast.row(previous.label)
+        change = _change(cells[cells["cell"] == period.label], cells[cells["cell"] == previous.label],
+                         shown["index"] if shown else None, label)
+        return [_point(p, fast.row(p.label)) for p in periods], change, fast
+    points = [_point(p, rows_by_code(run.result(p, by)).get(code)) for p in periods]
+    now, before = run.result(period, by), run.result(previous, by)
+    row = rows_by_code(before).get(code)
+    pick = lambda r: r.table.cells[r.table.cells["cell"] == code][["cell", "index", "se"]]  # noqa: E731
+    return points, _change(pick(now), pick(before), row["index"] if row else None, label), None
 
 
 def components(row: dict, labels: Labels, reference: dict | None = None) -> list[ComponentRow]:
@@ -141,19 +167,6 @@ def meta(result: IndicesResult, period: Period, lang: str) -> Meta:
 def labels_for(instrument: str, lang: str) -> Labels:
     """Labels of the instrument's current version."""
     return labels_of(current_version(instrument).definition, lang)
-
-
-def trend(result_for: Callable[[Period], IndicesResult], period: Period, code: str) -> list[TrendPoint]:
-    """One cell's index over the periods leading to (or making up) `period`."""
-    points = []
-    for each in trend_periods(period):
-        row = rows_by_code(result_for(each)).get(code)
-        if row is None:
-            points.append(TrendPoint(each.label, short_label(each), None, None, None, 0, False))
-        else:
-            points.append(TrendPoint(each.label, short_label(each), row["index"], row["ci_low"], row["ci_high"],
-                                     row["n"], row["suppressed"]))
-    return points
 
 
 def no_data_note(min_n: int) -> str:

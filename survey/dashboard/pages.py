@@ -1,6 +1,8 @@
 """The data of each dashboard page, assembled from the index service for the caller's scope."""
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Agency, ServicePoint, Unit
@@ -11,10 +13,11 @@ from survey.services.scope import OPERATOR, Scope, visible_agencies
 from survey.services.units import descendant_ids, province_of, search_units
 
 from survey.dashboard import counts
-from survey.dashboard.figures import (Run, cell_from_row, change, components, flag_against, items, labels_for, meta,
-                                      min_n, ranked_cells, rows_by_code, trend)
+from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,
+                                      meta, min_n, ranked_cells, rows_by_code)
 from survey.dashboard.labels import labels_of
 from survey.dashboard.model import Cell, Overview, Share, UnitPage
+from survey.dashboard.trend import PeriodTable, months_of
 
 PROVINCIAL_KINDS = ("department", "branch", "centre")
 KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
@@ -39,17 +42,17 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     seen = {c.code for c in communes}
     silent = [_empty(u.code, u.name, "commune") for u in search_units(province=province.code, level="commune",
                                                                         unit_ids=scope.unit_ids) if u.code not in seen]
-    previous = period.previous()
+    whole = counts.narrowed(scope, unit_ids=descendant_ids(province))
+    trend, change, table = history(run, period, "province", province.code, whole)
     page = Overview(
         meta=meta(current, period, lang),
         province=cell_from_row(row) if row else _empty(province.code, province.name, "province"),
         components=components(row, labels) if row else [],
-        change=change(current, run.result(previous, "province"), province.code, previous),
-        trend=trend(lambda p: run.result(p, "province"), period, province.code),
+        change=change, trend=trend,
         communes=[c for c in communes if not c.suppressed],
         departments=[c for c in departments if not c.suppressed],
         small_units=sorted((c for c in communes + departments if c.suppressed), key=lambda c: -c.n) + silent,
-        priorities=_priorities(scope, province, instrument, period, labels, current.document["min_n"]),
+        priorities=_priorities(whole, instrument, period, labels, current.document["min_n"], table),
     )
     if breakdown:
         page.breakdown_by = breakdown
@@ -63,14 +66,19 @@ def _provincial_agencies(scope: Scope, province: Unit) -> set[str]:
     return set(db.session.scalars(stmt.with_only_columns(Agency.code)))
 
 
-def _priorities(scope: Scope, province: Unit, instrument: str, period: Period, labels, min_n: int) -> list[Share]:
-    """Improvement priorities (prio3 items) named by the province's respondents, most pressing first."""
-    version = current_version(instrument)
+def _priorities(whole: Scope, instrument: str, period: Period, labels, min_n: int,
+                table: PeriodTable | None) -> list[Share]:
+    """Improvement priorities (prio3 items) named by the province's respondents, most pressing first; counted
+    from the trend's monthly read when it covers the period, else read for the period."""
     codes = tuple(code for code, (_label, kind, _owner) in labels.items.items() if kind == "prio3")
     if not codes:
         return []
-    mine = counts.narrowed(scope, unit_ids=descendant_ids(province))
-    figures = counts.priorities(counts.item_counts(mine, version.id, period, codes), codes, min_n)
+    if table is not None and period.months is not None:
+        months = table.months[table.months["month"].isin(months_of(period)) & table.months["item"].isin(codes)]
+        found = months.groupby(["item", "code"], sort=False)["count"].sum().reset_index()
+    else:
+        found = counts.item_counts(whole, current_version(instrument).id, period, codes)
+    figures = counts.priorities(found, codes, min_n)
     return [Share(r["item"], labels.item(r["item"]), r["pct"], int(r["n_valid"]),
                   None if r["rank"] is None or r["rank"] != r["rank"] else int(r["rank"]))
             for r in figures.astype(object).where(figures.notna(), None).to_dict("records")]
@@ -104,17 +112,25 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     level = "commune" if kind == "commune" else kind
     cell = cell_from_row(row, flag=flag_against(current, place.code, reference.parent)) if row else \
         _empty(place.code, place.name, level)
-    previous = period.previous()
+    trend, change, _table = history(run, period, by, place.code, mine if _isolated(kind, place) else None)
     reasons, asked, note = _reasons(mine, period, column, key, lang)
     return UnitPage(
         meta=meta(current, period, lang), kind=kind, cell=cell,
         province=cell_from_row(province_row) if province_row else None,
         components=components(row, labels, province_row) if row else [],
         items=items(current, row, place.code, labels) if row else [],
-        change=change(current, run.result(previous, by), place.code, previous),
-        trend=trend(lambda p: run.result(p, by), period, place.code),
-        reasons=reasons, reasons_n=asked, reasons_note=note,
+        change=change, trend=trend, reasons=reasons, reasons_n=asked, reasons_note=note,
     )
+
+
+def _isolated(kind: str, place: Unit | Agency | ServicePoint) -> bool:
+    """Whether the narrowed scope holds this place's responses only: always for a commune or an agency; for a
+    service point, when no other point shares its unit and agency (the roll-ups are not keyed finer)."""
+    if kind != "service_point":
+        return True
+    point: ServicePoint = place  # type: ignore[assignment]
+    twins = select(func.count()).where(ServicePoint.unit_id == point.unit_id, ServicePoint.agency_id == point.agency_id)
+    return db.session.scalar(twins) == 1
 
 
 def _reasons(scope: Scope, period: Period, column: str, key: int | None,
