@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 
 from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
@@ -21,7 +20,7 @@ from survey.models.responses import PROFILE_FIELDS
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
-                                              insert_response)
+                                              insert_children, insert_response)
 from survey.services.scope import Scope
 
 
@@ -134,22 +133,15 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
     digest = content_hash(env, version, place, answers, respondent)
     row, comments = _build(env, version, place, answers, respondent, digest, device)
     begin_write()
-    found = existing(env.client_id, digest)
-    if found is not None:
-        return Recorded(found, env.client_id, False)
-    try:
-        with db.session.begin_nested():
-            insert_response(row, comments)
-    except IntegrityError:
-        # A concurrent send of the same id won the race (or the dossier was rated): decide from what is stored.
+    if insert_response(row) is None:
+        # The id was stored before (a resend, or a concurrent send that won the race), or the dossier was rated.
         found = existing(env.client_id, digest)
         if found is not None:
             return Recorded(found, env.client_id, False)
-        if env.dossier is not None:
-            raise Conflict("dossier_rated", f"Dossier {env.dossier} has already been rated on the {env.channel} "
-                           "channel; each dossier can be rated once per channel",
-                           dossier=env.dossier, channel=env.channel) from None
-        raise
+        raise Conflict("dossier_rated", f"Dossier {env.dossier} has already been rated on the {env.channel} "
+                       "channel; each dossier can be rated once per channel",
+                       dossier=env.dossier, channel=env.channel)
+    insert_children(row, comments)
     tally = _tally()
     if tally is not None:
         tally(row)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey.errors import Conflict
 from survey.extensions import db
@@ -73,7 +75,12 @@ def begin_write() -> None:
 
 # Statements built once: building and hashing a statement per call costs more than running it on SQLite.
 _EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
-_INSERT_RESPONSE, _INSERT_ANSWERS, _INSERT_COMMENTS = insert(Response), insert(Answer), insert(Comment)
+_INSERT_RESPONSE = {name: dialect_insert(Response).on_conflict_do_nothing().returning(Response.id)
+                    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+_INSERT_ANSWERS, _INSERT_COMMENTS = insert(Answer), insert(Comment)
+ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
+               "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
+               "dossier_code", "counter", "officer")
 
 
 def existing(client_id: str, digest: str) -> int | None:
@@ -86,20 +93,28 @@ def existing(client_id: str, digest: str) -> int | None:
     return row.id
 
 
-def insert_response(row: StoredResponse, comments: list[tuple[int, str]]) -> StoredResponse:
-    """Insert the response, its answers and comments in the current transaction; returns the row with its id."""
+def insert_response(row: StoredResponse) -> int | None:
+    """Insert the response row unless its client id (or its dossier on this channel) is taken: its new id, or None.
+
+    ON CONFLICT DO NOTHING settles a race without an exception, so no savepoint is needed on either database;
+    PostgreSQL waits for a concurrent insert of the same key to commit, then reports the conflict.
+    """
     conn = db.session.connection()
-    values = {k: getattr(row, k) for k in ("client_id", "instrument_version_id", "service_point_id", "unit_id",
-                                           "agency_id", "device_id", "channel", "submitted_at", "local_date",
-                                           "received_at", "procedure_code", "field_code", "dossier_code",
-                                           "counter", "officer", "content_hash")}
+    values = {k: getattr(row, k) for k in ROW_COLUMNS}
     values.update(row.profile)
-    row.id = conn.execute(_INSERT_RESPONSE, values).inserted_primary_key[0]
+    new_id = conn.execute(_INSERT_RESPONSE[conn.dialect.name], values).scalar()
+    if new_id is not None:
+        row.id = new_id
+    return new_id
+
+
+def insert_children(row: StoredResponse, comments: list[tuple[int, str]]) -> None:
+    """Insert the answers and comments of a response row just inserted."""
+    conn = db.session.connection()
     if row.answers:
         conn.execute(_INSERT_ANSWERS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
-                                      for a in row.answers])
+                                       for a in row.answers])
     if comments:
         now = utcnow()
         conn.execute(_INSERT_COMMENTS, [{"response_id": row.id, "item_id": item_id, "text": text, "status": "new",
-                                        "created_at": now} for item_id, text in comments])
-    return row
+                                         "created_at": now} for item_id, text in comments])
