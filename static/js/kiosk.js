@@ -275,60 +275,17 @@
     else { renderGroup(at, screen); }
   });
 
-  // Staff panel: a long press (1.5 s) on the top-left corner, or Ctrl+Shift+S on a keyboard.
-  var staff = document.getElementById("k-staff"), pressTimer = null;
-  var corner = document.getElementById("staff-corner");
-  corner.addEventListener("pointerdown", function () { pressTimer = setTimeout(openStaff, 1500); });
-  ["pointerup", "pointerleave", "pointercancel"].forEach(function (ev) {
-    corner.addEventListener(ev, function () { clearTimeout(pressTimer); });
-  });
-  document.addEventListener("keydown", function (ev) {
-    if (ev.ctrlKey && ev.shiftKey && (ev.key === "S" || ev.key === "s")) { ev.preventDefault(); openStaff(); }
-  });
+  var staffPanel = window.KioskStaff({ panel: document.getElementById("k-staff"), corner: document.getElementById("staff-corner"),
+                                      outbox: outbox, t: t, el: el, counters: S.counters, device: data.device.name,
+                                      attribution: function () { return attribution; },
+                                      save: function (value) { attribution = value; localStorage.setItem("kiosk-attribution", JSON.stringify(value)); } });
 
   function refreshStatus() {
     outbox.counts().then(function (c) {
       document.body.setAttribute("data-queue", String(c.pending));
       document.body.setAttribute("data-rejected", String(c.rejected));
-      if (!staff.hidden) { renderStaff(c); }
+      staffPanel.update(c);
     });
-  }
-
-  function openStaff() { staff.hidden = false; refreshStatus(); }
-
-  function renderStaff(c) {
-    var field = function (key, label) {
-      var input = el("input", { type: "text", id: "staff-" + key, maxlength: key === "counter" ? "40" : "80",
-                                list: key === "counter" ? "staff-counters" : "" });
-      input.value = attribution[key] || "";
-      return el("label", { "class": "k-field" }, [el("span", { text: label }), input]);
-    };
-    var list = el("ul", { "class": "k-rejected" }, c.rows.filter(function (r) { return r.state !== "pending"; }).map(function (r) {
-      return el("li", {}, [el("code", { text: r.id.slice(0, 8) + " · " + r.error.status }),
-                           el("span", { text: " " + r.error.text.slice(0, 160) + " " }),
-                           el("button", { type: "button", "class": "k-btn", text: t("staff_retry"), on: function () { outbox.retry(r.id); } }),
-                           el("button", { type: "button", "class": "k-btn", text: t("staff_discard"), on: function () { outbox.remove(r.id); } })]);
-    }));
-    var counters = el("datalist", { id: "staff-counters" }, S.counters.map(function (n) { return el("option", { value: n }); }));
-    staff.textContent = "";
-    staff.appendChild(el("div", { "class": "k-dialog k-staff-box", role: "dialog", "aria-label": t("staff_title") }, [
-      el("h2", { text: t("staff_title") + " — " + data.device.name }),
-      el("p", { "class": "k-status", id: "staff-status" }, [
-        el("strong", { id: "staff-pending", text: String(c.pending) }), el("span", { text: " " + t("staff_waiting") + " · " }),
-        el("strong", { id: "staff-rejected", text: String(c.rejected) }), el("span", { text: " " + t("staff_rejected") + " · " }),
-        el("span", { text: (outbox.online ? t("staff_online") : t("staff_offline")) + " · " + t("staff_last_sent") + ": " +
-                     (outbox.lastDelivered ? outbox.lastDelivered.toLocaleTimeString() : t("staff_never")) })]),
-      list,
-      el("h3", { text: t("staff_attribution") }), field("counter", t("staff_counter")), counters, field("officer", t("staff_officer")),
-      el("div", { "class": "k-nav" }, [
-        el("button", { type: "button", "class": "k-btn", text: t("staff_send_now"), on: function () { outbox.flush(true); } }),
-        el("button", { type: "button", "class": "k-btn", id: "staff-save", text: t("staff_save"), on: function () {
-          attribution = { counter: document.getElementById("staff-counter").value.trim(),
-                          officer: document.getElementById("staff-officer").value.trim() };
-          localStorage.setItem("kiosk-attribution", JSON.stringify(attribution));
-        } }),
-        el("button", { type: "button", "class": "k-btn k-primary", id: "staff-close", text: t("staff_close"),
-                       on: function () { staff.hidden = true; } })])]));
   }
 
   window.addEventListener("online", function () { outbox.flush(true); });
