@@ -121,3 +121,41 @@ def test_rate_limit_per_address_answers_429(app, make_device):
         assert statuses == [401, 401, 429]
     finally:
         server.stop()
+
+
+def test_sigkill_under_load_loses_no_acknowledged_response(app, make_device):
+    import os
+    import signal
+    import time
+
+    _, token = make_device()
+    server = ServerProcess(app.config["SQLALCHEMY_DATABASE_URI"], workers=2, threads=4)
+    server.start()
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
+            body = payload()
+            try:
+                if send(server.url, token, body) in (200, 201):
+                    acknowledged.append(body["id"])
+            except OSError:  # the server is gone: the send was never acknowledged
+                return
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(server.process.pid, signal.SIGKILL)  # no graceful shutdown, mid-request
+    server.process.wait(timeout=10)
+    server.process = None
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(acknowledged) >= 100
+    db.session.rollback()
+    stored = set(db.session.scalars(select(Response.client_id)))
+    assert set(acknowledged) <= stored, len(set(acknowledged) - stored)
