@@ -101,12 +101,16 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt:
                                  fill=fill, stroke=BELOW_LINE if bar.flag == "below" else None))
             if bar.ci_low is not None and bar.ci_high is not None:
                 parts.append(_whisker(x(bar.ci_low), x(bar.ci_high), y + ROW / 2))
+            value_text = fmt(bar.value, decimals) + GLYPHS.get(bar.flag or "", "")
+            inside = bar.mark is not None and bar.flag != "below" and x(bar.value) - x0 > 60
+            if inside:  # beside a reference mark the figure sits in its bar, so it cannot be read as the mark's
+                parts.append(text(x(bar.value) - 6, y + 18, value_text, weight="600", anchor="end", fill="#fff"))
+            else:
+                end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0,
+                          x(bar.mark) + 8 if bar.mark is not None else 0)
+                parts.append(text(end + 6, y + 18, value_text, weight="600", **HALO))
             if bar.mark is not None:
                 parts.append(_diamond(x(bar.mark), y + ROW / 2))
-            end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0,
-                      x(bar.mark) + 6 if bar.mark is not None else 0)
-            value_text = fmt(bar.value, decimals) + GLYPHS.get(bar.flag or "", "")
-            parts.append(text(end + 6, y + 18, value_text, weight="600", **HALO))
         body.append(element("g", "".join(parts), class_="bar", data_label=bar.label))
     if reference is not None:
         body.append(_reference(reference, x(reference[1]), TOP - 8, height - 30, fmt))

@@ -1,4 +1,4 @@
-"""The kiosks of a place as staff see them: last contact, outbox queue and a plain-words state."""
+"""The service points and kiosks of a place as staff see them: last contact, outbox queue and a plain-words state."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit
 from survey.models.base import utcnow
-from survey.services.scope import Scope, visible_devices
+from survey.services.scope import Scope, visible_devices, visible_service_points
 
 SILENT_AFTER = timedelta(minutes=15)  # kiosks report in every few minutes while switched on
 
@@ -44,3 +44,12 @@ def kiosks_for(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) -> 
     now = utcnow()
     return [KioskView(d.id, d.name, d.service_point.name, d.instrument_code, d.last_seen_at, d.queue_length or 0,
                       _state(d, now)) for d in db.session.scalars(stmt)]
+
+
+def points_for(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) -> list[ServicePoint]:
+    """The service points of a commune or agency that the caller may see (none for a service point's own page)."""
+    if kind == "service_point":
+        return []
+    column = ServicePoint.unit_id if kind == "commune" else ServicePoint.agency_id
+    return list(db.session.scalars(visible_service_points(scope).where(column == place.id)
+                                   .order_by(ServicePoint.name)))

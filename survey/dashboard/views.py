@@ -107,7 +107,7 @@ def _unit_view(kind: str, place):
     return render_template(
         "dashboard/unit.html", page=page, place=place, kind=kind, crumbs=crumbs, charts=unit_charts(page),
         comments=comments, comment_totals=totals, place_url=place_url, may_moderate=can(scope, "comments.moderate"),
-        kiosks=kiosks.kiosks_for(scope, kind, place),
+        kiosks=kiosks.kiosks_for(scope, kind, place), points=kiosks.points_for(scope, kind, place),
         downloads=links.downloads(scope, links.UNIT, unit=place.code, by=kind, instrument=selection.instrument,
                                   period=selection.period.label), **context)
 

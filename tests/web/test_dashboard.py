@@ -137,6 +137,8 @@ def test_department_and_service_point_pages(client, login_as, dashboard_world):
     assert dashboard_world.department_name in dept
     assert "không có lượt đánh giá nào trên ki-ốt ở mức không hài lòng" in dept  # every rating there was 4
     home = dashboard_world.places["home"]
+    commune = body(client.get(f"/dashboard/commune/{home.code}?{Q}"))
+    assert f'href="/dashboard/service-point/{home.point}?instrument=KIOSK-QUICK&period={PERIOD}"' in commune
     point = body(client.get(f"/dashboard/service-point/{home.point}?{Q}"))
     assert float(data_rows(point)[home.point]["data-index"]) == api(client, "service_point")[home.point]["index"]
     assert home.device_name in point
