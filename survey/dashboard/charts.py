@@ -38,7 +38,7 @@ class Bar:
     ci_high: float | None = None
     flag: str | None = None
     note: str = ""  # shown instead of the figure when value is None, e.g. "fewer than 30 responses"
-    mark: float | None = None  # a reference figure for this bar alone (the province's), drawn as a diamond
+    mark: float | None = None  # a reference figure for this bar alone (the province's), a thin bar beneath
     gap: bool = False  # an empty row standing for bars left out (its note says how many)
 
 
@@ -97,20 +97,18 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, fmt:
             parts.append(text(x0 + plot * 0.12 + 6, y + 18, f"— {bar.note}".rstrip(), fill=MUTED, size=12))
         else:
             fill = {"above": ABOVE_FILL, "below": f"url(#{chart_id}-below)"}.get(bar.flag or "", BAR_FILL)
-            parts.append(element("rect", x=x0, y=y + 5, width=max(x(bar.value) - x0, 1), height=ROW - 10,
+            # With a reference figure the row holds two bars: this one, and a thin one underneath for the reference.
+            bar_y, bar_h = (y + 3, ROW - 13) if bar.mark is not None else (y + 5, ROW - 10)
+            parts.append(element("rect", x=x0, y=bar_y, width=max(x(bar.value) - x0, 1), height=bar_h,
                                  fill=fill, stroke=BELOW_LINE if bar.flag == "below" else None))
-            if bar.ci_low is not None and bar.ci_high is not None:
-                parts.append(_whisker(x(bar.ci_low), x(bar.ci_high), y + ROW / 2))
-            value_text = fmt(bar.value, decimals) + GLYPHS.get(bar.flag or "", "")
-            inside = bar.mark is not None and bar.flag != "below" and x(bar.value) - x0 > 60
-            if inside:  # beside a reference mark the figure sits in its bar, so it cannot be read as the mark's
-                parts.append(text(x(bar.value) - 6, y + 18, value_text, weight="600", anchor="end", fill="#fff"))
-            else:
-                end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0,
-                          x(bar.mark) + 8 if bar.mark is not None else 0)
-                parts.append(text(end + 6, y + 18, value_text, weight="600", **HALO))
             if bar.mark is not None:
-                parts.append(_diamond(x(bar.mark), y + ROW / 2))
+                parts.append(element("rect", x=x0, y=y + ROW - 9, width=max(x(bar.mark) - x0, 1), height=5,
+                                     fill=REFERENCE, class_="mark"))
+            if bar.ci_low is not None and bar.ci_high is not None:
+                parts.append(_whisker(x(bar.ci_low), x(bar.ci_high), bar_y + bar_h / 2))
+            end = max(x(bar.value), x(bar.ci_high) if bar.ci_high is not None else 0)
+            value_text = fmt(bar.value, decimals) + GLYPHS.get(bar.flag or "", "")
+            parts.append(text(end + 6, bar_y + bar_h / 2 + 5, value_text, weight="600", **HALO))
         body.append(element("g", "".join(parts), class_="bar", data_label=bar.label))
     if reference is not None:
         body.append(_reference(reference, x(reference[1]), TOP - 8, height - 30, fmt))
@@ -210,12 +208,6 @@ def _whisker(left: float, right: float, mid: float) -> str:
     d = f"M{left:.1f} {mid - 5:.1f}v10M{left:.1f} {mid:.1f}H{right:.1f}M{right:.1f} {mid - 5:.1f}v10"
     return (element("path", d=d, stroke="#fff", stroke_width=4, fill="none")
             + element("path", d=d, stroke=INK, stroke_width=1.5, fill="none", class_="interval"))
-
-
-def _diamond(at: float, mid: float) -> str:
-    """A per-bar reference (the province's figure): a red diamond with a white edge."""
-    return element("path", d=f"M{at:.1f} {mid - 7:.1f}l6 7l-6 7l-6 -7z", fill=REFERENCE, stroke="#fff",
-                   stroke_width=1.5, class_="mark")
 
 
 def _reference(reference: tuple[str, float], at: float, top: float, bottom: float, fmt: Formatter) -> str:

@@ -36,7 +36,7 @@ def _components(rows: list[ComponentRow], chart_id: str, min_n: int, reference: 
     bars = [Bar(f"{r.code} {r.label}", r.pct, note=no_data_note(min_n), mark=r.reference) for r in rows]
     desc = "; ".join(f"{r.code}: {format_number(r.pct, 1)}" for r in rows)
     if reference:
-        desc += ". " + _("The diamond marks the %(name)s figure.", name=reference)
+        desc += ". " + _("The thin bar under each component shows the %(name)s figure.", name=reference)
     return bar_chart(bars, chart_id=chart_id, title=_("Share satisfied by component (%)"), desc=desc,
                      fmt=format_number)
 

@@ -142,17 +142,16 @@ def test_plain_format():
     assert plain(None) == "—" and plain(84.46) == "84.5" and plain(1234, 0) == "1,234"
 
 
-def test_a_per_bar_reference_is_a_diamond_and_the_figure_stays_with_its_bar():
-    root = parse(bar_chart([Bar("A2.1", 50.0, mark=90.0), Bar("A2.2", 5.0, mark=8.0)], chart_id="m", title="t",
-                           desc="d"))
-    wide, narrow = root.findall("s:g[@class='bar']", NS)
-    assert wide.find("s:path[@class='mark']", NS) is not None
-    bar_end = float(wide.find("s:rect", NS).get("x")) + float(wide.find("s:rect", NS).get("width"))
-    figure = [t for t in wide.findall("s:text", NS) if t.text == "50.0"][0]
-    assert figure.get("text-anchor") == "end" and float(figure.get("x")) < bar_end  # inside its bar
-    small = [t for t in narrow.findall("s:text", NS) if t.text == "5.0"][0]
-    diamond_x = float(narrow.find("s:path[@class='mark']", NS).get("d").split()[0][1:])
-    assert float(small.get("x")) > diamond_x  # too short to hold it: after the mark, never before it
+def test_a_per_bar_reference_is_a_thin_bar_beneath_and_the_figure_follows_its_own_bar():
+    root = parse(bar_chart([Bar("A2.1", 50.0, mark=90.0)], chart_id="m", title="t", desc="d"))
+    group = root.find("s:g[@class='bar']", NS)
+    main, reference = group.findall("s:rect", NS)
+    assert reference.get("class") == "mark"
+    assert float(reference.get("width")) == pytest.approx(1.8 * float(main.get("width")), rel=0.01)
+    assert float(reference.get("y")) > float(main.get("y")) + float(main.get("height"))  # beneath, not over
+    figure = [t for t in group.findall("s:text", NS) if t.text == "50.0"][0]
+    main_end = float(main.get("x")) + float(main.get("width"))
+    assert main_end < float(figure.get("x")) < main_end + 10
 
 
 def test_a_gap_row_stands_for_left_out_bars():
