@@ -162,7 +162,38 @@ async def drive(port: int, tokens: list[str], make, seconds: float, warmup: floa
     latencies.sort()
     n = len(latencies)
     return {"requests": n, "rps": n / seconds, "p50_ms": latencies[n // 2] * 1000 if n else 0,
-            "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0, "statuses": statuses}
+            "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0, "statuses": statuses,
+            "seconds": seconds, "warmup": warmup}
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) of gunicorn's master and workers so far; 0 where /proc is not available."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measured(master: int, run) -> dict:
+    """Run one phase and add the CPU milliseconds per request spent by the server and by this client."""
+    import resource
+
+    server_before, client_before = server_cpu_seconds(master), resource.getrusage(resource.RUSAGE_SELF)
+    result = run()
+    client_after = resource.getrusage(resource.RUSAGE_SELF)
+    n = max(1, result["requests"])
+    # The phase includes its warm-up: spread the CPU over every request sent, not only the measured ones.
+    sent = n * (1 + result["warmup"] / result["seconds"])
+    result["server_cpu_ms"] = (server_cpu_seconds(master) - server_before) * 1000 / sent
+    result["client_cpu_ms"] = ((client_after.ru_utime + client_after.ru_stime) -
+                               (client_before.ru_utime + client_before.ru_stime)) * 1000 / sent
+    return result
 
 
 def kiosk_bytes(port: int, token: str) -> dict[str, int]:
@@ -200,9 +231,10 @@ def main() -> None:
         try:
             print(f"gunicorn gthread {args.workers}×{args.threads} on 127.0.0.1:{port}; {args.clients} clients, "
                   f"{args.seconds:.0f} s each after {args.warmup:.0f} s warm-up", flush=True)
-            trivial = asyncio.run(drive(port, tokens, trivial_request, args.seconds, args.warmup))
-            submit = asyncio.run(drive(port, tokens, submit_request, args.seconds, args.warmup))
-            paced = asyncio.run(drive(port, tokens, submit_request, args.seconds, args.warmup, TARGETS["rps"]))
+            phase = lambda make, rate=None: measured(server.pid, lambda: asyncio.run(  # noqa: E731
+                drive(port, tokens, make, args.seconds, args.warmup, rate)))
+            trivial, submit = phase(trivial_request), phase(submit_request)
+            paced = phase(submit_request, TARGETS["rps"])
             sizes = kiosk_bytes(port, tokens[0])
         finally:
             stop_server(server)
@@ -213,12 +245,16 @@ def report(trivial: dict, submit: dict, paced: dict, sizes: dict[str, int], url:
     ratio = submit["rps"] / trivial["rps"] if trivial["rps"] else 0.0
     kiosk_kb = sum(sizes.values()) / 1024
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"\n{'endpoint':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}  statuses")
+    print(f"\n{'endpoint':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv cpu':>9}{'cli cpu':>9}  statuses")
     for name, r in (("GET trivial (saturated)", trivial), ("POST responses (saturated)", submit),
                     (f"POST responses at {TARGETS['rps']:.0f}/s", paced)):
-        print(f"{name:<28}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}  {r['statuses']}")
-    print("(saturated: each of the clients sends back to back, so latency = clients ÷ throughput; paced: the clients "
-          "share the target rate and latency counts from each request's scheduled time)")
+        print(f"{name:<28}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['server_cpu_ms']:>8.2f}m"
+              f"{r['client_cpu_ms']:>8.2f}m  {r['statuses']}")
+    print("(saturated: each client sends back to back, so latency = clients ÷ throughput; paced: the clients share "
+          "the target rate and latency counts from each request's scheduled time; srv/cli cpu: CPU ms per request "
+          "in gunicorn and in this load generator, which share the machine)")
+    cpu_ratio = trivial["server_cpu_ms"] / submit["server_cpu_ms"] if submit["server_cpu_ms"] else 0.0
+    print(f"server CPU per request, trivial ÷ submit: {cpu_ratio:.1%} (the ratio a machine of its own would show)")
     print(f"\nratio submit/trivial   {ratio:6.1%}   target ≥ {TARGETS['ratio']:.0%}   {ok(ratio >= TARGETS['ratio'])}")
     print(f"submissions per second {submit['rps']:6.0f}   target ≥ {TARGETS['rps']:.0f}"
           f"{' (SQLite)' if url.startswith('sqlite') else ''}   {ok(submit['rps'] >= TARGETS['rps'])}")

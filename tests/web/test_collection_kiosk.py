@@ -111,3 +111,13 @@ def test_kiosk_page_weighs_at_most_100_kb_with_its_css_and_js(client, enrolment)
         total += len(resp.data)
         resp.close()
     assert total <= 100 * 1024, total
+
+
+def test_bad_device_settings_fall_back_to_defaults(client, enrolment):
+    device, code = enrolment
+    device.settings = {"idle_seconds": "soon", "thanks_seconds": 10_000, "idle_action": "explode", "counters": "A"}
+    db.session.commit()
+    client.post(f"/kiosk/enrol/{code}")
+    settings = kiosk_data(client.get("/kiosk/").get_data(as_text=True))["settings"]
+    assert settings["idle_seconds"] == 60 and settings["thanks_seconds"] == 60
+    assert settings["idle_action"] == "discard" and settings["counters"] == []

@@ -29,21 +29,32 @@ def note_device_seen(device: Device, queue_length: int | None = None, now: datet
     return True
 
 
+def _whole(value: object, default: int, low: int, high: int) -> int:
+    """A setting as a bounded whole number; the default when it is not one (settings are edited by hand)."""
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return max(low, min(high, number))
+
+
 def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
     """Screen settings: device settings win over the instrument's, which win over the site's configuration."""
-    settings = device.settings or {}
-    idle = settings.get("idle_seconds", instrument_settings.get("idle_seconds",
-                                                                current_app.config["KIOSK_IDLE_SECONDS"]))
+    settings = device.settings if isinstance(device.settings, dict) else {}
+    site_idle = current_app.config["KIOSK_IDLE_SECONDS"]
+    idle = settings.get("idle_seconds", instrument_settings.get("idle_seconds", site_idle))
     action = settings.get("idle_action", instrument_settings.get("idle_action", "discard"))
+    counters = settings.get("counters") if isinstance(settings.get("counters"), list) else []
     return {
-        "idle_seconds": max(5, int(idle)),
+        "idle_seconds": _whole(idle, 60, 5, 3600),
         "idle_action": action if action in IDLE_ACTIONS else "discard",
-        "thanks_seconds": max(1, int(settings.get("thanks_seconds", 4))),
-        "retry_max_seconds": max(1, int(settings.get("retry_max_seconds",
-                                                     current_app.config.get("KIOSK_RETRY_MAX_SECONDS", 60)))),
+        "thanks_seconds": _whole(settings.get("thanks_seconds"), 3, 1, 60),
+        "retry_max_seconds": _whole(settings.get("retry_max_seconds",
+                                                 current_app.config.get("KIOSK_RETRY_MAX_SECONDS", 60)), 60, 1, 3600),
         "block": settings.get("block") or ("A2" if device.instrument_code == "SIPAS-1001" else None),
-        "lang": settings.get("lang", "vi") if settings.get("lang") in ("vi", "en") else "vi",
-        "counters": [str(c)[:40] for c in settings.get("counters", [])][:50],
+        "lang": settings.get("lang") if settings.get("lang") in ("vi", "en") else "vi",
+        "fullscreen": settings.get("fullscreen", True) is not False,
+        "counters": [str(c)[:40] for c in counters][:50],
     }
 
 
