@@ -121,3 +121,13 @@ def test_bad_device_settings_fall_back_to_defaults(client, enrolment):
     settings = kiosk_data(client.get("/kiosk/").get_data(as_text=True))["settings"]
     assert settings["idle_seconds"] == 60 and settings["thanks_seconds"] == 60
     assert settings["idle_action"] == "discard" and settings["counters"] == []
+
+
+def test_site_idle_time_applies_unless_the_device_sets_its_own(client, enrolment, app, monkeypatch):
+    device, code = enrolment
+    monkeypatch.setitem(app.config, "KIOSK_IDLE_SECONDS", 90)
+    client.post(f"/kiosk/enrol/{code}")
+    assert kiosk_data(client.get("/kiosk/").get_data(as_text=True))["settings"]["idle_seconds"] == 90
+    device.settings = {"idle_seconds": 30}
+    db.session.commit()
+    assert kiosk_data(client.get("/kiosk/").get_data(as_text=True))["settings"]["idle_seconds"] == 30

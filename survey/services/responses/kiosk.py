@@ -39,10 +39,11 @@ def _whole(value: object, default: int, low: int, high: int) -> int:
 
 
 def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
-    """Screen settings: device settings win over the instrument's, which win over the site's configuration."""
+    """Screen settings of a kiosk: its device settings first, then the site's configuration and the instrument's."""
     settings = device.settings if isinstance(device.settings, dict) else {}
-    site_idle = current_app.config["KIOSK_IDLE_SECONDS"]
-    idle = settings.get("idle_seconds", instrument_settings.get("idle_seconds", site_idle))
+    # Idle time: the device's own, else the site's SURVEY_KIOSK_IDLE_SECONDS, else the instrument's suggestion.
+    idle = settings.get("idle_seconds") or current_app.config.get("KIOSK_IDLE_SECONDS") \
+        or instrument_settings.get("idle_seconds") or 60
     action = settings.get("idle_action", instrument_settings.get("idle_action", "discard"))
     counters = settings.get("counters") if isinstance(settings.get("counters"), list) else []
     return {
