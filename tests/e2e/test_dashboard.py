@@ -167,3 +167,11 @@ def test_commune_manager_sees_their_commune_only(browser, live_server, make_user
     browser.get(f"{live_server.url}/dashboard/commune/{sibling}?instrument=KIOSK-QUICK&period={last}")
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "404" in text and sibling_name not in text
+
+
+def test_the_accessibility_check_catches_a_serious_problem(browser):
+    """The axe-core check above would fail a page with an unlabelled form field and an image without text."""
+    browser.get("data:text/html;charset=utf-8,<!doctype html><html lang=vi><title>t</title><main>"
+                "<img src='x.png'><select><option>1</option></select></main></html>")
+    found = {v["id"] for v in axe_violations(browser)}
+    assert {"image-alt", "select-name"} <= found

@@ -3,6 +3,7 @@ the figures a page marks with data-* attributes, fetching the API in the same se
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -88,6 +89,8 @@ def ensure_axe() -> Path:
     if not AXE.exists():
         npm = shutil.which("npm")
         if npm is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("CI=true but npm is missing: cannot install axe-core (apt-get install npm)")
             pytest.skip("npm is not installed: cannot install axe-core")
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
     return AXE
