@@ -2,6 +2,7 @@
 the figures a page marks with data-* attributes, fetching the API in the same session, and axe-core."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -86,13 +87,17 @@ def figure(value: str | None) -> float | None:
 
 def ensure_axe() -> Path:
     """axe-core from the npm registry, installed from tests/e2e/package.json (pinned, with its lock)."""
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail("CI=true but npm is missing: cannot install axe-core (apt-get install npm)")
-            pytest.skip("npm is not installed: cannot install axe-core")
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
+    if AXE.exists():
+        return AXE
+    npm = shutil.which("npm")
+    if npm is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but npm is missing: cannot install axe-core (apt-get install npm)")
+        pytest.skip("npm is not installed: cannot install axe-core")
+    with open(HERE / ".npm-install.lock", "w") as lock:  # parallel workers install once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not AXE.exists():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
     return AXE
 
 
