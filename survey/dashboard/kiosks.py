@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit
 from survey.models.base import utcnow

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pytest
 
