@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 
 from survey.extensions import db
 from survey.indices import (Scorer, Structure, respondent_scores, score_response, scorer_for,
@@ -32,19 +32,31 @@ _SCORE_UPSERT = text(
     "total = score_tallies.total + excluded.total, total_sq = score_tallies.total_sq + excluded.total_sq")
 
 _structures: dict[str, Structure] = {}  # definition_hash → Structure (published definitions never change)
+_scorers: dict[tuple, Scorer] = {}  # (version id, definition hash, first item id, item count) → Scorer
+# One cheap query per submission tells whether the cached scorer still describes this version's items: a version
+# id and its item ids can be reused after a restore or a test wipe, but never with the same hash and id range.
+_VERSION_ITEMS = (select(InstrumentVersion.definition_hash, func.min(Item.id), func.count(Item.id))
+                  .outerjoin(Item, Item.version_id == InstrumentVersion.id)
+                  .where(InstrumentVersion.id == bindparam("version_id"))
+                  .group_by(InstrumentVersion.definition_hash))
 
 
 def version_scorer(version_id: int) -> Scorer:
     """The scorer of a stored instrument version, keyed by item id."""
-    digest = db.session.scalar(select(InstrumentVersion.definition_hash).where(InstrumentVersion.id == version_id))
-    structure = _structures.get(digest)
-    if structure is None:
-        definition = db.session.scalar(select(InstrumentVersion.definition)
-                                       .where(InstrumentVersion.id == version_id))
-        structure = _structures[digest] = structure_from_definition(definition)
-    # Item ids are read every time: a cache keyed by version id would outlive a restore or a test wipe.
-    item_ids = dict(db.session.execute(select(Item.code, Item.id).where(Item.version_id == version_id)).all())
-    return scorer_for(structure, item_ids)
+    digest, first, count = db.session.execute(_VERSION_ITEMS, {"version_id": version_id}).one()
+    key = (version_id, digest, first, count)
+    scorer = _scorers.get(key)
+    if scorer is None:
+        structure = _structures.get(digest)
+        if structure is None:
+            definition = db.session.scalar(select(InstrumentVersion.definition)
+                                           .where(InstrumentVersion.id == version_id))
+            structure = _structures[digest] = structure_from_definition(definition)
+        item_ids = dict(db.session.execute(select(Item.code, Item.id).where(Item.version_id == version_id)).all())
+        if len(_scorers) >= 256:
+            _scorers.clear()
+        scorer = _scorers[key] = scorer_for(structure, item_ids)
+    return scorer
 
 
 def month_of(day) -> int:
