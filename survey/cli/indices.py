@@ -9,9 +9,11 @@ import click
 from flask import current_app
 
 from survey.cli.common import transactional
+from survey.indices import against_previous
 from survey.services.index_cells import BY_COLUMN
 from survey.services.index_document import flat_rows
 from survey.services.indices import IndicesResult, compute_indices
+from survey.services.periods import parse_period
 
 
 @click.command("indices")
@@ -23,18 +25,24 @@ from survey.services.indices import IndicesResult, compute_indices
 @click.option("--min-n", type=int, help="Suppress cells with fewer respondents (default: the MIN_N setting).")
 @click.option("--version", "number", type=int, help="Instrument version (default: the latest published).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--trend", is_flag=True, help="Table only: compare each row with the period before.")
 @transactional
 def indices_command(instrument: str, period: str, by: str, province: str | None, fmt: str, min_n: int | None,
-                    number: int | None, lang: str) -> None:
+                    number: int | None, lang: str, trend: bool) -> None:
     """Indices, intervals and rankings per unit, agency, channel or profile group."""
-    result = compute_indices(instrument, period, by, province, min_n=min_n or current_app.config["MIN_N"],
-                             version=number, lang=lang)
+    args = {"by": by, "province": province, "min_n": min_n or current_app.config["MIN_N"], "version": number,
+            "lang": lang}
+    result = compute_indices(instrument, period, **args)
     if fmt == "json":
         click.echo(json.dumps(result.document, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         click.echo(to_csv(result.document), nl=False)
     else:
-        click.echo(to_table(result))
+        before = None
+        if trend:
+            previous = compute_indices(instrument, parse_period(period).previous(), **args)
+            before = against_previous(result.table.cells, previous.table.cells)
+        click.echo(to_table(result, before))
 
 
 def to_csv(document: dict) -> str:
@@ -52,10 +60,12 @@ def _fmt(value, decimals: int = 2) -> str:
     return "—" if value is None else f"{value:.{decimals}f}"
 
 
-def to_table(result: IndicesResult) -> str:
-    """Ranked rows with interval, significance against the parent, and the metadata every figure carries."""
+def to_table(result: IndicesResult, before=None) -> str:
+    """Ranked rows with interval, significance against the parent (and the period before, when given), and the
+    metadata every figure carries."""
     doc = result.document
     rank = {row.cell: (row.rank, row.flag) for row in result.ranking.itertuples()}
+    trend = {} if before is None else {r.cell: (r.previous, r.trend) for r in before.itertuples()}
     parent = result.parent
     lines = [f"{doc['instrument']} v{doc['instrument_version']} · method {doc['method_version']} · period "
              f"{doc['period']} · by {doc['by']} · min_n {doc['min_n']} · units {doc['unit_vintage']} · "
@@ -64,14 +74,19 @@ def to_table(result: IndicesResult) -> str:
         lines.append("Legacy units re-based onto today's units through the crosswalk: approximate.")
     lines.append(f"All rows together: n {int(parent.get('n') or 0)}, index {_fmt(_num(parent.get('index')))}")
     lines.append(f"{'rank':>4}  {'code':<14} {'name':<34} {'n':>7} {'index':>7}  {'95% interval':<15} "
-                 f"{'vs all':<6} note")
+                 f"{'vs all':<6} " + (f"{'before':>7} {'trend':<6} " if before is not None else "") + "note")
     ordered = sorted(doc["rows"], key=lambda r: (_rank_of(rank, r), r["unit_code"] or ""))
     for row in ordered:
         r, flag = rank.get(row["unit_code"] if row["unit_code"] is not None else "", (None, None))
         note = "suppressed" if row["suppressed"] else "incomplete" if row["incomplete"] else ""
         interval = "" if row["ci_low"] is None else f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}"
+        cell = row["unit_code"] if row["unit_code"] is not None else ""
+        then = ""
+        if before is not None:
+            previous, direction = trend.get(cell, (None, None))
+            then = f"{_fmt(_num(previous)):>7} {direction or '':<6} "
         lines.append(f"{_rank_text(r):>4}  {(row['unit_code'] or '—'):<14} {row['unit_name'][:34]:<34} "
-                     f"{row['n']:>7} {_fmt(row['index']):>7}  {interval:<15} {flag or '':<6} {note}")
+                     f"{row['n']:>7} {_fmt(row['index']):>7}  {interval:<15} {flag or '':<6} {then}{note}")
     return "\n".join(lines)
 
 

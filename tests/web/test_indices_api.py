@@ -117,3 +117,18 @@ def test_cli_reports_a_bad_period_without_a_traceback(runner, app):
 def test_clerks_enter_data_but_cannot_read_indices(client, kiosks, make_token):
     resp = get(client, make_token("clerk", unit=kiosks[0]), instrument="KIOSK-QUICK", period="2026")
     assert resp.status_code == 403
+
+
+def test_cli_table_compares_with_the_period_before(runner, kiosks):
+    c1, _ = kiosks
+    point = db.session.execute(db.text(
+        "SELECT sp.code FROM service_points sp JOIN units u ON u.id = sp.unit_id WHERE u.code = :c"), {"c": c1}).scalar()
+    for _ in range(40):
+        submit(point, 5, when="2025-11-20T09:00:00+07:00")  # 2025-Q4: everyone satisfied
+    db.session.commit()
+    out = runner.invoke(args=["indices", "--instrument", "KIOSK-QUICK", "--period", "2026-Q1", "--by", "commune",
+                              "--province", HOME_PROVINCE, "--trend"])
+    assert out.exit_code == 0, out.output
+    line = next(line for line in out.output.splitlines() if c1 in line)
+    # 75 % now against 100 % before: z = −25 / SE(now) ≈ −3.6, significantly lower.
+    assert "100.00" in line and "below" in line
