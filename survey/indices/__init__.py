@@ -21,8 +21,9 @@ METHOD_VERSION = "sipas-default-1"
 
 __all__ = [
     "ABOVE", "BELOW", "DEFAULT_MIN_N", "METHOD_VERSION", "ONESTOP_TOTAL", "OVERALL", "SAME", "SAT5_VALID",
-    "TOP2_BOX", "Component", "IndexTable", "Scorer", "Structure", "against_parent", "against_previous", "component_values",
-    "composite_intervals", "distribution", "index_table", "item_stats", "kiosk_figures", "onestop_bands",
-    "onestop_indicators", "onestop_totals", "overall_index", "poststrat_weights", "priority_index", "rank_cells",
-    "respondent_scores", "score_response", "score_sums", "scorer_for", "structure_from_definition", "suppress", "weighted_index", "weighted_item_stats",
+    "TOP2_BOX", "Component", "IndexTable", "Scorer", "Structure", "against_parent", "against_previous",
+    "component_values", "composite_intervals", "distribution", "index_table", "item_stats", "kiosk_figures",
+    "onestop_bands", "onestop_indicators", "onestop_totals", "overall_index", "poststrat_weights", "priority_index",
+    "rank_cells", "respondent_scores", "score_response", "score_sums", "scorer_for", "structure_from_definition",
+    "suppress", "weighted_index", "weighted_item_stats",
 ]

@@ -121,8 +121,8 @@ def test_clerks_enter_data_but_cannot_read_indices(client, kiosks, make_token):
 
 def test_cli_table_compares_with_the_period_before(runner, kiosks):
     c1, _ = kiosks
-    point = db.session.execute(db.text(
-        "SELECT sp.code FROM service_points sp JOIN units u ON u.id = sp.unit_id WHERE u.code = :c"), {"c": c1}).scalar()
+    point = db.session.execute(db.text("SELECT sp.code FROM service_points sp JOIN units u ON u.id = sp.unit_id "
+                                       "WHERE u.code = :c"), {"c": c1}).scalar()
     for _ in range(40):
         submit(point, 5, when="2025-11-20T09:00:00+07:00")  # 2025-Q4: everyone satisfied
     db.session.commit()
