@@ -1,7 +1,8 @@
 """Shared end-to-end fixtures: the app served by gunicorn in its own process, and headless Chromium via Selenium.
 
 `live_server` (per test, data wiped like `app`): `.url`, `.app` (the test's app, for seeding), `.seed(fn)`,
-`.stop()` / `.start()` (same port, to play a network outage). `browser` is a 1280×800 Chromium;
+`.login(driver, email)`, `.stop()` / `.start()` (same port, to play a network outage); factories such as
+`make_user` commit, so the server sees what they create. `browser` is a 1280×800 Chromium;
 `browser_factory(width, height, mobile=False)` makes more (phone-sized, a second kiosk).
 """
 from __future__ import annotations
@@ -122,6 +123,22 @@ class LiveServer:
         result = fn()
         db.session.commit()
         return result
+
+    def login(self, driver, email: str, password: str | None = None) -> None:
+        """Sign a browser in through the login page (default password: the factories' PASSWORD)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        from tests.fixtures.factories import PASSWORD
+
+        driver.get(f"{self.url}/auth/login")
+        driver.find_element(By.NAME, "email").send_keys(email)
+        driver.find_element(By.NAME, "password").send_keys((password or PASSWORD) + Keys.ENTER)
+        try:
+            WebDriverWait(driver, 10).until(lambda d: "/auth/login" not in d.current_url)
+        except Exception:  # noqa: BLE001 - say what the page showed
+            raise AssertionError(f"sign-in failed\n{page_report(driver)}") from None
 
     def stop(self) -> None:
         """Take the server down (a network outage as the browser sees it)."""

@@ -10,25 +10,14 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Response
 from tests.e2e.conftest import page_report, screenshot
-from tests.fixtures.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(browser, url: str, email: str) -> None:
-    browser.get(f"{url}/auth/login")
-    browser.find_element(By.NAME, "email").send_keys(email)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
-    try:
-        WebDriverWait(browser, 10).until(lambda b: "/auth/login" not in b.current_url)
-    except Exception:
-        raise AssertionError(page_report(browser)) from None
 
 
 def test_a_clerk_keys_two_questionnaires_with_the_keyboard(browser, live_server, make_service_point, make_user):
     point = make_service_point(code="SP-KEY")
     clerk = make_user("clerk", unit=point.unit.code)
-    sign_in(browser, live_server.url, clerk.email)
+    live_server.login(browser, clerk.email)
     browser.get(f"{live_server.url}/paper/?instrument=KIOSK-QUICK&service_point=SP-KEY&date=2026-02-03")
     q = browser.switch_to.active_element
     assert q.get_attribute("name") == "a.Q"  # the first code field has the focus
