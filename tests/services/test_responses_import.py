@@ -54,7 +54,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_names_the_rows(app, point):
         import_responses_csv(text)
     db.session.rollback()
     report = caught.value.report
-    assert [r.status for r in report.rows] == ["stored", "error", "error", "error"]
+    assert [r.status for r in report.rows] == ["valid", "error", "error", "error"]  # checked, never written
     lines: dict[int, list] = {}
     for e in caught.value.errors:
         lines.setdefault(e["line"], []).append((e["field"], e["code"]))
@@ -114,3 +114,14 @@ def test_cli_imports_and_reports(app, runner, point, tmp_path):
     assert "line 3" in result.output and "nothing was imported" in result.output
     db.session.rollback()
     assert count() == 2
+
+
+def test_rows_are_checked_before_any_write(app, point, monkeypatch):
+    # The write lock is taken only once every row passed: a big bad file never blocks the kiosks' submissions.
+    from survey.services.responses import csv_import
+
+    writes = []
+    monkeypatch.setattr(csv_import, "begin_write", lambda: writes.append(1))
+    with pytest.raises(ImportRejected):
+        import_responses_csv(csv_text("KIOSK-QUICK,SP-PAPER,2026-01-05,5,,", "KIOSK-QUICK,SP-PAPER,2026-01-05,6,,"))
+    assert writes == []

@@ -15,7 +15,7 @@ from survey.extensions import db
 from survey.instruments.types import REGISTRY
 from survey.services.responses.catalog import find_version, load_version
 from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_time
-from survey.services.responses.record import record_response
+from survey.services.responses.record import prepare_response, store_prepared
 from survey.services.responses.store import begin_write
 from survey.services.scope import Scope
 
@@ -31,7 +31,7 @@ class RowResult:
 
     line: int
     id: str
-    status: str  # stored | already_stored | error
+    status: str  # valid (checked, not yet written) | stored | already_stored | error
     errors: list[dict] = field(default_factory=list)
 
 
@@ -119,8 +119,9 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
         raise Invalid([{"field": "header", "code": "missing_column", "line": 1,
                         "message": "line 1: the header needs at least the columns instrument, service_point, "
                                    "submitted_at and one column per item code"}], "The CSV header is incomplete")
-    report = ImportReport([])
-    begin_write()  # every row's savepoint sits inside one transaction the caller commits or rolls back
+    report, prepared = ImportReport([]), {}
+    # First check every row without writing (no write lock held while a big file is read), then write them all
+    # in the caller's transaction; a dossier repeated inside the file is caught while writing.
     for line, row in enumerate(reader, start=2):
         if line > MAX_ROWS + 1:
             report.rows.append(RowResult(line, "", "error", [{"field": "file", "code": "too_many_rows",
@@ -131,25 +132,33 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
                                                               "message": "more cells than header columns"}]))
             continue
         payload = row_payload(row, line, file_hash, default_channel)
-        report.rows.append(_record_row(payload, line, scope))
+        result = RowResult(line, str(payload.get("id", "")), "valid")
+        try:
+            prepared[line] = prepare_response(payload, channel=payload.get("channel"), scope=scope)
+        except Invalid as exc:
+            result.status, result.errors = "error", exc.errors
+        except Forbidden as exc:
+            result.status, result.errors = "error", [{"field": exc.code, "code": exc.code, "message": exc.message}]
+        report.rows.append(result)
     if not report.rows:
         raise Invalid([{"field": "file", "code": "empty", "line": 1, "message": "the file has no rows"}],
                       "Nothing to import")
+    if report.ok:
+        begin_write()  # before the first savepoint: on SQLite a savepoint must not open the transaction itself
+        for result in report.rows:
+            _store_row(result, prepared[result.line])
     if not report.ok:
         raise ImportRejected(report)
     return report
 
 
-def _record_row(payload: dict[str, Any], line: int, scope: Scope | None) -> RowResult:
-    row_id = str(payload.get("id", ""))
+def _store_row(result: RowResult, prepared) -> None:
     try:
         with db.session.begin_nested():
-            recorded = record_response(payload, channel=payload.get("channel"), scope=scope)
-        return RowResult(line, recorded.client_id, "stored" if recorded.created else "already_stored")
-    except Invalid as exc:
-        return RowResult(line, row_id, "error", exc.errors)
-    except (Conflict, Forbidden) as exc:
-        return RowResult(line, row_id, "error", [{"field": exc.code, "code": exc.code, "message": exc.message}])
+            recorded = store_prepared(prepared)
+        result.id, result.status = recorded.client_id, "stored" if recorded.created else "already_stored"
+    except Conflict as exc:
+        result.status, result.errors = "error", [{"field": exc.code, "code": exc.code, "message": exc.message}]
 
 
 class ImportRejected(Invalid):

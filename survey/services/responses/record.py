@@ -126,26 +126,51 @@ def validate_response(payload: Any, device: Device | None = None, channel: str |
     return env, version, place, answers, respondent
 
 
-def record_response(payload: Any, device: Device | None = None, channel: str | None = None,
-                    actor: str | None = None, scope: Scope | None = None, now: datetime | None = None) -> Recorded:
-    """Store a response once; Invalid (422) writes nothing, Conflict (409) for a reused id or a rated dossier."""
+@dataclass(frozen=True)
+class Prepared:
+    """A validated response ready to write: its row, comments and the content hash that makes resends idempotent."""
+
+    row: StoredResponse
+    comments: list[tuple[int, str]]
+    dossier: str | None
+    channel: str
+
+
+def prepare_response(payload: Any, device: Device | None = None, channel: str | None = None,
+                     scope: Scope | None = None, now: datetime | None = None) -> Prepared:
+    """Validate a payload and build what would be stored, writing nothing; Invalid / Forbidden otherwise."""
     env, version, place, answers, respondent = validate_response(payload, device, channel, scope, now)
     digest = content_hash(env, version, place, answers, respondent)
     row, comments = _build(env, version, place, answers, respondent, digest, device)
+    return Prepared(row, comments, env.dossier, env.channel)
+
+
+def store_prepared(prepared: Prepared) -> Recorded:
+    """Write a prepared response once in the current transaction: Recorded(created=False) when the same content
+    is already stored under its id; Conflict for different content under that id or a dossier already rated."""
+    row = prepared.row
     begin_write()
     if insert_response(row) is None:
         # The id was stored before (a resend, or a concurrent send that won the race), or the dossier was rated.
-        found = existing(env.client_id, digest)
+        found = existing(row.client_id, row.content_hash)
         if found is not None:
-            return Recorded(found, env.client_id, False)
-        raise Conflict("dossier_rated", f"Dossier {env.dossier} has already been rated on the {env.channel} "
-                       "channel; each dossier can be rated once per channel",
-                       dossier=env.dossier, channel=env.channel)
-    insert_children(row, comments)
+            return Recorded(found, row.client_id, False)
+        raise Conflict("dossier_rated", f"Dossier {prepared.dossier} has already been rated on the "
+                       f"{prepared.channel} channel; each dossier can be rated once per channel",
+                       dossier=prepared.dossier, channel=prepared.channel)
+    insert_children(row, prepared.comments)
     tally = _tally()
     if tally is not None:
         tally(row)
-    return Recorded(row.id, env.client_id, True)
+    return Recorded(row.id, row.client_id, True)
+
+
+def record_response(payload: Any, device: Device | None = None, channel: str | None = None,
+                    actor: str | None = None, scope: Scope | None = None, now: datetime | None = None) -> Recorded:
+    """Store a response once; Invalid (422) writes nothing, Conflict (409) for a reused id or a rated dossier.
+
+    `actor` is accepted for symmetry with other services; responses stay anonymous, so it is not stored."""
+    return store_prepared(prepare_response(payload, device, channel, scope, now))
 
 
 def _build(env: Envelope, version: Version, place: _Place, answers: dict, respondent: dict, digest: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ except ImportError:  # not POSIX: threads still queue; processes fall back on SQ
 _thread_lock = threading.Lock()
 _local = threading.local()
 _files: dict[str, tuple[int, int]] = {}  # lock file → (pid, fd): a forked worker opens its own
-THREAD_WAIT = 30.0  # seconds; past that the writer goes ahead and SQLite's own lock decides
+THREAD_WAIT = FILE_WAIT = 10.0  # seconds; past that the writer goes ahead and SQLite's busy timeout decides
 
 
 def acquire(database_path: str | None) -> None:
@@ -25,9 +26,8 @@ def acquire(database_path: str | None) -> None:
         return
     if not _thread_lock.acquire(timeout=THREAD_WAIT):
         return
-    _local.held, _local.fd = True, _lock_file(database_path)
-    if _local.fd is not None:
-        fcntl.flock(_local.fd, fcntl.LOCK_EX)  # blocks without holding the GIL; freed if the process dies
+    fd = _lock_file(database_path)
+    _local.held, _local.fd = True, fd if fd is not None and _lock_within(fd, FILE_WAIT) else None
 
 
 def release() -> None:
@@ -38,6 +38,20 @@ def release() -> None:
     if _local.fd is not None:
         fcntl.flock(_local.fd, fcntl.LOCK_UN)
     _thread_lock.release()
+
+
+def _lock_within(fd: int, seconds: float) -> bool:
+    """Take the file lock, polling briefly (only one thread per process polls); False after `seconds`."""
+    deadline, pause = time.monotonic() + seconds, 0.0002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # freed by the kernel if the holder dies
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
 
 
 def _lock_file(database_path: str | None) -> int | None:
