@@ -132,6 +132,32 @@ def test_tallies_kept_on_insert_equal_a_bulk_rebuild(dataset):
     assert written == {"answer_tallies": len(on_insert[0]), "score_tallies": len(on_insert[1])}
 
 
+def test_bulk_loaders_can_tally_frames_instead_of_a_rebuild(dataset):
+    from sqlalchemy import delete
+
+    from survey.services.tallies import month_of, tally_frames
+
+    def snapshot():
+        return sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all()), \
+            sorted((r.month, r.unit_id, r.component, r.n, round(r.total, 9))
+                   for r in db.session.execute(select(ScoreTally.__table__)).all())
+
+    on_insert = snapshot()
+    db.session.execute(delete(AnswerTally))
+    db.session.execute(delete(ScoreTally))
+    rows = db.session.execute(select(Response.id, Response.instrument_version_id, Response.local_date, Response.unit_id,
+                                     Response.service_point_id, Response.agency_id, Response.channel)).all()
+    responses = pd.DataFrame([(r[0], r[1], month_of(r[2]), *r[3:]) for r in rows],
+                             columns=["id", "instrument_version_id", "month", "unit_id", "service_point_id",
+                                      "agency_id", "channel"])
+    answers = pd.DataFrame(db.session.execute(select(Answer.response_id, Answer.item_id, Answer.code)).all(),
+                           columns=["response_id", "item_id", "code"])
+    half = len(responses) // 2  # two batches touching the same tally rows add up
+    tally_frames(responses.iloc[:half], answers[answers.response_id.isin(responses.id.iloc[:half])])
+    tally_frames(responses.iloc[half:], answers[answers.response_id.isin(responses.id.iloc[half:])])
+    assert snapshot() == on_insert
+
+
 def test_small_cells_are_suppressed_and_the_provincial_level_is_its_own_row(dataset):
     c1, c2, c3 = dataset["communes"]
     doc = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE).document
