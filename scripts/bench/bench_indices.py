@@ -229,8 +229,8 @@ def main() -> None:
 
     print(f"P2 province table by commune — SIPAS-1001, province {args.province}, "
           f"targets ≤ {TARGETS['seconds']:.0f} s, ≥ {TARGETS['ratio']:.0f}×, ≤ {TARGETS['mb']:.0f} MB")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-indices-"))
-    sqlite_url = f"sqlite:///{args.sqlite_path}" if args.sqlite_path else f"sqlite:///{workdir / 'bench.db'}"
+    workdir = None if args.sqlite_path else Path(tempfile.mkdtemp(prefix="bench-indices-"))
+    sqlite_url = f"sqlite:///{args.sqlite_path}" if workdir is None else f"sqlite:///{workdir / 'bench.db'}"
     for line in bench_backend("SQLite", sqlite_url, args, loaded=bool(args.sqlite_path)):
         print(line, flush=True)
     if not args.no_postgres:
@@ -250,7 +250,7 @@ def main() -> None:
             if created and not args.keep:
                 with admin.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)'))
-    if not args.keep and not args.sqlite_path:
+    if workdir is not None and not args.keep:
         for path in workdir.glob("*"):
             path.unlink()
         workdir.rmdir()
