@@ -34,6 +34,11 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with _db().engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table by copy-drop-rename; with foreign keys on, dropping a table that
+            # others reference fails once it holds data. Off for the migration (outside any transaction).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's autobegun transaction so Alembic owns the next one
         context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

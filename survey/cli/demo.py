@@ -1,7 +1,6 @@
 """`survey demo`: realistic demo data for one province through the bulk paths."""
 from __future__ import annotations
 
-import importlib
 import time
 
 import click
@@ -38,19 +37,7 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
                f"in {org['communes']} communes.")
     with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
         demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
-    tallies = _tallies()
-    if tallies is not None:
-        click.echo("Rebuilding roll-up tallies…")
-        tallies.rebuild_tallies()
     click.echo(f"{count} responses written in {time.perf_counter() - started:.1f} s.")
-
-
-def _tallies():
-    """The tally service, once the index engine provides it."""
-    try:
-        return importlib.import_module("survey.services.tallies")
-    except ModuleNotFoundError:
-        return None
 
 
 commands = [demo_command]

@@ -13,7 +13,7 @@ from survey.indices import (Scorer, Structure, respondent_scores, score_response
                             structure_from_definition)
 from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
 from survey.models.tallies import TALLY_KEY
-from survey.services.demo.bulk import bulk_insert, driver_connection
+from survey.services.bulk import bulk_insert, driver_connection
 
 CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
 COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
@@ -148,6 +148,40 @@ def _score_groups(scores: pd.DataFrame | None, keys: pd.DataFrame) -> pd.DataFra
                                                         total_sq=("sq", "sum")).reset_index()
     out = keys.loc[grouped["key"].to_numpy()].reset_index(drop=True)
     return pd.concat([out, grouped[["component", "n", "total", "total_sq"]]], axis=1)
+
+
+class TallyBatch:
+    """Increments of many bulk-loaded chunks, summed in memory and written once (no read-back of answers)."""
+
+    def __init__(self) -> None:
+        self.scorers: dict[int, Scorer] = {}
+        self.answer_parts: list[pd.DataFrame] = []
+        self.score_parts: list[pd.DataFrame] = []
+
+    def add(self, responses: pd.DataFrame, answers: pd.DataFrame) -> None:
+        """Count a chunk; columns as for `tally_frames`."""
+        answer_inc, score_inc = increments(responses, answers, self.scorers)
+        self.answer_parts.append(answer_inc)
+        self.score_parts.append(score_inc)
+
+    def write(self) -> dict[str, int]:
+        """Insert the sums (empty tallies) or add them to the stored ones; returns rows written."""
+        answer_all = _sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
+        score_all = _sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
+        if db.session.scalar(select(AnswerTally.month).limit(1)) is None and \
+                db.session.scalar(select(ScoreTally.month).limit(1)) is None:
+            _insert(AnswerTally.__tablename__, answer_all)
+            _insert(ScoreTally.__tablename__, score_all)
+        else:
+            _upsert(_records(answer_all), _records(score_all))
+        _analyze()
+        return {"answer_tallies": len(answer_all), "score_tallies": len(score_all)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of Python scalars for executemany."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in _plain_rows(frame)]
 
 
 def rebuild_tallies() -> dict[str, int]:

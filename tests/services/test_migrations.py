@@ -31,3 +31,32 @@ def test_models_match_migrations(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_sqlite_database_with_data_upgrades_from_the_first_revision(tmp_path):
+    """Batch-mode table rebuilds must not trip over foreign keys once rows reference each other."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from survey.app import create_app
+    from survey.services.instruments import load_official_instruments
+    from survey.services.units import load_current_units
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0001")
+        load_current_units("22")
+        db.session.execute(text(
+            "INSERT INTO instruments (code, name_vi, name_en, kind, official) VALUES ('X', 'X', 'X', 'kiosk', 1)"))
+        db.session.execute(text(
+            "INSERT INTO instrument_versions (instrument_id, version, status, method_version, definition, "
+            "definition_hash, created_at) SELECT id, 1, 'draft', 'm', '{}', 'h', '2026-01-01' FROM instruments"))
+        db.session.commit()
+        upgrade()
+        with db.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == _scripts().get_current_head()
+            assert conn.execute(text("SELECT count(*) FROM instrument_versions")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        load_official_instruments()
+        db.session.commit()
+        db.engine.dispose()

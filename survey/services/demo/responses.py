@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Agency, Item, ServicePoint
-from survey.services.demo.bulk import bulk_insert, foreign_keys_dropped, next_id, sync_sequence
+from survey.services.bulk import bulk_insert, foreign_keys_dropped, next_id, sync_sequence
+from survey.services.tallies import TallyBatch
 from survey.services.instruments import current_version
 from survey.services.units import descendant_ids, get_unit
 
@@ -45,14 +47,17 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
     world = _World(rng, np.array(points), departments, province.id, end)
     blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
     written = 0
+    # Roll-ups are counted from the chunks in memory, so nothing is read back after the load.
+    tallies = TallyBatch()
     with foreign_keys_dropped("responses", "answers", "comments"):
         while written < n:
             size = min(CHUNK, n - written)
             # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
-            _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n))
+            _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n), tallies)
             written += size
             if progress:
                 progress(size)
+    tallies.write()
     sync_sequence("responses")
     sync_sequence("comments")
     return written
@@ -103,7 +108,8 @@ class _Block:
         return [i for c, i in sorted(self.items.items()) if c.startswith(prefix)]
 
 
-def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rng, part: tuple[float, float]) -> None:
+def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rng, part: tuple[float, float],
+                  tallies: TallyBatch) -> None:
     """Generate and insert one chunk of responses with their answers and comments."""
     first = next_id("responses")
     ids = np.arange(first, first + size)
@@ -132,9 +138,14 @@ def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rn
         answers += _sipas_answers(blocks["SIPAS-1001"], ids[sipas], latent[sipas], channel[sipas], rng)
     version = np.where(use_sipas, blocks["SIPAS-1001"].version.id if blocks["SIPAS-1001"].version else 0,
                        blocks["KIOSK-QUICK"].version.id)
-    _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng)
-    _write_answers(answers)
+    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng)
+    answer_frame = _write_answers(answers)
     _write_comments(comments, blocks["KIOSK-QUICK"])
+    months = local.astype("datetime64[M]")
+    month = (months.astype("datetime64[Y]").astype(int) + 1970) * 100 + months.astype(int) % 12 + 1
+    tallies.add(pd.DataFrame({"id": ids, "instrument_version_id": version, "month": month,
+                              "unit_id": world.sp_units[sp], "service_point_id": world.sp_ids[sp],
+                              "agency_id": agency, "channel": CHANNELS[channel]}), answer_frame)
 
 
 def _codes(latent, item_effect, rng, spread=0.6):
@@ -196,7 +207,7 @@ def _matrix(ids, item_ids, codes, mask=None):
     return ids[rows], item_ids[cols], codes[rows, cols]
 
 
-def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng) -> None:
+def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng) -> np.ndarray:
     """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms."""
     size = len(ids)
     # UUIDv7: a millisecond timestamp then random bits, so the unique index on client_id fills in order.
@@ -205,7 +216,8 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     client = [f"{t[:8]}-{t[8:]}-7{h[:3]}-a{h[3:6]}-{h[6:18]}"
               for t, h in zip(stamps_hex, (hexes[i * 20:(i + 1) * 20] for i in range(size)))]
     stamps = np.char.replace(np.datetime_as_string(submitted, unit="us"), "T", " ").tolist()
-    local = np.datetime_as_string((submitted + np.timedelta64(7, "h")).astype("datetime64[D]")).tolist()
+    local_days = (submitted + np.timedelta64(7, "h")).astype("datetime64[D]")
+    local = np.datetime_as_string(local_days).tolist()
     received = np.char.replace(np.datetime_as_string(submitted + np.timedelta64(2, "s"), unit="us"), "T", " ").tolist()
 
     def profile(choices, p_missing=0.1):
@@ -223,16 +235,18 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     officer = np.where(attributed, world.officers[rng.integers(0, len(world.officers), size)], None)
     columns += [counter.tolist(), officer.tolist()]
     bulk_insert("responses", RESPONSE_COLUMNS, zip(*columns))
+    return local_days
 
 
-def _write_answers(parts: list) -> None:
+def _write_answers(parts: list) -> pd.DataFrame:
     """All answer rows of the chunk, sorted by primary key so the B-tree fills in order."""
     resp = np.concatenate([p[0] for p in parts])
     item = np.concatenate([p[1] for p in parts])
     code = np.concatenate([p[2] for p in parts])
     order = np.lexsort((code, item, resp))
-    bulk_insert("answers", ("response_id", "item_id", "code"),
-                zip(resp[order].tolist(), item[order].tolist(), code[order].tolist()))
+    resp, item, code = resp[order], item[order], code[order]
+    bulk_insert("answers", ("response_id", "item_id", "code"), zip(resp.tolist(), item.tolist(), code.tolist()))
+    return pd.DataFrame({"response_id": resp, "item_id": item, "code": code})
 
 
 def _write_comments(comments: list, block: _Block) -> None:
