@@ -28,7 +28,7 @@ def load(province: str | None) -> None:
 @transactional
 def import_legacy(file: Path) -> None:
     """Import pre-July-2025 province/district/commune units and their successors (all or nothing)."""
-    result = legacy.import_legacy_csv(file.read_text("utf-8-sig"))
+    result = legacy.import_legacy_csv(file.read_bytes())
     click.echo("Legacy units imported: {province} provinces, {district} districts, {commune} communes, "
                "{successions} crosswalk links.".format(**result))
 

@@ -77,3 +77,59 @@ def test_legacy_import_names_missing_columns(app):
     with pytest.raises(Invalid) as caught:
         legacy.import_legacy_csv("Mã TP,Tỉnh\n22,Quảng Ninh\n")
     assert {e["field"] for e in caught.value.errors} >= {"district_code", "commune_code", "successor_codes"}
+
+
+LONG_HEADER = "level,code,name,parent_code,valid_from,valid_to,successor_codes\n"
+
+
+def _long(rows: str, successor: str) -> str:
+    return LONG_HEADER + rows.format(s=successor)
+
+
+GOOD_LONG = """province,22,Tỉnh Quảng Ninh,,2008-08-01,2025-06-30,
+district,193,Thành phố Hạ Long,22,2008-08-01,2025-06-30,
+commune,06628,Phường Hà Khánh,193,2008-08-01,2025-06-30,{s}
+"""
+
+BAD_FILES = {
+    "unknown_parent": "province,22,Tỉnh Quảng Ninh,,,,\ndistrict,193,Thành phố Hạ Long,22,,,\n"
+                      "commune,06628,Phường Hà Khánh,194,,,{s}\n",
+    "duplicate": GOOD_LONG + "commune,06628,Phường Hà Khánh,193,2008-08-01,2025-06-30,{s}\n",
+    "overlapping_validity": "province,22,Tỉnh Quảng Ninh,,,,\ndistrict,193,Thành phố Hạ Long,22,,,\n"
+                            "commune,06628,Phường Hà Khánh,193,2008-08-01,2019-12-31,{s}\n"
+                            "commune,06628,Phường Hà Khánh mới,193,2019-06-01,2025-06-30,{s}\n",
+    "cycle": "province,22,Tỉnh Quảng Ninh,,,,\ndistrict,193,Thành phố Hạ Long,06628,,,\n"
+             "commune,06628,Phường Hà Khánh,193,,,{s}\n",
+}
+
+
+def test_long_form_file_imports(app):
+    a, _b = _two_communes()
+    assert legacy.import_legacy_csv(_long(GOOD_LONG, a).encode())["commune"] == 1
+
+
+@pytest.mark.parametrize("problem", sorted(BAD_FILES))
+def test_bad_legacy_file_names_the_row_and_imports_nothing(app, problem):
+    a, _b = _two_communes()
+    with pytest.raises(Invalid) as caught:
+        legacy.import_legacy_csv(_long(BAD_FILES[problem], a).encode())
+    found = [e for e in caught.value.errors if e["code"] == problem]
+    assert found and all(e["line"] >= 2 and f"line {e['line']}" in e["message"] for e in found)
+    assert db.session.scalar(select(func.count()).where(Unit.vintage == "legacy")) == 0
+
+
+def test_broken_encoding_names_the_line_and_imports_nothing(app):
+    a, _b = _two_communes()
+    data = _long(GOOD_LONG, a).encode("utf-8").replace("Hà Khánh".encode(), b"H\xe0 Kh\xe1nh")
+    with pytest.raises(Invalid) as caught:
+        legacy.import_legacy_csv(data)
+    assert caught.value.errors[0]["code"] == "encoding" and caught.value.errors[0]["line"] == 4
+    assert db.session.scalar(select(func.count()).where(Unit.vintage == "legacy")) == 0
+
+
+def test_cli_import_legacy_reports_rows(runner, tmp_path):
+    a, _b = _two_communes()
+    path = tmp_path / "old.csv"
+    path.write_bytes(_long(BAD_FILES["unknown_parent"], a).encode())
+    result = runner.invoke(args=["units", "import-legacy", str(path)])
+    assert result.exit_code != 0 and "line 4" in result.output and "194" in result.output
