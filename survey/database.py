@@ -31,3 +31,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def is_postgres(engine: Engine | None = None) -> bool:
     """Whether the app runs on PostgreSQL."""
     return (engine or db.engine).dialect.name == "postgresql"
+
+
+def open_transaction() -> None:
+    """BEGIN now on SQLite, so savepoints that follow nest inside a transaction.
+
+    pysqlite begins transactions lazily (before DML only): a SAVEPOINT issued first would open the transaction
+    itself, and its RELEASE would commit — breaking all-or-nothing imports.
+    """
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")

@@ -8,6 +8,7 @@ import secrets
 
 from sqlalchemy import select
 
+from survey.database import open_transaction
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Agency, ServicePoint
@@ -79,6 +80,7 @@ def import_csv(text: str, kind: str) -> int:
     """Create agencies (kind="agencies") or service points from CSV rows; any bad row imports nothing."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     errors, count = [], 0
+    open_transaction()
     for line, row in enumerate(reader, start=2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:

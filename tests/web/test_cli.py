@@ -135,3 +135,13 @@ def test_demo_tallies_equal_a_full_rebuild(runner):
     rebuild_tallies()
     db.session.commit()
     assert tallies() == loaded
+
+
+def test_agency_csv_with_a_bad_row_imports_nothing(runner, tmp_path):
+    """Each row is tried in a savepoint; a later bad row must still undo the earlier good ones (SQLite too)."""
+    path = tmp_path / "agencies.csv"
+    path.write_text("code,name,unit\n000.31.22.H22,Sở Tư pháp,22\n000.32.22.H22,Sở Y tế,99999\n", encoding="utf-8")
+    result = runner.invoke(args=["agencies", "import", str(path)])
+    assert result.exit_code != 0 and "line 3" in result.output and "99999" in result.output
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Agency.id))) == 0
