@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -33,8 +34,8 @@ def index():
         "service_points": db.session.scalar(select(func.count(ServicePoint.id))),
         "responses": db.session.scalar(select(func.count(Response.id))),
     }
-    api = [("/api/v1/units", "units"), ("/api/v1/service-points", "service points"),
-           ("/api/v1/openapi.json", "OpenAPI")]
+    api = [("/api/v1/units", _("administrative units")), ("/api/v1/service-points", _("service points")),
+           ("/api/v1/openapi.json", _("the API description (OpenAPI)"))]
     return render_template("home.html", links=links, stats=stats, api=api)
 
 
