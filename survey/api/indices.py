@@ -18,5 +18,7 @@ def get_indices():
                                     if args.get("from") or args.get("to") else "")
     result = compute_indices(args.get("instrument", ""), period, args.get("by") or "commune",
                              args.get("province") or None, scope=g.scope, min_n=current_app.config["MIN_N"],
-                             lang="en" if str(get_locale() or "vi") == "en" else "vi")
+                             lang="en" if str(get_locale() or "vi") == "en" else "vi",
+                             # secondary post-stratified figures, only on request
+                             weighted=args.get("weighted", "") in ("1", "true"))
     return jsonify(result.document)

@@ -101,7 +101,9 @@ def document() -> dict:
                 "parameters": [_query("instrument", "Instrument code", True), _query("period", "2026, 2026-Q3, "
                                "2026-09", True), _query("by", "Breakdown", False,
                                ["province", "commune", "district", "agency", "service_point", "procedure", "field",
-                                "channel", *PROFILE_FIELDS]), _query("province", "Province code")],
+                                "channel", *PROFILE_FIELDS]), _query("province", "Province code"),
+                               _query("weighted", "1: add each row's secondary post-stratified figures "
+                                      "(row.weighted)", False, ["0", "1"])],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Indices"}, "The table"),
                               **_errors(401, 403, 422)}}},
             "/instruments": {"get": {
@@ -178,6 +180,10 @@ def _schemas() -> dict:
                 "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "level": {"type": "string"},
                 "n": {"type": "integer"}, "index": figure, "ci_low": figure, "ci_high": figure,
                 "suppressed": {"type": "boolean"}, "incomplete": {"type": "boolean"},
+                "weighted": {"type": "object", "nullable": True, "description": (
+                    "Secondary figure, only with ?weighted=1: post-stratified by sex × age band against the "
+                    "province's margins; null without margins, when suppressed or without profile data"),
+                    "properties": {"index": figure, "n_weighted_cells": {"type": "integer"}}},
                 "components": {"type": "object", "additionalProperties": {"type": "object", "properties": {
                     "pct": figure, "n": {"type": "integer"}}}},
                 "items": {"type": "object", "additionalProperties": {"type": "object", "properties": {

@@ -7,9 +7,10 @@ from survey.models.instruments import Instrument, InstrumentVersion, Item, Secti
 from survey.models.responses import Answer, Comment, Contact, Response
 from survey.models.tallies import AnswerTally, ScoreTally
 from survey.models.units import Unit, UnitSuccession
+from survey.models.weights import PopulationMargin
 
 __all__ = [
     "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Comment", "Contact", "Device",
-    "Instrument", "InstrumentVersion", "Item", "Response", "ScoreTally", "Section", "ServicePoint", "Unit",
-    "UnitSuccession", "User",
+    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Response", "ScoreTally", "Section",
+    "ServicePoint", "Unit", "UnitSuccession", "User",
 ]

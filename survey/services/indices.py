@@ -54,7 +54,8 @@ class IndicesResult:
 
 def compute_indices(instrument: str, period: str | Period, by: str = "commune", province: str | None = None,
                     scope: Scope = OPERATOR, min_n: int = DEFAULT_MIN_N, version: int | None = None,
-                    lang: str = "vi", source: str | None = None, now: datetime | None = None) -> IndicesResult:
+                    lang: str = "vi", source: str | None = None, now: datetime | None = None,
+                    weighted: bool = False) -> IndicesResult:
     """The index table of `instrument` for `period` broken down `by`, within `province` and the caller's scope.
 
     `source` forces "tallies" or "responses" (tests and benchmarks); by default the roll-ups answer whenever they
@@ -90,6 +91,9 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
         return index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
                            _regroup(cell_n.assign(cell=PARENT)), structure, min_n)
 
+    if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
+        from survey.services.weighted_figures import add_weighted
+        add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
     return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
