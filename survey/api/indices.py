@@ -6,19 +6,21 @@ from flask_babel import get_locale
 
 from survey.api import bp
 from survey.api.auth import staff_required
-from survey.services.indices import compute_indices
+from survey.services.indices import FILTERS, compute_indices
 
 
 @bp.get("/indices")
 @staff_required
 def get_indices():
-    """instrument, period (2026, 2026-Q3, 2026-09, A..B or from/to), by (default commune), province."""
+    """instrument, period (2026, 2026-Q3, 2026-09, A..B or from/to), by (default commune), province, and filters
+    (channel, field, procedure, profile fields) that keep only matching responses."""
     args = request.args
     period = args.get("period") or (f"{args.get('from', '')}..{args.get('to', '')}"
                                     if args.get("from") or args.get("to") else "")
+    where = {name: args[name] for name in FILTERS if args.get(name)}
     result = compute_indices(args.get("instrument", ""), period, args.get("by") or "commune",
                              args.get("province") or None, scope=g.scope, min_n=current_app.config["MIN_N"],
                              lang="en" if str(get_locale() or "vi") == "en" else "vi",
                              # secondary post-stratified figures, only on request
-                             weighted=args.get("weighted", "") in ("1", "true"))
+                             weighted=args.get("weighted", "") in ("1", "true"), where=where)
     return jsonify(result.document)

@@ -103,7 +103,12 @@ def document() -> dict:
                                ["province", "commune", "district", "agency", "service_point", "procedure", "field",
                                 "channel", *PROFILE_FIELDS]), _query("province", "Province code"),
                                _query("weighted", "1: add each row's secondary post-stratified figures "
-                                      "(row.weighted)", False, ["0", "1"])],
+                                      "(row.weighted)", False, ["0", "1"]),
+                               _query("channel", "Only responses of this channel", False, list(CHANNELS)),
+                               _query("field", "Only responses of this procedure field (code)"),
+                               _query("procedure", "Only responses of this procedure (code)"),
+                               *[_query(name, f"Only respondents with this {name} code (profile choice)")
+                                 for name in PROFILE_FIELDS]],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Indices"}, "The table"),
                               **_errors(401, 403, 422)}}},
             "/instruments": {"get": {
@@ -176,6 +181,9 @@ def _schemas() -> dict:
             "instrument": {"type": "string"}, "instrument_version": {"type": "integer"},
             "method_version": {"type": "string"}, "period": {"type": "string"}, "by": {"type": "string"},
             "min_n": {"type": "integer"}, "computed_at": {"type": "string", "format": "date-time"},
+            "filters": {"type": "object", "description": "The filters applied (channel, field, procedure, profile "
+                        "codes); empty when every response counts", "additionalProperties": {
+                            "oneOf": [{"type": "string"}, {"type": "integer"}]}},
             "rows": {"type": "array", "items": {"type": "object", "properties": {
                 "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "level": {"type": "string"},
                 "n": {"type": "integer"}, "index": figure, "ci_low": figure, "ci_high": figure,

@@ -26,8 +26,10 @@ SHARE_CODES = (1, 2, 3, 4, 5)
 class Run:
     """The index results one page needs, computed once each within the request (nothing outlives it)."""
 
-    def __init__(self, instrument: str, scope: Scope, province: str | None, lang: str) -> None:
+    def __init__(self, instrument: str, scope: Scope, province: str | None, lang: str,
+                 where: dict[str, str] | None = None) -> None:
         self.instrument, self.scope, self.province, self.lang = instrument, scope, province, lang
+        self.where = dict(where or {})  # filters: only matching responses count in every figure
         self._results: dict[tuple[str, str], IndicesResult] = {}
 
     def result(self, period: Period, by: str) -> IndicesResult:
@@ -35,7 +37,8 @@ class Run:
         key = (period.label, by)
         if key not in self._results:
             self._results[key] = compute_indices(self.instrument, period, by=by, province=self.province,
-                                                 scope=self.scope, min_n=min_n(), lang=self.lang)
+                                                 scope=self.scope, min_n=min_n(), lang=self.lang,
+                                                 where=self.where)
         return self._results[key]
 
 
@@ -112,7 +115,7 @@ def history(run: Run, period: Period, by: str, code: str,
     previous = period.previous()
     wanted = list({p.label: p for p in [*periods, period, previous]}.values())
     version = current_version(run.instrument)
-    fast = period_table(version, wanted, place_scope, min_n()) if place_scope is not None else None
+    fast = period_table(version, wanted, place_scope, min_n(), run.where) if place_scope is not None else None
     label = long_label(previous)
     if fast is not None:
         cells = fast.table.cells[["cell", "index", "se"]]

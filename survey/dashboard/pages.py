@@ -30,9 +30,10 @@ def _empty(code: str, name: str, level: str) -> Cell:
 
 
 def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang: str,
-             breakdown: str | None = None) -> Overview:
-    """The province overview: index, components, trend, rankings, small units, priorities and a breakdown."""
-    run = Run(instrument, scope, province.code, lang)
+             breakdown: str | None = None, where: dict[str, str] | None = None) -> Overview:
+    """The province overview: index, components, trend, rankings, small units, priorities and a breakdown, of the
+    responses matching `where` (filters) only."""
+    run = Run(instrument, scope, province.code, lang, where)
     current = run.result(period, "province")
     row = rows_by_code(current).get(province.code)
     labels = labels_for(instrument, lang)
@@ -52,7 +53,8 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
         communes=[c for c in communes if not c.suppressed],
         departments=[c for c in departments if not c.suppressed],
         small_units=sorted((c for c in communes + departments if c.suppressed), key=lambda c: -c.n) + silent,
-        priorities=_priorities(whole, instrument, period, labels, current.document["min_n"], table),
+        priorities=_priorities(whole, instrument, period, labels, current.document["min_n"], table)
+        if table is not None or not where else [],  # the priority counts obey no filter but the roll-ups' channel
     )
     if breakdown:
         page.breakdown_by = breakdown
@@ -95,10 +97,11 @@ def place_scope(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) ->
 
 
 def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, instrument: str, period: Period,
-              lang: str) -> UnitPage:
-    """One commune, department or service point: its figures, the province beside them, trend and reasons."""
+              lang: str, where: dict[str, str] | None = None) -> UnitPage:
+    """One commune, department or service point: its figures, the province beside them, trend and reasons, of the
+    responses matching `where` (filters) only; the province is filtered alike, so the comparison is fair."""
     mine, column, key = place_scope(scope, kind, place)
-    run = Run(instrument, mine, None, lang)
+    run = Run(instrument, mine, None, lang, where)
     by = BY_KIND[kind]
     current = run.result(period, by)
     row = rows_by_code(current).get(place.code)
@@ -106,14 +109,16 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     # The province's figure is the published reference every unit is compared with (methodology §3): an
     # aggregate of the whole province, shown to the unit's own staff, never any other unit's figures.
     reference = compute_indices(instrument, period, by="province", province=home.code, scope=OPERATOR,
-                                min_n=min_n(), lang=lang)
+                                min_n=min_n(), lang=lang, where=where)
     province_row = rows_by_code(reference).get(home.code)
     labels = labels_for(instrument, lang)
     level = "commune" if kind == "commune" else kind
     cell = cell_from_row(row, flag=flag_against(current, place.code, reference.parent)) if row else \
         _empty(place.code, place.name, level)
     trend, change, _table = history(run, period, by, place.code, mine if _isolated(kind, place) else None)
-    reasons, asked, note = _reasons(mine, period, column, key, lang)
+    # The kiosk's reasons are counted without the filters, so a filter other than channel=kiosk hides them.
+    plain = set(where or {}) <= {"channel"} and (where or {}).get("channel", "kiosk") == "kiosk"
+    reasons, asked, note = _reasons(mine, period, column, key, lang) if plain else ([], 0, "filtered")
     return UnitPage(
         meta=meta(current, period, lang), kind=kind, cell=cell,
         province=cell_from_row(province_row) if province_row else None,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey.errors import Invalid
+from survey.models.responses import CHANNELS
 from survey.services.periods import Period, parse_period
 
 from survey.dashboard.periods import default_period
@@ -19,31 +20,36 @@ BREAKDOWNS = {
     "occupation": _l("Occupation"), "area": _l("Urban or rural"), "terrain": _l("Terrain"),
     "respondent_type": _l("Respondent type"),
 }
+# Filters (keep only matching responses): the same names, each taking one value; the service checks the codes.
+FILTERS = BREAKDOWNS
 COMMENT_STATUSES = ("new", "approved", "hidden", "all")
 DEFAULT_INSTRUMENT = "SIPAS-1001"  # the method in force (Decision 1001/QĐ-BNV)
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What a page shows: instrument, period, optional breakdown and which comments."""
+    """What a page shows: instrument, period, optional breakdown, filters and which comments."""
 
     instrument: str
     period: Period
     breakdown: str | None = None
     comments: str = "new"
     errors: dict[str, str] = field(default_factory=dict)  # field → message, for the filter form
+    where: dict[str, str] = field(default_factory=dict)  # filter name → value (FILTERS)
 
     def args(self, **changes: str | None) -> dict[str, str]:
         """Query arguments that reproduce this selection (with changes), for links between pages."""
         out = {"instrument": self.instrument, "period": self.period.label}
         if self.breakdown:
             out["by"] = self.breakdown
+        out.update(self.where)
         out.update({k: v for k, v in changes.items() if v is not None})
         return out
 
 
 def parse_selection(args: Mapping[str, str], instruments: list[str]) -> Selection:
-    """The selection in `args` (instrument, period or from/to, by, comments); unknown values collect errors."""
+    """The selection in `args` (instrument, period or from/to, by, filters, comments); unknown values collect
+    errors (filter codes are checked by the index service, whose Invalid the view turns into errors)."""
     errors: dict[str, str] = {}
     fallback = DEFAULT_INSTRUMENT if DEFAULT_INSTRUMENT in instruments else (instruments or [DEFAULT_INSTRUMENT])[0]
     instrument = (args.get("instrument") or fallback).strip()
@@ -64,8 +70,11 @@ def parse_selection(args: Mapping[str, str], instruments: list[str]) -> Selectio
     if breakdown is not None and breakdown not in BREAKDOWNS:
         errors["by"] = _("Unknown breakdown %(by)s.", by=breakdown)
         breakdown = None
+    where = {name: (args.get(name) or "").strip() for name in FILTERS if (args.get(name) or "").strip()}
+    if where.get("channel", CHANNELS[0]) not in CHANNELS:
+        errors["channel"] = _("Unknown channel %(channel)s.", channel=where.pop("channel"))
     comments = args.get("comments") or "new"
     if comments not in COMMENT_STATUSES:
         errors["comments"] = _("Unknown comment status %(status)s.", status=comments)
         comments = "new"
-    return Selection(instrument, period, breakdown, comments, errors)
+    return Selection(instrument, period, breakdown, comments, errors, where)

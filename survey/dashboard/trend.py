@@ -4,8 +4,9 @@ A trend needs the same figure for four to six periods; asking the index service 
 tallies that many times. Here one query groups the tallies by month, months are gathered into the periods (which
 may overlap: a year and its quarters), and survey.indices.index_table computes every period at once, as
 compute_indices does for one. This answers only when it gives the service's figures exactly: whole-month periods,
-no data of legacy units in them (the service re-bases those through the crosswalk with shares), and instruments
-scored by the SIPAS index (not ONESTOP-61 points); otherwise it returns None and the caller asks the service period
+no data of legacy units in them (the service re-bases those through the crosswalk with shares), no filter but
+channel (the roll-ups hold no other response column), and instruments scored by the SIPAS index (not ONESTOP-61
+points); otherwise it returns None and the caller asks the service period
 by period.
 """
 from __future__ import annotations
@@ -62,16 +63,20 @@ def months_of(period: Period) -> list[int]:
     return out
 
 
-def period_table(version: InstrumentVersion, periods: list[Period], scope: Scope, min_n: int) -> PeriodTable | None:
-    """The figures of each period within `scope` (already narrowed to the place), or None (see the module)."""
+def period_table(version: InstrumentVersion, periods: list[Period], scope: Scope, min_n: int,
+                 where: dict[str, str] | None = None) -> PeriodTable | None:
+    """The figures of each period within `scope` (already narrowed to the place) and the `where` filters, or None
+    (see the module)."""
     structure = structure_from_definition(version.definition)
+    if set(where or {}) - {"channel"}:
+        return None
     if any(p.months is None for p in periods) or any(k in POINT_TYPES for k in structure.item_types.values()):
         return None
     span = Period("trend", min(p.start for p in periods), max(p.end for p in periods))
     if _legacy_data(version.id, span):
         return None
     counts = index_counts.count_from_tallies("month", index_counts.Filters(version.id, span, scope.unit_ids,
-                                                                          scope.agency_ids))
+                                                                          scope.agency_ids, where or None))
     cells = pd.DataFrame([(month, p.label) for p in periods for month in months_of(p)], columns=["month", "cell"])
     codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version.id)).all())
     items = counts.items.assign(item=counts.items["item_id"].map(codes), month=counts.items["key"].astype(int))

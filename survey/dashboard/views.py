@@ -2,14 +2,15 @@
 and comment moderation. Views read the request, call the page builders with the caller's scope, and render."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from survey.auth.access import current_actor, permission_required
-from survey.errors import NotFound
+from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.services.agencies import get_agency, get_service_point
 from survey.services.instruments import visible_instruments
@@ -17,13 +18,13 @@ from survey.services.scope import Scope, can, check_agency, check_service_point,
 from survey.services.units import get_unit, province_of
 
 from survey.dashboard import feed, kiosks, links, pages
+from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
 from survey.dashboard.charts_for import overview_charts, unit_charts
 from survey.dashboard.periods import choices as period_choices
 from survey.dashboard.periods import local_date, local_time, long_label
-from survey.dashboard.selection import BREAKDOWNS, Selection, parse_selection
+from survey.dashboard.selection import BREAKDOWNS, FILTERS, Selection, parse_selection
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-CHANNEL_NAMES = {"kiosk": _l("Kiosk"), "online": _l("Online"), "paper": _l("Paper"), "interview": _l("Interview")}
 
 
 @bp.context_processor
@@ -51,10 +52,23 @@ def _selection(scope: Scope) -> tuple[Selection, list[tuple[str, str]]]:
 def _filters_context(selection: Selection, instruments: list[tuple[str, str]], breakdowns: bool) -> dict:
     """What the filter form needs."""
     periods = period_choices()
+    choices = filter_choices(selection.instrument, _lang())
     if selection.period.label not in {code for code, _label in periods}:
         periods.insert(0, (selection.period.label, long_label(selection.period)))
     return {"selection": selection, "instruments": instruments, "periods": periods,
-            "breakdowns": BREAKDOWNS if breakdowns else {}, "raw_period": request.args.get("period", "")}
+            "breakdowns": BREAKDOWNS if breakdowns else {}, "raw_period": request.args.get("period", ""),
+            "filter_names": FILTERS, "filter_choices": choices, "active": active_filters(selection, choices)}
+
+
+def _filter_errors(selection: Selection, exc: Invalid) -> Selection:
+    """The selection with the service's filter errors (unknown codes) attached to their fields."""
+    errors = dict(selection.errors)
+    for error in exc.errors:
+        if error.get("field") in FILTERS:
+            errors[error["field"]] = _("Unknown value %(value)s.", value=selection.where.get(error["field"], ""))
+    if errors == selection.errors:
+        raise exc
+    return replace(selection, errors=errors)
 
 
 def _home_place():
@@ -81,7 +95,12 @@ def overview():
     context = _filters_context(selection, instruments, breakdowns=True)
     if selection.errors:
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
-    page = pages.overview(scope, unit, selection.instrument, selection.period, _lang(), selection.breakdown)
+    try:
+        page = pages.overview(scope, unit, selection.instrument, selection.period, _lang(), selection.breakdown,
+                              selection.where)
+    except Invalid as exc:
+        context["selection"] = _filter_errors(selection, exc)
+        return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
     return render_template("dashboard/overview.html", page=page, province=unit, charts=overview_charts(page),
                            downloads=links.downloads(scope, links.PROVINCE, province=unit.code,
                                                      instrument=selection.instrument, period=selection.period.label),
@@ -97,7 +116,12 @@ def _unit_view(kind: str, place):
     if selection.errors:
         return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
                                **context), 400
-    page = pages.unit_page(scope, kind, place, selection.instrument, selection.period, _lang())
+    try:
+        page = pages.unit_page(scope, kind, place, selection.instrument, selection.period, _lang(), selection.where)
+    except Invalid as exc:
+        context["selection"] = _filter_errors(selection, exc)
+        return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
+                               **context), 400
     comments, totals = feed.comments_for(scope, kind, place, selection.period, selection.comments)
 
     def place_url(**changes: str) -> str:

@@ -2,6 +2,7 @@
 roll-up tallies when they can answer, else by GROUP BY over the raw responses."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +30,7 @@ class Filters:
     period: Period
     unit_ids: frozenset[int] | None = None
     agency_ids: frozenset[int] | None = None
+    where: Mapping[str, str | int] | None = None  # response column → the one value it must hold (validated)
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,9 @@ class Counts:
     source: str  # "tallies" or "responses"
 
 
-def can_use_tallies(column: str, period: Period) -> bool:
-    """The roll-ups hold whole months by place and channel only."""
-    return column in TALLY_COLUMNS and period.months is not None
+def can_use_tallies(column: str, period: Period, where: Mapping[str, str | int] | None = None) -> bool:
+    """The roll-ups hold whole months by place and channel only, so they answer a channel filter and no other."""
+    return column in TALLY_COLUMNS and period.months is not None and set(where or {}) <= {"channel"}
 
 
 def count_from_tallies(column: str, filters: Filters) -> Counts:
@@ -72,7 +74,11 @@ def _tuples(result) -> list[tuple]:
 
 
 def _scoped(stmt, table, filters: Filters):
-    """Add the unit and agency restrictions to a tally query."""
+    """Add the unit, agency and channel restrictions to a tally query."""
+    if set(filters.where or {}) - {"channel"}:
+        raise ValueError("the tallies hold no column but channel to filter on")
+    if (filters.where or {}).get("channel") is not None:
+        stmt = stmt.where(table.c.channel == filters.where["channel"])  # type: ignore[index]
     if filters.unit_ids is not None:
         stmt = stmt.where(table.c.unit_id.in_(sorted(filters.unit_ids)))
     if filters.agency_ids is not None:
@@ -96,6 +102,11 @@ def _where(filters: Filters) -> tuple[str, dict]:
     if filters.agency_ids is not None:
         clauses.append("r.agency_id IN :agencies")
         params["agencies"] = sorted(filters.agency_ids)
+    for n, (column, value) in enumerate(sorted((filters.where or {}).items())):
+        if column not in RAW_COLUMNS:
+            raise ValueError(column)  # never interpolate anything but a known column name
+        clauses.append(f"r.{column} = :w{n}")
+        params[f"w{n}"] = value
     return " AND ".join(clauses), params
 
 

@@ -14,9 +14,11 @@ from survey.extensions import db
 from survey.indices import (DEFAULT_MIN_N, ONESTOP_TOTAL, OVERALL, IndexTable, against_parent, index_table,
                             rank_cells, structure_from_definition)
 from survey.models import Item, Unit, UnitSuccession
+from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services import index_counts
 from survey.services.index_cells import BY_COLUMN, UNIT_LEVELS, cells_for
+from survey.services.index_cells import _choice_names as choice_names  # the labels' codes are the valid ones
 from survey.services.index_document import document_for
 from survey.services.instruments import current_version
 from survey.services.periods import Period, parse_period
@@ -25,6 +27,7 @@ from survey.services.tallies import version_scorer
 from survey.services.units import descendant_ids, get_unit
 
 BREAKDOWNS = tuple(BY_COLUMN)
+FILTERS = ("channel", "field", "procedure", *PROFILE_FIELDS)  # what `where` may restrict, by API name
 PARENT = "__parent__"  # the cell holding every row's data: the province (or the caller's whole scope)
 
 
@@ -55,12 +58,15 @@ class IndicesResult:
 def compute_indices(instrument: str, period: str | Period, by: str = "commune", province: str | None = None,
                     scope: Scope = OPERATOR, min_n: int = DEFAULT_MIN_N, version: int | None = None,
                     lang: str = "vi", source: str | None = None, now: datetime | None = None,
+                    where: dict[str, str | int] | None = None,
                     weighted: bool = False) -> IndicesResult:
     """The index table of `instrument` for `period` broken down `by`, within `province` and the caller's scope.
 
     `source` forces "tallies" or "responses" (tests and benchmarks); by default the roll-ups answer whenever they
-    hold the breakdown and the period is whole months. Raises Invalid (bad by/period/province/instrument) or
-    Forbidden (a role that may not read results, or a province outside the caller's units).
+    hold the breakdown and the period is whole months. `where` keeps only responses with these values (FILTERS:
+    channel, field, procedure, profile fields); any filter but channel counts from the raw responses. Raises
+    Invalid (bad by/period/province/instrument/filter) or Forbidden (a role that may not read results, or a
+    province outside the caller's units).
     """
     require(scope, "results.read")  # clerks enter data but do not read results
     if by not in BY_COLUMN:
@@ -70,9 +76,12 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     structure = structure_from_definition(stored.definition)
     scorer = version_scorer(stored.id)
     allowed = _allowed_units(province, scope)
-    filters = index_counts.Filters(stored.id, the_period, _with_legacy(allowed), scope.agency_ids)
+    applied = _applied(where, stored.definition)
+    filters = index_counts.Filters(stored.id, the_period, _with_legacy(allowed), scope.agency_ids,
+                                   {BY_COLUMN[name]: value for name, value in applied.items()})
     column = BY_COLUMN[by]
-    use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period))
+    use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
+                                                                                        filters.where))
     counts = index_counts.count_from_tallies(column, filters) if use_tallies \
         else index_counts.count_from_responses(column, filters, scorer)
     if by not in UNIT_LEVELS + ("agency", "service_point"):
@@ -86,6 +95,8 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
                        items, sums, total, approximate=cells.approximate)
+    if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
+        doc["filters"] = applied
 
     def whole() -> IndexTable:
         return index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
@@ -95,6 +106,34 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
         from survey.services.weighted_figures import add_weighted
         add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
     return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
+
+
+def _applied(where: dict[str, str | int] | None, definition: dict) -> dict[str, str | int]:
+    """The filters checked: known names, a channel of the list, profile codes of the instrument's choices."""
+    errors, out = [], {}
+    for name, raw in (where or {}).items():
+        value = raw.strip() if isinstance(raw, str) else raw
+        if name not in FILTERS:
+            errors.append({"field": name, "code": "unknown_filter",
+                           "message": f"{name} is not a filter; filters are {', '.join(FILTERS)}"})
+        elif name == "channel" and value not in CHANNELS:
+            errors.append({"field": name, "code": "unknown",
+                           "message": f"channel must be one of {', '.join(CHANNELS)}"})
+        elif name in PROFILE_FIELDS:
+            codes = sorted(int(code) for code in choice_names(definition, name, 0) if code.isdigit())
+            number = int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+            if number is None or (codes and number not in codes):
+                errors.append({"field": name, "code": "unknown",
+                               "message": f"{name} must be one of {', '.join(map(str, codes)) or 'the profile codes'}"})
+            else:
+                out[name] = number
+        elif name in ("field", "procedure") and not (isinstance(value, str) and value and len(value) <= 80):
+            errors.append({"field": name, "code": "invalid", "message": f"{name} must be a code"})
+        else:
+            out[name] = value
+    if errors:
+        raise Invalid(errors)
+    return out
 
 
 def _version(instrument: str, number: int | None):
