@@ -6,8 +6,7 @@ may overlap: a year and its quarters), and survey.indices.index_table computes e
 compute_indices does for one. This answers only when it gives the service's figures exactly: whole-month periods,
 no data of legacy units in them (the service re-bases those through the crosswalk with shares), no filter but
 channel (the roll-ups hold no other response column), and instruments scored by the SIPAS index (not ONESTOP-61
-points); otherwise it returns None and the caller asks the service period
-by period.
+points); otherwise it returns None and the caller asks the service period by period.
 """
 from __future__ import annotations
 
