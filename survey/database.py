@@ -33,12 +33,12 @@ def is_postgres(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "postgresql"
 
 
-def open_transaction() -> None:
-    """BEGIN now on SQLite, so savepoints that follow nest inside a transaction.
+def open_transaction(immediate: bool = False) -> None:
+    """BEGIN now on SQLite (IMMEDIATE: take the write lock too), so savepoints that follow nest inside it.
 
     pysqlite begins transactions lazily (before DML only): a SAVEPOINT issued first would open the transaction
     itself, and its RELEASE would commit — breaking all-or-nothing imports.
     """
     conn = db.session.connection()
     if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

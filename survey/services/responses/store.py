@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from survey.database import open_transaction
 from survey.errors import Conflict
 from survey.extensions import db
 from survey.models import Answer, Comment, Response
@@ -69,8 +70,7 @@ def begin_write() -> None:
     if conn.dialect.name != "sqlite":
         return
     writelock.acquire(conn.engine.url.database)
-    if not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    open_transaction(immediate=True)
 
 
 # Statements built once: building and hashing a statement per call costs more than running it on SQLite.
