@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from survey.extensions import db
 
@@ -33,12 +33,12 @@ def is_postgres(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "postgresql"
 
 
-def open_transaction(immediate: bool = False) -> None:
+def open_transaction(immediate: bool = False, conn: Connection | None = None) -> None:
     """BEGIN now on SQLite (IMMEDIATE: take the write lock too), so savepoints that follow nest inside it.
 
     pysqlite begins transactions lazily (before DML only): a SAVEPOINT issued first would open the transaction
     itself, and its RELEASE would commit — breaking all-or-nothing imports.
     """
-    conn = db.session.connection()
+    conn = conn or db.session.connection()
     if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

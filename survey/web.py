@@ -72,9 +72,12 @@ def _csrf_error(exc: CSRFError):
 
 def _http_error(exc: HTTPException):
     """Plain HTTP errors in JSON for the API, as a page elsewhere."""
+    # Keep the exception's own headers (Retry-After on 429, Allow on 405) but not its Content-Type.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code
-    return render_template("error.html", status=exc.code, message=exc.description, errors=[]), exc.code
+        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code, headers
+    return (render_template("error.html", status=exc.code, message=exc.description, errors=[]), exc.code,
+            headers)
 
 
 def _security_headers(response):

@@ -117,3 +117,24 @@ def client(app):
 def runner(app):
     """Click runner for `survey` commands."""
     return app.test_cli_runner()
+
+
+def _variant(app, **overrides):
+    """Another app on the same database with some settings changed (the limiter is restored afterwards)."""
+    from survey.app import create_app
+
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+              "SERVER_NAME": "localhost", **overrides}
+    variant = create_app(config)
+    variant.instance_path = app.instance_path
+    return variant
+
+
+@pytest.fixture
+def variant(app):
+    """Factory of app variants; puts the shared limiter back to the test app's settings afterwards."""
+    yield lambda **overrides: _variant(app, **overrides)
+    from survey.extensions import limiter
+
+    limiter.init_app(app)

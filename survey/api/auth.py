@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from survey.errors import DomainError
 from survey.services.accounts import authenticate_token
-from survey.services.devices import authenticate_device
+from survey.services.devices import authenticate_kiosk
 from survey.services.scope import Scope, scope_for
 
 
@@ -55,7 +55,7 @@ def device_required(view):
         if token is None:
             abort(401, description="A device token is required (Authorization: Bearer …)")
         try:
-            g.device = authenticate_device(token)
+            g.device = authenticate_kiosk(token)
         except DomainError as exc:
             abort(401 if exc.status == 404 else 403, description=exc.message)
         return view(*args, **kwargs)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
@@ -10,7 +11,8 @@ from survey.api import bp
 from survey.api import openapi  # noqa: F401  (registers /openapi.json)
 from survey.api.auth import bearer_token, device_required
 from survey.errors import Invalid
-from survey.extensions import db, limiter
+from survey.api.throttle import enforce
+from survey.extensions import db
 from survey.services.responses import record_response
 from survey.services.responses.kiosk import note_device_seen
 from survey.services.secrets import digest
@@ -18,18 +20,19 @@ from survey.services.secrets import digest
 DEFAULT_MAX_BYTES = 64 * 1024  # a SIPAS questionnaire with every comment filled is well under 20 kB
 
 
-def _device_key() -> str:
-    """Rate-limit key of the calling device (its token's hash), else its address."""
-    token = bearer_token()
-    return f"device:{digest(token)}" if token else f"ip:{get_remote_address()}"
-
-
-def _device_limit() -> str:
-    return current_app.config.get("RATE_LIMIT_SUBMIT_DEVICE", "600/minute")
-
-
-def _ip_limit() -> str:
-    return current_app.config.get("RATE_LIMIT_SUBMIT_IP", "6000/minute")
+def limit_kiosk_calls(view):
+    """Per-address, then per-device rate limits (config RATE_LIMIT_SUBMIT_IP / _DEVICE), before authentication,
+    so a flood of bad tokens is limited too."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        config = current_app.config
+        enforce("address", config.get("RATE_LIMIT_SUBMIT_IP", "6000/minute"), get_remote_address())
+        token = bearer_token()
+        # The device's key is its token's hash; a call without a token counts against its address twice.
+        enforce("device", config.get("RATE_LIMIT_SUBMIT_DEVICE", "600/minute"),
+                digest(token) if token else f"ip:{get_remote_address()}")
+        return view(*args, **kwargs)
+    return wrapper
 
 
 def read_json_body() -> object:
@@ -61,8 +64,7 @@ def _queue_length() -> int | None:
 
 
 @bp.post("/responses")
-@limiter.limit(_ip_limit, key_func=get_remote_address)
-@limiter.limit(_device_limit, key_func=_device_key)
+@limit_kiosk_calls
 @device_required
 def submit_response():
     """Store one response: 201 stored, 200 already stored with the same content, 409/422 otherwise."""
@@ -75,7 +77,7 @@ def submit_response():
 
 
 @bp.post("/devices/heartbeat")
-@limiter.limit(_device_limit, key_func=_device_key)
+@limit_kiosk_calls
 @device_required
 def device_heartbeat():
     """A kiosk reports that it is alive and how many responses wait in its outbox."""

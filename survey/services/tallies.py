@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import Connection, bindparam, delete, func, select, text
 
 from survey.extensions import db
 from survey.indices import (Scorer, Structure, respondent_scores, score_response, scorer_for,
@@ -14,18 +14,20 @@ from survey.indices import (Scorer, Structure, respondent_scores, score_response
 from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
 from survey.models.tallies import TALLY_KEY
 from survey.services.bulk import bulk_insert, driver_connection
+from survey.services.rawsql import execute_many
 
 CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
 COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
 CHUNK = 50_000  # responses per read while rebuilding: bounds memory to a few tens of MB
 ITEM_SPAN, CODE_SPAN = 1 << 24, 100  # packing of (response, item, code) into one integer: codes are 0–99
 
-_ANSWER_UPSERT = text(
+# Plain `:name` SQL run on the driver connection (rawsql.execute_many): the per-submission upserts are a hot path.
+_ANSWER_UPSERT = (
     f"INSERT INTO answer_tallies ({', '.join(TALLY_KEY)}, item_id, {', '.join(COUNT_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :item_id, {', '.join(':' + c for c in COUNT_COLUMNS)}) "
     f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
     + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))
-_SCORE_UPSERT = text(
+_SCORE_UPSERT = (
     f"INSERT INTO score_tallies ({', '.join(TALLY_KEY)}, component, n, total, total_sq) "
     f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :component, :n, :total, :total_sq) "
     f"ON CONFLICT ({', '.join(TALLY_KEY)}, component) DO UPDATE SET n = score_tallies.n + excluded.n, "
@@ -64,8 +66,9 @@ def month_of(day) -> int:
     return day.year * 100 + day.month
 
 
-def tally_response(response: Response) -> None:
-    """Add one flushed response (and its answers) to the tallies, inside the caller's transaction."""
+def tally_response(response: Response, scorer: Scorer | None = None, conn: Connection | None = None) -> None:
+    """Add one flushed response (and its answers) to the tallies, inside the caller's transaction; `scorer` is
+    its version's (looked up when not given), `conn` the session's connection when the caller holds it."""
     key = {"instrument_version_id": response.instrument_version_id, "month": month_of(response.local_date),
            "unit_id": response.unit_id, "service_point_id": response.service_point_id,
            "agency_id": response.agency_id, "channel": response.channel}
@@ -75,17 +78,17 @@ def tally_response(response: Response) -> None:
         counts.setdefault(item, [0] * len(CODES))[code] += n
     # Sorted rows: concurrent transactions lock tally rows in one order and cannot deadlock on each other.
     answer_rows = [{**key, "item_id": item, **dict(zip(COUNT_COLUMNS, row))} for item, row in sorted(counts.items())]
-    scores = score_response(version_scorer(response.instrument_version_id), pairs)
+    scores = score_response(scorer or version_scorer(response.instrument_version_id), pairs)
     score_rows = [{**key, "component": comp, "n": 1, "total": s, "total_sq": s * s}
                   for comp, s in sorted(scores.items())]
-    _upsert(answer_rows, score_rows)
+    _upsert(answer_rows, score_rows, conn)
 
 
-def _upsert(answer_rows: list[dict], score_rows: list[dict]) -> None:
+def _upsert(answer_rows: list[dict], score_rows: list[dict], conn: Connection | None = None) -> None:
     if answer_rows:
-        db.session.execute(_ANSWER_UPSERT, answer_rows)
+        execute_many(_ANSWER_UPSERT, answer_rows, conn)
     if score_rows:
-        db.session.execute(_SCORE_UPSERT, score_rows)
+        execute_many(_SCORE_UPSERT, score_rows, conn)
 
 
 def tally_frames(responses: pd.DataFrame, answers: pd.DataFrame) -> None:

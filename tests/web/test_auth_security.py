@@ -5,27 +5,7 @@ import re
 
 import pytest
 
-from survey.extensions import limiter
 from tests.fixtures.factories import PASSWORD
-
-
-def _variant(app, **overrides):
-    """Another app on the same database with some settings changed (the limiter is restored afterwards)."""
-    from survey.app import create_app
-
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-              "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-              "SERVER_NAME": "localhost", **overrides}
-    variant = create_app(config)
-    variant.instance_path = app.instance_path
-    return variant
-
-
-@pytest.fixture
-def variant(app):
-    """Factory of app variants; puts the shared limiter back to the test app's settings afterwards."""
-    yield lambda **overrides: _variant(app, **overrides)
-    limiter.init_app(app)
 
 
 def _csrf_token(page: bytes) -> str:

@@ -261,3 +261,20 @@ def test_openapi_references_resolve_and_operations_are_complete(client):
             assert method in ("get", "post") and op["responses"] and op["summary"], path
             ids.append(op["operationId"])
     assert len(ids) == len(set(ids))
+
+
+def test_rate_limit_answers_429_with_retry_after_and_counts_per_device(make_device, variant):
+    _, token = make_device()
+    _, other = make_device()
+    db.session.commit()
+    limited_app = variant(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                          RATE_LIMIT_SUBMIT_DEVICE="2/minute", RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+    with limited_app.test_client() as client:
+        statuses = [post(client, token, body()).status_code for _ in range(2)]
+        limited = post(client, token, body())
+        assert statuses == [201, 201] and limited.status_code == 429
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        assert limited.get_json()["error"] == "too_many_requests"
+        assert "2 per 1 minute" in limited.get_json()["message"]
+        assert post(client, other, body()).status_code == 201  # another kiosk has its own allowance
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 3

@@ -4,44 +4,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from survey.extensions import db
+from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.instruments.definition import Definition, parse_definition
 from survey.models import Instrument, InstrumentVersion, Item
+from survey.services.rawsql import fetch_one
 
 ACCEPTED = ("published", "retired")  # a retired version still accepts answers queued on offline kiosks
 
 
 @dataclass(frozen=True)
 class Version:
-    """One accepted instrument version: its row id, number, parsed definition and item ids by code."""
+    """One accepted instrument version: its row id, number, parsed definition, item ids by code, and the scorer
+    that turns its answers (keyed by item id) into respondent scores for the tallies."""
 
     id: int
     code: str
     number: int
     definition: Definition
     item_ids: dict[str, int]
+    scorer: Scorer
 
 
 _cache: dict[tuple, Version] = {}
 _lock = Lock()
 
 
-_VERSION_COLUMNS = (select(InstrumentVersion.id, InstrumentVersion.version, InstrumentVersion.status,
-                           InstrumentVersion.definition_hash, InstrumentVersion.created_at)
-                    .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
-                    .where(Instrument.code == bindparam("code")))
-_NUMBERED = _VERSION_COLUMNS.where(InstrumentVersion.version == bindparam("number")).limit(1)
-_LATEST = (_VERSION_COLUMNS.where(InstrumentVersion.status == "published")
-           .order_by(InstrumentVersion.version.desc()).limit(1))
+_VERSION_COLUMNS = ("SELECT v.id, v.version, v.status, v.definition_hash, v.created_at FROM instrument_versions v "
+                    "JOIN instruments i ON i.id = v.instrument_id WHERE i.code = :code ")
+_NUMBERED = _VERSION_COLUMNS + "AND v.version = :number LIMIT 1"
+_LATEST = _VERSION_COLUMNS + "AND v.status = 'published' ORDER BY v.version DESC LIMIT 1"
 
 
 def find_version(code: str, number: int | None) -> tuple | None:
-    """(id, number, status, definition_hash, created_at) of the given version, or of the latest published one."""
-    stmt = _LATEST if number is None else _NUMBERED
-    row = db.session.connection().execute(stmt, {"code": code, "number": number}).first()
-    return tuple(row) if row else None
+    """(id, number, status, definition_hash, created_at) of the given version, or of the latest published one.
+
+    Run on the driver: every submission asks (rawsql)."""
+    if number is None:
+        return fetch_one(_LATEST, {"code": code})
+    return fetch_one(_NUMBERED, {"code": code, "number": number})
 
 
 def load_version(code: str, version_id: int, number: int, digest: str, created_at=None) -> Version:
@@ -53,7 +56,8 @@ def load_version(code: str, version_id: int, number: int, digest: str, created_a
         return found
     document = db.session.scalar(select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id))
     items = dict(db.session.execute(select(Item.code, Item.id).where(Item.version_id == version_id)).all())
-    found = Version(version_id, code, number, parse_definition(document), items)
+    found = Version(version_id, code, number, parse_definition(document), items,
+                    scorer_for(structure_from_definition(document), items))
     with _lock:
         _cache[key] = found
     return found

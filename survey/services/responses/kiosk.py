@@ -4,18 +4,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from survey.extensions import db
 from survey.models import Device
 from survey.models.base import utcnow
+from survey.services.devices import KioskCaller
 from survey.services.secrets import digest
 
 SEEN_EVERY = timedelta(seconds=30)  # a busy kiosk need not rewrite its row on every submission
 IDLE_ACTIONS = ("discard", "submit")
 
 
-def note_device_seen(device: Device, queue_length: int | None = None, now: datetime | None = None) -> bool:
+_SEEN = (update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id"))
+         .values(last_seen_at=bindparam("seen"), queue_length=bindparam("queue")))
+
+
+def note_device_seen(device: KioskCaller, queue_length: int | None = None, now: datetime | None = None) -> bool:
     """Record that the device called in (and its outbox length); True when the row was changed."""
     now = now or utcnow()
     stale = device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY
@@ -25,7 +30,7 @@ def note_device_seen(device: Device, queue_length: int | None = None, now: datet
     device.last_seen_at = now
     if queue_length is not None:
         device.queue_length = max(0, min(queue_length, 1_000_000))
-    db.session.flush()
+    db.session.connection().execute(_SEEN, {"device_id": device.id, "seen": now, "queue": device.queue_length})
     return True
 
 

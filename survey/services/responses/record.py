@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
+from survey.indices import Scorer
 from survey.instruments.types import REGISTRY
 from survey.instruments.validate import clean_response
 from survey.models import Agency, Device, ServicePoint
@@ -21,7 +21,9 @@ from survey.services.responses.catalog import ACCEPTED, Version, find_version, l
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_response)
+from survey.services.devices import KioskCaller
 from survey.services.scope import Scope
+from survey.services.tallies import tally_response
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class Recorded:
     response_id: int
     client_id: str
     created: bool
+
+
+@dataclass(frozen=True)
+class _PointRow:
+    id: int
+    code: str
+    unit_id: int
+    agency_id: int
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,11 @@ _POINT_BY_CODE = _POINT.where(ServicePoint.code == bindparam("code"))
 _AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("code"))
 
 
-def _resolve_place(env: Envelope, device: Device | None, scope: Scope | None, errors: list[dict]) -> _Place | None:
+def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Scope | None,
+                   errors: list[dict]) -> _Place | None:
     code, conn = env.service_point, db.session.connection()
     if device is not None:  # the device's own point, whatever the body says (it may only repeat it)
-        row = conn.execute(_POINT_BY_ID, {"id": device.service_point_id}).first()
+        row = _device_point(device, conn)
         if code is not None and code != row.code:
             errors.append(_err("service_point", "not_this_device",
                                f"this device is registered to service point {row.code}, not {code}"))
@@ -91,6 +102,13 @@ def _resolve_place(env: Envelope, device: Device | None, scope: Scope | None, er
     return _Place(row.id, row.unit_id, agency_id)
 
 
+def _device_point(device: Device | KioskCaller, conn) -> _PointRow:
+    """The device's service point: already read with a kiosk's token (the API), else looked up."""
+    if isinstance(device, KioskCaller):
+        return _PointRow(device.service_point_id, device.service_point_code, device.unit_id, device.agency_id)
+    return conn.execute(_POINT_BY_ID, {"id": device.service_point_id}).first()
+
+
 def content_hash(env: Envelope, version: Version, place: _Place, answers: dict, respondent: dict) -> str:
     """sha256 of the canonical normalised content: a resend with the same content hashes the same."""
     content = {"instrument": version.code, "version": version.number, "service_point": place.service_point_id,
@@ -101,7 +119,7 @@ def content_hash(env: Envelope, version: Version, place: _Place, answers: dict, 
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def validate_response(payload: Any, device: Device | None = None, channel: str | None = None,
+def validate_response(payload: Any, device: Device | KioskCaller | None = None, channel: str | None = None,
                       scope: Scope | None = None, now: datetime | None = None):
     """(envelope, version, place, answers, respondent) of a valid payload; Invalid listing every problem."""
     errors: list[dict] = []
@@ -134,23 +152,24 @@ class Prepared:
     comments: list[tuple[int, str]]
     dossier: str | None
     channel: str
+    scorer: Scorer
 
 
-def prepare_response(payload: Any, device: Device | None = None, channel: str | None = None,
+def prepare_response(payload: Any, device: Device | KioskCaller | None = None, channel: str | None = None,
                      scope: Scope | None = None, now: datetime | None = None) -> Prepared:
     """Validate a payload and build what would be stored, writing nothing; Invalid / Forbidden otherwise."""
     env, version, place, answers, respondent = validate_response(payload, device, channel, scope, now)
     digest = content_hash(env, version, place, answers, respondent)
     row, comments = _build(env, version, place, answers, respondent, digest, device)
-    return Prepared(row, comments, env.dossier, env.channel)
+    return Prepared(row, comments, env.dossier, env.channel, version.scorer)
 
 
 def store_prepared(prepared: Prepared) -> Recorded:
     """Write a prepared response once in the current transaction: Recorded(created=False) when the same content
     is already stored under its id; Conflict for different content under that id or a dossier already rated."""
     row = prepared.row
-    begin_write()
-    if insert_response(row) is None:
+    conn = begin_write()
+    if insert_response(row, conn) is None:
         # The id was stored before (a resend, or a concurrent send that won the race), or the dossier was rated.
         found = existing(row.client_id, row.content_hash)
         if found is not None:
@@ -158,14 +177,12 @@ def store_prepared(prepared: Prepared) -> Recorded:
         raise Conflict("dossier_rated", f"Dossier {prepared.dossier} has already been rated on the "
                        f"{prepared.channel} channel; each dossier can be rated once per channel",
                        dossier=prepared.dossier, channel=prepared.channel)
-    insert_children(row, prepared.comments)
-    tally = _tally()
-    if tally is not None:
-        tally(row)
+    insert_children(row, prepared.comments, conn)
+    tally_response(row, prepared.scorer, conn)
     return Recorded(row.id, row.client_id, True)
 
 
-def record_response(payload: Any, device: Device | None = None, channel: str | None = None,
+def record_response(payload: Any, device: Device | KioskCaller | None = None, channel: str | None = None,
                     actor: str | None = None, scope: Scope | None = None, now: datetime | None = None) -> Recorded:
     """Store a response once; Invalid (422) writes nothing, Conflict (409) for a reused id or a rated dossier.
 
@@ -174,7 +191,7 @@ def record_response(payload: Any, device: Device | None = None, channel: str | N
 
 
 def _build(env: Envelope, version: Version, place: _Place, answers: dict, respondent: dict, digest: str,
-           device: Device | None) -> tuple[StoredResponse, list[tuple[int, str]]]:
+           device: Device | KioskCaller | None) -> tuple[StoredResponse, list[tuple[int, str]]]:
     defn = version.definition
     row = StoredResponse(id=0, client_id=env.client_id, content_hash=digest, instrument_version_id=version.id,
                          service_point_id=place.service_point_id, unit_id=place.unit_id, agency_id=place.agency_id,
@@ -195,16 +212,3 @@ def _build(env: Envelope, version: Version, place: _Place, answers: dict, respon
         else:
             row.answers.append(StoredAnswer(item_id, value))
     return row, comments
-
-
-_TALLY: list[Callable | None] = []
-
-
-def _tally() -> Callable | None:
-    """survey.services.tallies.tally_response when the index engine provides it."""
-    if not _TALLY:
-        try:
-            _TALLY.append(importlib.import_module("survey.services.tallies").tally_response)
-        except (ModuleNotFoundError, AttributeError):
-            _TALLY.append(None)
-    return _TALLY[0]

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, bindparam, insert, select
 
 from survey.database import open_transaction
 from survey.errors import Conflict
 from survey.extensions import db
-from survey.models import Answer, Comment, Response
+from survey.models import Comment, Response
 from survey.models.base import utcnow
+from survey.services.rawsql import db_time, execute_many, fetch_one
 from survey.services.responses import writelock
 
 
@@ -60,27 +60,36 @@ class StoredResponse:
         raise AttributeError(name)
 
 
-def begin_write() -> None:
-    """Open the write transaction now; on SQLite queue for the write lock, then BEGIN IMMEDIATE.
+def begin_write() -> Connection:
+    """Open the write transaction now (its connection); on SQLite queue for the write lock, then BEGIN IMMEDIATE.
 
     pysqlite begins transactions lazily, so a SAVEPOINT could open the transaction itself and its RELEASE would
     commit; and a read before the write could leave a stale snapshot that cannot be upgraded (SQLITE_BUSY).
     """
     conn = db.session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    writelock.acquire(conn.engine.url.database)
-    open_transaction(immediate=True)
+    if conn.dialect.name == "sqlite":
+        writelock.acquire(conn.engine.url.database)
+        open_transaction(immediate=True, conn=conn)
+    return conn
 
 
-# Statements built once: building and hashing a statement per call costs more than running it on SQLite.
+# Statements built once; the per-submission ones are plain SQL for the driver (rawsql: SQLAlchemy's own cost per
+# statement is as large as SQLite's).
 _EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
-_INSERT_RESPONSE = {name: dialect_insert(Response).on_conflict_do_nothing().returning(Response.id)
-                    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
-_INSERT_ANSWERS, _INSERT_COMMENTS = insert(Answer), insert(Comment)
+_INSERT_ANSWERS = "INSERT INTO answers (response_id, item_id, code) VALUES (:response_id, :item_id, :code)"
+_INSERT_COMMENTS = insert(Comment)
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
                "dossier_code", "counter", "officer")
+_TIMES = ("submitted_at", "local_date", "received_at")
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(profile: tuple[str, ...]) -> str:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id of a response with these profile columns (same on both)."""
+    columns = ROW_COLUMNS + profile
+    return (f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+            "ON CONFLICT DO NOTHING RETURNING id")
 
 
 def existing(client_id: str, digest: str) -> int | None:
@@ -93,27 +102,28 @@ def existing(client_id: str, digest: str) -> int | None:
     return row.id
 
 
-def insert_response(row: StoredResponse) -> int | None:
+def insert_response(row: StoredResponse, conn: Connection) -> int | None:
     """Insert the response row unless its client id (or its dossier on this channel) is taken: its new id, or None.
 
     ON CONFLICT DO NOTHING settles a race without an exception, so no savepoint is needed on either database;
     PostgreSQL waits for a concurrent insert of the same key to commit, then reports the conflict.
     """
-    conn = db.session.connection()
     values = {k: getattr(row, k) for k in ROW_COLUMNS}
+    for name in _TIMES:
+        values[name] = db_time(values[name], conn)
     values.update(row.profile)
-    new_id = conn.execute(_INSERT_RESPONSE[conn.dialect.name], values).scalar()
-    if new_id is not None:
-        row.id = new_id
-    return new_id
+    found = fetch_one(_insert_sql(tuple(row.profile)), values, conn)
+    if found is None:
+        return None
+    row.id = found[0]
+    return row.id
 
 
-def insert_children(row: StoredResponse, comments: list[tuple[int, str]]) -> None:
+def insert_children(row: StoredResponse, comments: list[tuple[int, str]], conn: Connection) -> None:
     """Insert the answers and comments of a response row just inserted."""
-    conn = db.session.connection()
     if row.answers:
-        conn.execute(_INSERT_ANSWERS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
-                                       for a in row.answers])
+        execute_many(_INSERT_ANSWERS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
+                                       for a in row.answers], conn)
     if comments:
         now = utcnow()
         conn.execute(_INSERT_COMMENTS, [{"response_id": row.id, "item_id": item_id, "text": text, "status": "new",

@@ -1,0 +1,67 @@
+"""Hot-path SQL on the DBAPI connection of the session's transaction (sqlite3 or psycopg).
+
+A submission runs a handful of small statements, and SQLAlchemy spends 30–100 µs on each one, as much as the
+database itself (SPEC P1). These helpers take plain `:name` SQL and run it on the driver inside the same
+transaction; values must be ints, floats, strings or None, with times passed through `db_time` first.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection
+
+from survey.extensions import db
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=128)
+def _pyformat(sql: str) -> str:
+    return _NAMED.sub(r"%(\1)s", sql)
+
+
+def _driver(conn: Connection | None):
+    """(DBAPI connection, whether it is PostgreSQL) of the session's transaction."""
+    conn = conn or db.session.connection()
+    return conn.connection.driver_connection, conn.dialect.name == "postgresql"
+
+
+def execute_many(sql: str, rows: list[dict], conn: Connection | None = None) -> None:
+    """Run the statement once per row."""
+    driver, postgres = _driver(conn)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.executemany(_pyformat(sql), rows)
+    else:
+        driver.executemany(sql, rows)
+
+
+def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple | None:
+    """The first row of a query (or of an INSERT … RETURNING), as a tuple; None when there is none."""
+    driver, postgres = _driver(conn)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.execute(_pyformat(sql), params)
+            rows = cur.fetchall()
+    else:
+        rows = driver.execute(sql, params).fetchall()  # run to the end: a RETURNING insert completes here
+    return tuple(rows[0]) if rows else None
+
+
+def db_time(value: Any, conn: Connection | None = None) -> Any:
+    """A date or naive-UTC datetime as the column stores it: SQLAlchemy's text format on SQLite, as is elsewhere."""
+    if value is None or (conn or db.session.connection()).dialect.name != "sqlite":
+        return value
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_db_time(value: Any) -> Any:
+    """A datetime read back by `fetch_one`: SQLite gives SQLAlchemy's text, PostgreSQL a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
