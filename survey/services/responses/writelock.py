@@ -1,10 +1,14 @@
 """SQLite takes one writer at a time: queue submissions on a thread lock and a file lock beside the database,
-which wake the next writer at once, instead of SQLite's busy handler, which sleeps up to 100 ms between tries."""
+which wake the next writer at once, instead of SQLite's busy handler, which sleeps up to 100 ms between tries.
+
+The file lock is taken with a blocking flock, so the kernel hands it to a waiting worker the moment it is freed.
+(Polling it instead let the holder take it again before a sleeping worker looked, and a two-worker server then ran
+at the speed of one for whole seconds.) A holder that dies frees it; gthread workers keep their heartbeat while a
+request thread waits, so a long import only makes submissions wait, as SQLite itself would."""
 from __future__ import annotations
 
 import os
 import threading
-import time
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -17,7 +21,7 @@ except ImportError:  # not POSIX: threads still queue; processes fall back on SQ
 _thread_lock = threading.Lock()
 _local = threading.local()
 _files: dict[str, tuple[int, int]] = {}  # lock file → (pid, fd): a forked worker opens its own
-THREAD_WAIT = FILE_WAIT = 10.0  # seconds; past that the writer goes ahead and SQLite's busy timeout decides
+THREAD_WAIT = 10.0  # seconds; past that the writer goes ahead and SQLite's busy timeout decides
 
 
 def acquire(database_path: str | None) -> None:
@@ -27,7 +31,9 @@ def acquire(database_path: str | None) -> None:
     if not _thread_lock.acquire(timeout=THREAD_WAIT):
         return
     fd = _lock_file(database_path)
-    _local.held, _local.fd = True, fd if fd is not None and _lock_within(fd, FILE_WAIT) else None
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks in the kernel (without the GIL) until the holder lets go
+    _local.held, _local.fd = True, fd
 
 
 def release() -> None:
@@ -38,20 +44,6 @@ def release() -> None:
     if _local.fd is not None:
         fcntl.flock(_local.fd, fcntl.LOCK_UN)
     _thread_lock.release()
-
-
-def _lock_within(fd: int, seconds: float) -> bool:
-    """Take the file lock, polling briefly (only one thread per process polls); False after `seconds`."""
-    deadline, pause = time.monotonic() + seconds, 0.0002
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # freed by the kernel if the holder dies
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.002)
 
 
 def _lock_file(database_path: str | None) -> int | None:
