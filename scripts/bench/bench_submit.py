@@ -241,6 +241,9 @@ def main() -> None:
                   flush=True)
             phase = lambda make, rate=None: measured(server.pid, lambda: asyncio.run(  # noqa: E731
                 drive(port, tokens, make, args.seconds, args.warmup, rate)))
+            # A fresh server is slow for its first seconds (threads, connections, caches): warm both endpoints first.
+            for make in (trivial_request, submit_request):
+                asyncio.run(drive(port, tokens, make, 1.0, 2 * args.warmup))
             rounds = []
             for number in range(1, args.rounds + 1):
                 rounds.append((phase(trivial_request), phase(submit_request)))
