@@ -10,8 +10,8 @@ from flask_limiter.util import get_remote_address
 from survey.api import bp
 from survey.api import openapi  # noqa: F401  (registers /openapi.json)
 from survey.api.auth import bearer_token, device_required
-from survey.errors import Invalid
 from survey.api.throttle import enforce
+from survey.errors import Invalid
 from survey.extensions import db
 from survey.services.responses import record_response
 from survey.services.responses.kiosk import note_device_seen

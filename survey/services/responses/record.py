@@ -17,11 +17,11 @@ from survey.instruments.validate import clean_response
 from survey.models import Agency, Device, ServicePoint
 from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
+from survey.services.devices import KioskCaller
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_response)
-from survey.services.devices import KioskCaller
 from survey.services.scope import Scope
 from survey.services.tallies import tally_response
 
