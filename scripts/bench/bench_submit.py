@@ -30,18 +30,38 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGETS = {"ratio": 0.5, "rps": 400.0, "p99_ms": 50.0, "kiosk_kb": 100.0}
 
 
+# A reference that writes: one JSON body, one row, one commit (no auth, validation, idempotency or tallies).
+# It shows how much of the distance to the trivial endpoint any durable write already costs on this stack.
+_BENCH_WRITES = "bench_writes"
+
+
 def bench_app():
-    """The production app (wsgi.py, as scripts/run serves it) plus a trivial endpoint, so both run behind the same
-    middleware and server (gunicorn factory)."""
+    """The production app (wsgi.py, as scripts/run serves it) plus a trivial endpoint and the minimal write, so all
+    run behind the same middleware and server (gunicorn factory)."""
+    from flask import jsonify, request
+    from sqlalchemy import text
+
+    from survey.extensions import csrf, db
     from wsgi import app
 
+    insert = text(f"INSERT INTO {_BENCH_WRITES} (client_id) VALUES (:client_id)")
+
+    def minimal_write():
+        client_id = str(request.get_json()["id"])
+        db.session.execute(insert, {"client_id": client_id})
+        db.session.commit()
+        return jsonify({"id": client_id, "status": "stored"}), 201
+
     app.add_url_rule("/bench/trivial", "bench_trivial", lambda: "ok")
+    app.add_url_rule("/bench/write", "bench_write", csrf.exempt(minimal_write), methods=["POST"])  # as the API is
     return app
 
 
 def prepare(database_url: str, devices: int) -> list[str]:
     """Migrate the database, load units and instruments, and register one kiosk per client; their tokens."""
     from flask_migrate import upgrade
+
+    from sqlalchemy import Column, Integer, MetaData, String, Table
 
     from survey.app import create_app
     from survey.extensions import db
@@ -59,6 +79,8 @@ def prepare(database_url: str, devices: int) -> list[str]:
         agencies.add_service_point("BENCH-SP", "Quầy bench", "000.00.22.H49", "22")
         tokens = [register_device("BENCH-SP", f"Kiosk {i}")[1] for i in range(devices)]
         db.session.commit()
+        Table(_BENCH_WRITES, MetaData(), Column("id", Integer, primary_key=True),
+              Column("client_id", String(36))).create(db.engine)
         db.engine.dispose()
     return tokens
 
@@ -113,6 +135,13 @@ def submit_request(port: int, token: str, i: int) -> bytes:
     head = (f"POST /api/v1/responses HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
+
+
+def write_request(port: int, _token: str, _i: int) -> bytes:
+    """The minimal write: a small JSON body, no token."""
+    body = json.dumps({"id": str(uuid.uuid4())}).encode()
+    return (f"POST /bench/write HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
 def trivial_request(port: int, _token: str, _i: int) -> bytes:
@@ -242,16 +271,16 @@ def main() -> None:
             phase = lambda make, rate=None: measured(server.pid, lambda: asyncio.run(  # noqa: E731
                 drive(port, tokens, make, args.seconds, args.warmup, rate)))
             # A fresh server is slow for its first seconds (threads, connections, caches): warm both endpoints first.
-            for make in (trivial_request, submit_request):
+            for make in (trivial_request, write_request, submit_request):
                 asyncio.run(drive(port, tokens, make, 1.0, 2 * args.warmup))
             rounds = []
             for number in range(1, args.rounds + 1):
-                rounds.append((phase(trivial_request), phase(submit_request)))
-                t, u = rounds[-1]
-                print(f"  round {number}: trivial {t['rps']:.0f} req/s, submit {u['rps']:.0f} req/s "
-                      f"(ratio {u['rps'] / t['rps']:.1%}; server CPU {t['server_cpu_ms']:.2f} / "
-                      f"{u['server_cpu_ms']:.2f} ms per request)", flush=True)
-            trivial, submit = median_round([r[0] for r in rounds]), median_round([r[1] for r in rounds])
+                rounds.append((phase(trivial_request), phase(write_request), phase(submit_request)))
+                t, w, u = rounds[-1]
+                print(f"  round {number}: trivial {t['rps']:.0f}, minimal write {w['rps']:.0f}, submit {u['rps']:.0f} "
+                      f"req/s (submit/trivial {u['rps'] / t['rps']:.1%}; server CPU {t['server_cpu_ms']:.2f} / "
+                      f"{w['server_cpu_ms']:.2f} / {u['server_cpu_ms']:.2f} ms per request)", flush=True)
+            trivial, write, submit = (median_round([r[i] for r in rounds]) for i in range(3))
             paced = phase(submit_request, args.rate)
             paced["rate"] = args.rate
             sizes = kiosk_bytes(port, tokens[0])
@@ -259,7 +288,7 @@ def main() -> None:
             stop_server(server)
             if scratch:
                 next(scratch, None)
-    report(trivial, submit, paced, sizes, url)
+    report(trivial, write, submit, paced, sizes, url)
 
 
 def len_clients(result: dict) -> int:
@@ -285,12 +314,13 @@ def scratch_postgres():
     admin.dispose()
 
 
-def report(trivial: dict, submit: dict, paced: dict, sizes: dict[str, int], url: str) -> None:
+def report(trivial: dict, write: dict, submit: dict, paced: dict, sizes: dict[str, int], url: str) -> None:
     ratio = submit["rps"] / trivial["rps"] if trivial["rps"] else 0.0
     kiosk_kb = sum(sizes.values()) / 1024
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     print(f"\n{'endpoint':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv cpu':>9}{'cli cpu':>9}  statuses")
-    for name, r in (("GET trivial (saturated)", trivial), ("POST responses (saturated)", submit),
+    for name, r in (("GET trivial (saturated)", trivial), ("POST minimal write (sat.)", write),
+                    ("POST responses (saturated)", submit),
                     (f"POST responses at {paced['rate']:.0f}/s", paced)):
         print(f"{name:<28}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['server_cpu_ms']:>8.2f}m"
               f"{r['client_cpu_ms']:>8.2f}m  {r['statuses']}")
@@ -304,6 +334,8 @@ def report(trivial: dict, submit: dict, paced: dict, sizes: dict[str, int], url:
         capacity = cores * 1000 / (r["server_cpu_ms"] + r["client_cpu_ms"]) if r["server_cpu_ms"] else 0
         print(f"CPU-bound capacity of {cores} cores, {name}: {capacity:.0f} req/s (server + load generator CPU)")
     print(f"\nratio submit/trivial   {ratio:6.1%}   target ≥ {TARGETS['ratio']:.0%}   {ok(ratio >= TARGETS['ratio'])}")
+    print(f"  (for scale: the minimal write reaches {write['rps'] / trivial['rps']:.1%} of the trivial endpoint, "
+          f"and the full submission {submit['rps'] / write['rps']:.1%} of the minimal write)")
     print(f"submissions per second {submit['rps']:6.0f}   target ≥ {TARGETS['rps']:.0f}"
           f"{' (SQLite)' if url.startswith('sqlite') else ''}   {ok(submit['rps'] >= TARGETS['rps'])}")
     print(f"submit p99, 32 clients at {paced['rate']:.0f}/s {paced['p99_ms']:6.1f} ms target ≤ "
