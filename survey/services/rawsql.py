@@ -7,6 +7,7 @@ transaction; values must be ints, floats, strings or None, with times passed thr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -29,14 +30,29 @@ def _driver(conn: Connection | None):
     return conn.connection.driver_connection, conn.dialect.name == "postgresql"
 
 
-def execute_many(sql: str, rows: list[dict], conn: Connection | None = None) -> None:
-    """Run the statement once per row."""
+PG_MAX_PARAMETERS = 65_535  # per statement (the protocol counts them in 16 bits)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: list[dict], suffix: str = "",
+                conn: Connection | None = None) -> None:
+    """INSERT rows (dicts holding every column) with an optional tail such as ON CONFLICT … DO UPDATE.
+
+    SQLite runs one prepared statement per row (executemany). PostgreSQL gets one multi-row VALUES statement per
+    chunk: psycopg's executemany runs in pipeline mode, which for the few rows of a submission took several socket
+    waits per statement and about 0.45 ms more CPU per submission than one statement does."""
     driver, postgres = _driver(conn)
-    if postgres:
-        with driver.cursor() as cur:
-            cur.executemany(_pyformat(sql), rows)
-    else:
-        driver.executemany(sql, rows)
+    names = ", ".join(columns)
+    if not postgres:
+        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) {suffix}",
+                           rows)
+        return
+    group = f"({', '.join(['%s'] * len(columns))})"
+    step = max(1, PG_MAX_PARAMETERS // len(columns))
+    with driver.cursor() as cur:
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            cur.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(chunk))} {suffix}",
+                        [row[c] for row in chunk for c in columns])
 
 
 def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple | None:

@@ -14,24 +14,21 @@ from survey.indices import (Scorer, Structure, respondent_scores, score_response
 from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
 from survey.models.tallies import TALLY_KEY
 from survey.services.bulk import bulk_insert, driver_connection
-from survey.services.rawsql import execute_many
+from survey.services.rawsql import insert_rows
 
 CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
 COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
 CHUNK = 50_000  # responses per read while rebuilding: bounds memory to a few tens of MB
 ITEM_SPAN, CODE_SPAN = 1 << 24, 100  # packing of (response, item, code) into one integer: codes are 0–99
 
-# Plain `:name` SQL run on the driver connection (rawsql.execute_many): the per-submission upserts are a hot path.
-_ANSWER_UPSERT = (
-    f"INSERT INTO answer_tallies ({', '.join(TALLY_KEY)}, item_id, {', '.join(COUNT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :item_id, {', '.join(':' + c for c in COUNT_COLUMNS)}) "
-    f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
-    + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))
-_SCORE_UPSERT = (
-    f"INSERT INTO score_tallies ({', '.join(TALLY_KEY)}, component, n, total, total_sq) "
-    f"VALUES ({', '.join(':' + c for c in TALLY_KEY)}, :component, :n, :total, :total_sq) "
-    f"ON CONFLICT ({', '.join(TALLY_KEY)}, component) DO UPDATE SET n = score_tallies.n + excluded.n, "
-    "total = score_tallies.total + excluded.total, total_sq = score_tallies.total_sq + excluded.total_sq")
+# Upserts run on the driver connection (rawsql.insert_rows): the per-submission ones are a hot path.
+ANSWER_COLUMNS = (*TALLY_KEY, "item_id", *COUNT_COLUMNS)
+_ANSWER_CONFLICT = (f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))
+SCORE_COLUMNS = (*TALLY_KEY, "component", "n", "total", "total_sq")
+_SCORE_CONFLICT = (f"ON CONFLICT ({', '.join(TALLY_KEY)}, component) DO UPDATE SET "
+                   "n = score_tallies.n + excluded.n, total = score_tallies.total + excluded.total, "
+                   "total_sq = score_tallies.total_sq + excluded.total_sq")
 
 _structures: dict[str, Structure] = {}  # definition_hash → Structure (published definitions never change)
 _scorers: dict[tuple, Scorer] = {}  # (version id, definition hash, first item id, item count) → Scorer
@@ -86,9 +83,9 @@ def tally_response(response: Response, scorer: Scorer | None = None, conn: Conne
 
 def _upsert(answer_rows: list[dict], score_rows: list[dict], conn: Connection | None = None) -> None:
     if answer_rows:
-        execute_many(_ANSWER_UPSERT, answer_rows, conn)
+        insert_rows("answer_tallies", ANSWER_COLUMNS, answer_rows, _ANSWER_CONFLICT, conn)
     if score_rows:
-        execute_many(_SCORE_UPSERT, score_rows, conn)
+        insert_rows("score_tallies", SCORE_COLUMNS, score_rows, _SCORE_CONFLICT, conn)
 
 
 def tally_frames(responses: pd.DataFrame, answers: pd.DataFrame) -> None:

@@ -12,7 +12,7 @@ from survey.errors import Conflict
 from survey.extensions import db
 from survey.models import Comment, Response
 from survey.models.base import utcnow
-from survey.services.rawsql import db_time, execute_many, fetch_one
+from survey.services.rawsql import db_time, fetch_one, insert_rows
 from survey.services.responses import writelock
 
 
@@ -76,7 +76,7 @@ def begin_write() -> Connection:
 # Statements built once; the per-submission ones are plain SQL for the driver (rawsql: SQLAlchemy's own cost per
 # statement is as large as SQLite's).
 _EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
-_INSERT_ANSWERS = "INSERT INTO answers (response_id, item_id, code) VALUES (:response_id, :item_id, :code)"
+_ANSWER_COLUMNS = ("response_id", "item_id", "code")
 _INSERT_COMMENTS = insert(Comment)
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
@@ -122,8 +122,8 @@ def insert_response(row: StoredResponse, conn: Connection) -> int | None:
 def insert_children(row: StoredResponse, comments: list[tuple[int, str]], conn: Connection) -> None:
     """Insert the answers and comments of a response row just inserted."""
     if row.answers:
-        execute_many(_INSERT_ANSWERS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
-                                       for a in row.answers], conn)
+        insert_rows("answers", _ANSWER_COLUMNS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
+                                                 for a in row.answers], conn=conn)
     if comments:
         now = utcnow()
         conn.execute(_INSERT_COMMENTS, [{"response_id": row.id, "item_id": item_id, "text": text, "status": "new",
