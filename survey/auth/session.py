@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import g, session
+from flask import flash, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
@@ -24,15 +25,35 @@ def configure(_state) -> None:
     login_manager.login_message_category = "info"
 
 
-def start_request() -> None:
-    """Forget any earlier request's caller; end a session whose password has changed since it signed in."""
+# What an account that must choose its own password may still open.
+PASSWORD_FIRST_ENDPOINTS = {"auth.password", "auth.logout", "auth.login", "static"}
+
+
+def start_request():
+    """Forget any earlier request's caller; end a session whose password has changed since it signed in; send an
+    account whose password an administrator generated to choose its own before anything else."""
     for key in REQUEST_STATE:
         g.pop(key, None)
     stored = session.get(FINGERPRINT)
     # Sessions made by sign-in carry the fingerprint; a mismatch means the password was changed or reset.
-    if stored is not None and current_user.is_authenticated and stored != fingerprint(current_user):
+    if stored is None or not current_user.is_authenticated:
+        return None
+    if stored != fingerprint(current_user):
         logout_user()
         session.pop(FINGERPRINT, None)
+        return None
+    if current_user.must_change_password and request.endpoint not in PASSWORD_FIRST_ENDPOINTS:
+        return _password_first()
+    return None
+
+
+def _password_first():
+    """403 for API calls, else the password page with a notice."""
+    message = _("Please choose your own password first: the one you signed in with was set by an administrator.")
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": "password_change_required", "message": str(message)}), 403
+    flash(message, "info")
+    return redirect(url_for("auth.password"))
 
 
 def fingerprint(user: User) -> str:

@@ -135,17 +135,19 @@ def change_password(user: User, current: str, new: str) -> User:
     if not check_password(user, current or ""):
         raise Invalid([{"field": "current", "code": "wrong", "message": "the current password is wrong"}])
     _check_new_password(user, new)
-    user.password_hash = hash_password(new)
+    user.password_hash, user.must_change_password = hash_password(new), False
     db.session.flush()
     return user
 
 
 def reset_password(user: User) -> str:
-    """Give an account a new random password (returned once) and lift any lock-out."""
+    """Give an account a new random password (returned once, to be changed at its next sign-in) and lift any
+    lock-out."""
     import secrets
 
     password = secrets.token_urlsafe(12)
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+    user.must_change_password = True  # an administrator has seen it
     db.session.flush()
     return password
 

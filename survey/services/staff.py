@@ -40,6 +40,7 @@ def create_user(scope: Scope, actor: str, email: str, role: str, unit: str | Non
         check_agency(scope, _or_none(get_agency, agency), agency)
     password = secrets.token_urlsafe(12)
     user = accounts.add_user(email, role, password, unit or None, agency or None, name)
+    user.must_change_password = True  # the administrator has seen it
     audit.record(actor, "user.create", user.email, role=role, unit=unit or "", agency=agency or "")
     return user, password
 

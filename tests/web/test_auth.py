@@ -1,6 +1,8 @@
 """Staff sign-in: sessions, lock-out after repeated failures, safe redirects, sign-out, password change."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -171,3 +173,34 @@ def test_the_sign_in_prompt_is_translated(client):
     client.get("/auth/password")
     page = client.get("/auth/login").get_data(as_text=True)
     assert "Vui lòng đăng nhập" in page
+
+
+def test_a_reset_password_must_be_replaced_before_anything_else(app, client, login_as, make_user):
+    user = make_user("viewer", unit="22")
+    login_as("homeaffairs", unit="22")
+    page = client.post(f"/admin/accounts/{user.id}/reset").get_data(as_text=True)
+    generated = html.unescape(re.search(r'class="secret"><code>([^<]+)</code>', page).group(1))
+    theirs = app.test_client()
+    assert _login(theirs, user.email, generated).status_code == 302
+    blocked = theirs.get("/dashboard/")
+    assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/auth/password")
+    notice = theirs.get("/auth/password").get_data(as_text=True)
+    assert "Vui lòng đặt mật khẩu của riêng mình" in notice
+    api = theirs.get("/api/v1/units?province=22")
+    assert api.status_code == 403 and api.get_json()["error"] == "password_change_required"
+    new = "my very own password"
+    assert theirs.post("/auth/password", data={"current": generated, "new": new, "confirm": new}).status_code == 302
+    assert _reload(user).must_change_password is False
+    assert theirs.get("/dashboard/").status_code == 200
+
+
+def test_accounts_created_by_an_administrator_choose_their_own_password(client, login_as):
+    login_as("homeaffairs", unit="22")
+    resp = client.post("/admin/accounts", data={"email": "new.clerk@example.vn", "role": "viewer", "unit": "22"})
+    assert resp.status_code == 200
+    created = db.session.scalar(select(User).where(User.email == "new.clerk@example.vn"))
+    assert created.must_change_password is True
+
+
+def test_accounts_made_with_their_own_password_are_not_asked_again(make_user):
+    assert make_user("viewer", unit="22").must_change_password is False
