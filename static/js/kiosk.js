@@ -6,6 +6,10 @@
   var S = data.settings, stage = document.getElementById("stage");
   var LANG_NAMES = { vi: "Tiếng Việt", en: "English" };
   var GUARD_MS = 450;  // taps right after a screen change are ignored: no double responses from double taps
+  var THANKS_GUARD_MS = 500;  // the thank-you screen swallows the rest of a double or triple tap
+  // After a tap on the thank-you screen the start screen takes taps sooner: the kiosk is ready for the next
+  // person about 0.8 s after a submit (SPEC P4: ≤ 1 s), and a burst of taps shorter than that rates once.
+  var NEXT_GUARD_MS = 300;
   var MOUTHS = { f1: "M30 72Q50 54 70 72", f2: "M32 70Q50 62 68 70", f3: "M32 66H68",
                  f4: "M32 60Q50 74 68 60", f5: "M28 56Q50 84 72 56" };
   var lang = S.lang, response = null, groups = [], at = 0, trail = [], screen = "start";
@@ -109,13 +113,13 @@
   var first = groups[0] && groups[0][0];
   var oneTap = !!(first && first.required && !first.multiple && !first.free_text && groups[0].length === 1);
 
-  function showStart() {
+  function showStart(guard) {
     clearTimeout(thanksTimer);
     response = null; at = 0; trail = [];
-    if (oneTap) { return renderGroup(0, "start"); }  // a one-tap rating: the question itself is the start screen
+    if (oneTap) { return renderGroup(0, "start", guard); }  // a one-tap rating: the question is the start screen
     show("start", [el("h1", { "class": "k-title", text: t("title") }),
                    el("button", { type: "button", "class": "k-btn k-primary k-big", "data-action": "start",
-                                  text: t("start"), on: function () { begin(); go(nextGroup(0)); } })]);
+                                  text: t("start"), on: function () { begin(); go(nextGroup(0)); } })], guard);
   }
 
   function go(i) {
@@ -153,7 +157,7 @@
     return btn;
   }
 
-  function renderGroup(i, name) {
+  function renderGroup(i, name, guard) {
     var group = groups[i], first = group[0], nodes = [], needsNext = false;
     var total = groups.length;
     if (total > 2 && name !== "start") {
@@ -194,7 +198,7 @@
                                      text: last ? t("send") : t("next"), on: function () { begin(); go(nextGroup(i + 1)); } }));
     }
     nodes.push(nav);
-    show(name, nodes);
+    show(name, nodes, guard);
   }
 
   function pruned(answers) {
@@ -225,12 +229,12 @@
   function showThanks() {
     show("thanks", [el("div", { "class": "k-check", "aria-hidden": "true", text: "✓" }),
                     el("h1", { "class": "k-title", text: t("thanks") }),
-                    el("p", { "class": "k-lead", text: t("thanks_more") })], 2 * GUARD_MS);  // a double tap's 2nd tap lands here
+                    el("p", { "class": "k-lead", text: t("thanks_more") })], THANKS_GUARD_MS);
     thanksTimer = setTimeout(function () { if (screen === "thanks") { showStart(); } }, S.thanks_seconds * 1000);
   }
 
   stage.addEventListener("click", function () {
-    if (screen === "thanks" && Date.now() >= readyAt) { showStart(); }
+    if (screen === "thanks" && Date.now() >= readyAt) { showStart(NEXT_GUARD_MS); }
   });
 
   // Idle: after idle_seconds without a touch a partial response is dropped (or sent, per idle_action).
