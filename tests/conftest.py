@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.fixtures.scratch_db import PG_ADMIN_URL, scratch_postgres
+
 pytest_plugins = ["tests.fixtures.factories"]
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # Reference data kept between tests; everything else is wiped before each test.
 KEEP = {"alembic_version", "units"}
 
@@ -46,14 +46,8 @@ def database_url(request, tmp_path_factory):
     if os.environ.get("SURVEY_TEST_DATABASE_URL"):
         yield os.environ["SURVEY_TEST_DATABASE_URL"]
         return
-    name = f"survey_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("survey_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))  # the scratch databases are the test suite's (tests/fixtures/scratch_db.py)
+from tests.fixtures.scratch_db import scratch_postgres  # noqa: E402
+
 PASSWORD = "bench password 2026"
 
 
@@ -35,7 +36,6 @@ def measure(url: str, n: int, runs: int) -> list[tuple[str, float]]:
                  ["demo", "--province", "22", "--responses", str(n), "--instrument", "SIPAS-1001", "--seed", "1"],
                  ["users", "add", "--email", "bench@example.vn", "--role", "homeaffairs", "--unit", "22"]):
         survey(url, *step)
-    sys.path.insert(0, str(ROOT))
     from sqlalchemy import func, select
 
     from survey.app import create_app
@@ -87,18 +87,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         table["sqlite"] = measure(f"sqlite:///{tmp}/bench.db", args.responses, args.runs)
     if not args.no_postgres:
-        from sqlalchemy import create_engine, text
-
-        name = f"bench_dash_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            table["postgresql"] = measure(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", args.responses,
-                                          args.runs)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with scratch_postgres("bench_dash") as url:
+            table["postgresql"] = measure(url, args.responses, args.runs)
     print(f"\nDashboard pages at {args.responses:,} SIPAS responses (median of {args.runs}; load average "
           f"{os.getloadavg()[0]:.1f})")
     backends = list(table)

@@ -12,11 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))  # the scratch databases are the test suite's (tests/fixtures/scratch_db.py)
+from tests.fixtures.scratch_db import scratch_postgres  # noqa: E402
 
 
 def survey(url: str, *args: str) -> str:
@@ -86,18 +86,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results.append(run("sqlite", f"sqlite:///{tmp}/bench.db", args.responses, args.orm_sample, args.province))
     if not args.no_postgres:
-        from sqlalchemy import create_engine, text
-
-        name = f"bench_demo_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            results.append(run("postgresql", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-                               args.responses, args.orm_sample, args.province))
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with scratch_postgres("bench_demo") as url:
+            results.append(run("postgresql", url, args.responses, args.orm_sample, args.province))
     print(f"\nP5 demo load of {args.responses:,} responses (ORM extrapolated from {args.orm_sample:,})")
     print(f"{'backend':<12}{'bulk path':>12}{'ORM path':>12}{'speed-up':>10}{'target ≤60 s':>14}")
     for r in results:

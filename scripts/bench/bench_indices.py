@@ -21,11 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))  # the scratch databases are the test suite's (tests/fixtures/scratch_db.py)
+from tests.fixtures.scratch_db import scratch_postgres  # noqa: E402
+
 TARGETS = {"seconds": 1.0, "ratio": 20.0, "mb": 200.0}
 
 
@@ -203,9 +205,9 @@ def bench_backend(name: str, url: str, args, loaded: bool) -> list[str]:
     verdict = ("OK" if fast["seconds"] <= TARGETS["seconds"] else "MISSED") + " time, " + \
         ("OK" if ratio >= TARGETS["ratio"] else "MISSED") + " ratio, " + \
         ("OK" if fast["mb"] <= TARGETS["mb"] else "MISSED") + " memory"
-    load = os.getloadavg()[0]
+    load_avg = os.getloadavg()[0]
     lines.append(f"  ratio naive / roll-ups: {ratio:.0f}×   same indices as the naive way: {'yes' if same else 'NO'}"
-                 f"   targets: {verdict}   (load average {load:.1f} on {os.cpu_count()} cores)")
+                 f"   targets: {verdict}   (load average {load_avg:.1f} on {os.cpu_count()} cores)")
     return [f"{name}"] + lines
 
 
@@ -234,22 +236,10 @@ def main() -> None:
     for line in bench_backend("SQLite", sqlite_url, args, loaded=bool(args.sqlite_path)):
         print(line, flush=True)
     if not args.no_postgres:
-        pg_url, created = args.postgres_url, None
-        if not pg_url:
-            from sqlalchemy import create_engine, text
-
-            created = f"bench_indices_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{created}"'))
-            pg_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{created}"
-        try:
+        with ExitStack() as stack:
+            pg_url = args.postgres_url or stack.enter_context(scratch_postgres("bench_indices", keep=args.keep))
             for line in bench_backend("PostgreSQL", pg_url, args, loaded=bool(args.postgres_url)):
                 print(line, flush=True)
-        finally:
-            if created and not args.keep:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)'))
     if workdir is not None and not args.keep:
         for path in workdir.glob("*"):
             path.unlink()

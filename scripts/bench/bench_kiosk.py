@@ -73,7 +73,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", type=int, default=20)
     args = parser.parse_args()
-    sys.path.insert(0, str(bench_submit.ROOT))
     with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         [token] = bench_submit.prepare(url, 1)

@@ -24,9 +24,13 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the scratch databases are the test suite's (tests/fixtures/scratch_db.py)
+from tests.fixtures.scratch_db import scratch_postgres  # noqa: E402
+
 TARGETS = {"ratio": 0.5, "rps": 400.0, "p99_ms": 50.0, "kiosk_kb": 100.0}
 
 
@@ -60,7 +64,6 @@ def bench_app():
 def prepare(database_url: str, devices: int) -> list[str]:
     """Migrate the database, load units and instruments, and register one kiosk per client; their tokens."""
     from flask_migrate import upgrade
-
     from sqlalchemy import Column, Integer, MetaData, String, Table
 
     from survey.app import create_app
@@ -256,10 +259,9 @@ def main() -> None:
     parser.add_argument("--no-rate-limits", action="store_true", help="measure without Flask-Limiter")
     parser.add_argument("--redis-url", default="", help="rate-limit storage shared by the workers")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    scratch = scratch_postgres() if args.postgres else None
-    with tempfile.TemporaryDirectory(prefix="bench-submit-") as tmp:
-        url = args.database_url or (scratch and next(scratch)) or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with tempfile.TemporaryDirectory(prefix="bench-submit-") as tmp, ExitStack() as stack:
+        url = args.database_url or (stack.enter_context(scratch_postgres("bench_submit")) if args.postgres
+                                    else f"sqlite:///{Path(tmp) / 'bench.db'}")
         print(f"Preparing {url.split('@')[-1]} …", flush=True)
         tokens = prepare(url, args.clients)
         port = free_port()
@@ -286,32 +288,12 @@ def main() -> None:
             sizes = kiosk_bytes(port, tokens[0])
         finally:
             stop_server(server)
-            if scratch:
-                next(scratch, None)
     report(trivial, write, submit, paced, sizes, url)
-
-
-def len_clients(result: dict) -> int:
-    return result.get("clients", 32)
 
 
 def median_round(results: list[dict]) -> dict:
     """The round with the median throughput (its latencies and CPU figures come with it)."""
     return sorted(results, key=lambda r: r["rps"])[len(results) // 2]
-
-
-def scratch_postgres():
-    """Yield the URL of a new empty PostgreSQL database, then drop it when resumed."""
-    from sqlalchemy import create_engine, text
-
-    name = f"bench_submit_{uuid.uuid4().hex[:8]}"
-    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def report(trivial: dict, write: dict, submit: dict, paced: dict, sizes: dict[str, int], url: str) -> None:
@@ -341,7 +323,7 @@ def report(trivial: dict, write: dict, submit: dict, paced: dict, sizes: dict[st
     print(f"submit p99, 32 clients at {paced['rate']:.0f}/s {paced['p99_ms']:6.1f} ms target ≤ "
           f"{TARGETS['p99_ms']:.0f} ms   {ok(paced['p99_ms'] <= TARGETS['p99_ms'])}")
     print(f"submit p99, 32 clients back to back: {submit['p99_ms']:.1f} ms (at saturation a closed loop waits "
-          f"clients ÷ throughput = {1000 * len_clients(submit) / max(submit['rps'], 1):.1f} ms on average)")
+          f"clients ÷ throughput = {1000 * submit['clients'] / max(submit['rps'], 1):.1f} ms on average)")
     print(f"\nkiosk page transferred: {kiosk_kb:.1f} KB (HTML+CSS+JS)   target ≤ {TARGETS['kiosk_kb']:.0f} KB"
           f"   {ok(kiosk_kb <= TARGETS['kiosk_kb'])}")
     for path, size in sizes.items():

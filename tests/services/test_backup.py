@@ -8,13 +8,13 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from survey.errors import Conflict, Invalid
 from survey.extensions import db
 from survey.models import (Agency, Answer, AuditEntry, Comment, Contact, Device, Response, Unit, UnitSuccession)
 from survey.services import accounts, audit, backup
-from tests.conftest import PG_ADMIN_URL
+from tests.fixtures.scratch_db import create_database, drop_database
 from tests.fixtures.factories import commune_codes
 
 
@@ -100,13 +100,8 @@ def empty_database(request, tmp_path):
         else:
             if not request.config.pg_available:
                 pytest.skip("PostgreSQL is not available")
-            name = f"survey_restore_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            made.append(name)
+            url = create_database("survey_restore")
+            made.append(url)
         target = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
                              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
         target.instance_path = str(tmp_path)
@@ -116,11 +111,8 @@ def empty_database(request, tmp_path):
         return target
 
     yield make
-    for name in made:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    for url in made:
+        drop_database(url)
 
 
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
