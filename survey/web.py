@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from survey.error_text import CSRF, explain, explain_http
 from survey.errors import DomainError, Invalid
 from survey.extensions import db, login_manager
 
@@ -59,7 +60,7 @@ def _domain_error(exc: DomainError):
         body["errors"] = exc.errors
     if wants_json():
         return jsonify(body), exc.status
-    return render_template("error.html", status=exc.status, message=exc.message,
+    return render_template("error.html", status=exc.status, message=explain(exc),
                            errors=getattr(exc, "errors", [])), exc.status
 
 
@@ -67,7 +68,7 @@ def _csrf_error(exc: CSRFError):
     """A missing or stale CSRF token: 400 with a reason, never a silent failure."""
     if wants_json():
         return jsonify({"error": "csrf", "message": exc.description}), 400
-    return render_template("error.html", status=400, message=exc.description, errors=[]), 400
+    return render_template("error.html", status=400, message=str(CSRF), errors=[]), 400
 
 
 def _http_error(exc: HTTPException):
@@ -76,7 +77,7 @@ def _http_error(exc: HTTPException):
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
         return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code, headers
-    return (render_template("error.html", status=exc.code, message=exc.description, errors=[]), exc.code,
+    return (render_template("error.html", status=exc.code, message=explain_http(exc), errors=[]), exc.code,
             headers)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, render_template
 from flask_wtf import FlaskForm
 
+from survey.error_text import explain
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
 
@@ -13,7 +14,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def show_errors(form: FlaskForm, exc: DomainError) -> None:
     """Roll back and put a domain error on the form: field errors where a field matches, else form-level."""
     db.session.rollback()
-    errors = exc.errors if isinstance(exc, Invalid) else [{"field": "", "message": exc.message}]
+    errors = exc.errors if isinstance(exc, Invalid) else [{"field": "", "message": explain(exc)}]
     form.form_errors = list(getattr(form, "form_errors", []))
     for error in errors:
         field = getattr(form, error.get("field") or "", None)

@@ -38,7 +38,7 @@ def permission_required(action: str):
             if scope is None:
                 return login_manager.unauthorized()
             if not can(scope, action):
-                abort(403, description="Your role does not give access to this page")
+                abort(403)  # the page says so in the reader's language
             return view(*args, **kwargs)
         return wrapper
     return decorate

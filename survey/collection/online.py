@@ -12,6 +12,7 @@ from survey.collection import qr
 from survey.collection.assets import asset_url
 from survey.collection.form_answers import answers_from_form, field_errors
 from survey.collection.questions import implied, questions_for
+from survey.error_text import explain
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db, limiter
 from survey.services.responses import record_response
@@ -49,7 +50,7 @@ def online_go():
     try:
         point_by_public_key(key)
     except NotFound as exc:
-        flash(exc.message, "error")
+        flash(explain(exc), "error")
         return redirect(url_for("collection.online_index"))
     return redirect(url_for("collection.online_form", key=key))
 

@@ -13,6 +13,7 @@ from survey.auth.access import current_actor, permission_required
 from survey.collection.assets import asset_url
 from survey.collection.form_answers import answers_from_form, field_errors
 from survey.collection.questions import implied, questions_for
+from survey.error_text import explain
 from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
 from survey.services import audit
@@ -78,11 +79,11 @@ def save():
     except (Invalid, Conflict) as exc:
         db.session.rollback()
         errors = exc.errors if isinstance(exc, Invalid) else [{"field": exc.code, "code": exc.code,
-                                                                "message": exc.message}]
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify({"error": exc.code, "message": exc.message, "errors": errors,
+                                                                "message": explain(exc)}]
+        if request.accept_mimetypes.best == "application/json":  # this page's own script shows the message
+            return jsonify({"error": exc.code, "message": explain(exc), "errors": errors,
                             "fields": field_errors(errors, "dossier")}), exc.status
-        flash(exc.message, "error")
+        flash(explain(exc), "error")
         return render_template("collection/paper_entry.html", settings=settings, points=points_in_scope(g.scope),
                                instruments=published_codes(), version=version,
                                questions=questions_for(version, None, profile=True), implied=implied(version),
@@ -122,7 +123,7 @@ def import_csv():
         status, report, message = 422, exc.report, _("Nothing was imported: fix the rows marked below.")
     except DomainError as exc:
         db.session.rollback()
-        status, message = exc.status, "; ".join(e["message"] for e in getattr(exc, "errors", [])) or exc.message
+        status, message = exc.status, "; ".join(e["message"] for e in getattr(exc, "errors", [])) or explain(exc)
     return render_template("collection/paper_import.html", report=report, message=message, ok=status == 200,
                            instruments=published_codes()), status
 

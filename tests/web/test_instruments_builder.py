@@ -65,7 +65,7 @@ def test_create_own_instrument_opens_its_draft(client, editor):
 
 def test_create_refuses_a_taken_code_with_the_reason(client, editor):
     page = _create(client, code="SIPAS-1001").get_data(as_text=True)
-    assert "exists already" in page
+    assert "Đã có bộ phiếu khảo sát mang mã SIPAS-1001." in page
 
 
 def test_official_versions_are_read_only_on_screen(client, editor):
