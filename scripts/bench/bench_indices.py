@@ -69,7 +69,7 @@ def _period() -> str:
 
 
 def run_service(province: str, period: str, source: str | None) -> dict:
-    """The product's way: `compute_indices` (roll-ups, or the raw GROUP BY fallback with source="responses")."""
+    """The product's way: `compute_indices` (roll-ups, or the raw path, packed answer codes, with source="responses")."""
     from survey.services.indices import compute_indices
 
     result = compute_indices("SIPAS-1001", period, "commune", province, source=source)
@@ -190,7 +190,7 @@ def bench_backend(name: str, url: str, args, loaded: bool) -> list[str]:
     fast = child(url, "tallies", args.province, None, args.repeat)
     results = [("roll-ups (survey indices)", fast)]
     if not args.no_raw:
-        results.append(("raw GROUP BY fallback", child(url, "raw", args.province, fast["period"], 1)))
+        results.append(("raw path (packed answers)", child(url, "raw", args.province, fast["period"], 1)))
     naive = child(url, "naive", args.province, fast["period"], 1)
     results.append(("naive: answers → pandas", naive))
     lines.append(f"  period {fast['period']}, {len(fast['figures'])} rows (communes and the provincial level)")
@@ -217,7 +217,7 @@ def main() -> None:
     parser.add_argument("--province", default="22")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--no-raw", action="store_true", help="skip timing the raw GROUP BY fallback")
+    parser.add_argument("--no-raw", action="store_true", help="skip timing the raw path (packed answer codes)")
     parser.add_argument("--sqlite-path", help="an already loaded SQLite file (skips the load)")
     parser.add_argument("--postgres-url", help="an already loaded PostgreSQL database (skips the load)")
     parser.add_argument("--keep", action="store_true", help="keep the databases this run creates")

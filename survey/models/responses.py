@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, SmallInteger, String, Text,
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, LargeBinary, SmallInteger, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +55,9 @@ class Response(Base):
     area: Mapped[int | None] = mapped_column(SmallInteger)
     terrain: Mapped[int | None] = mapped_column(SmallInteger)
     respondent_type: Mapped[int | None] = mapped_column(SmallInteger)
+    # The answers below packed one uint16 of code bits per item (survey.services.packed_answers): breakdowns the
+    # roll-ups cannot answer read this short column instead of joining every answer row.
+    answer_codes: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 

@@ -2,11 +2,12 @@
 
 Layout: `manifest.json` (format, schema revision, tables in dependency order with their columns and row
 counts) and `tables/<name>.jsonl` (one JSON array per row, values in the manifest's column order; dates and
-times as ISO 8601 text, naive UTC). Rows are streamed both ways, so a province's years of responses never sit
-in memory. A restore goes into an empty database migrated to the same revision, in one transaction.
+times as ISO 8601 text, naive UTC; bytes as base64). Rows are streamed both ways, so a province's years of
+responses never sit in memory. A restore goes into an empty database migrated to the same revision, in one transaction.
 """
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import Date, DateTime, Table, bindparam, func, inspect, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, Table, bindparam, func, inspect, select, text
 
 from survey.errors import Conflict, Invalid
 from survey.extensions import db
@@ -93,9 +94,11 @@ def _stream(table: Table) -> Iterator[tuple]:
 
 
 def _encode(value: Any) -> Any:
-    """A JSON-ready value: dates and times as ISO 8601 text, everything else as it is."""
+    """A JSON-ready value: dates and times as ISO 8601 text, bytes as base64, everything else as it is."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, (bytes, memoryview)):
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -187,6 +190,8 @@ def _decoder(column) -> Callable[[Any], Any]:
         return lambda v: None if v is None else datetime.fromisoformat(v)
     if isinstance(column.type, Date):
         return lambda v: None if v is None else date.fromisoformat(v)
+    if isinstance(column.type, LargeBinary):
+        return lambda v: None if v is None else base64.b64decode(v)
     return lambda v: v
 
 

@@ -1,5 +1,5 @@
 """Counting pushed into the database: answer counts and respondent-score sums per breakdown key, from the monthly
-roll-up tallies when they can answer, else by GROUP BY over the raw responses."""
+roll-up tallies when they can answer, else from each response's packed answer codes."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,10 +9,12 @@ import pandas as pd
 from sqlalchemy import bindparam, func, select, text
 
 from survey.extensions import db
-from survey.indices import ONESTOP_TOTAL, Scorer
+from survey.indices import Scorer
 from survey.models import AnswerTally, ScoreTally
 from survey.models.responses import PROFILE_FIELDS
+from survey.services.packed_answers import PackedCounts, layout
 from survey.services.periods import Period
+from survey.services.rawsql import stream_rows
 from survey.services.tallies import COUNT_COLUMNS
 
 # Breakdown key → column of responses; the first four are also columns of the tallies.
@@ -20,6 +22,7 @@ TALLY_COLUMNS = ("unit_id", "agency_id", "service_point_id", "channel")
 RAW_COLUMNS = (*TALLY_COLUMNS, "procedure_code", "field_code", *PROFILE_FIELDS)
 ITEM_COLUMNS = ["key", "item_id", "code", "count"]
 SUM_COLUMNS = ["key", "component", "n", "sum", "sumsq"]
+CHUNK = 50_000  # responses read at a time by the raw path
 
 
 @dataclass(frozen=True)
@@ -119,40 +122,23 @@ def _run(sql: str, params: dict) -> list:
 
 
 def count_from_responses(column: str, filters: Filters, scorer: Scorer) -> Counts:
-    """GROUP BY over raw answers for any breakdown column (profile fields, procedure, field, any date range)."""
+    """Counts for any breakdown column (profile fields, procedure, field, any date range) from the responses'
+    packed answer codes: one short row per response rather than a join over every answer row."""
     if column not in RAW_COLUMNS:
         raise ValueError(column)  # callers pass only known columns; never interpolate anything else
+    packed = count_packed([column], filters, scorer)
+    return Counts(_typed(packed.items()), packed.sums(), "responses")
+
+
+def count_packed(columns: list[str], filters: Filters, scorer: Scorer | None, extra: str = "") -> PackedCounts:
+    """Code counts and respondent-score sums keyed by the value of `columns` (a tuple when several), read a
+    chunk at a time; `extra` adds a fixed condition (SQL over responses r, no user input)."""
+    if any(c not in RAW_COLUMNS for c in columns):
+        raise ValueError(columns)
     where, params = _where(filters)
-    items = pd.DataFrame(_run(
-        f"SELECT r.{column}, a.item_id, a.code, COUNT(*) FROM answers a JOIN responses r ON r.id = a.response_id "
-        f"WHERE {where} AND a.code BETWEEN 0 AND 9 GROUP BY r.{column}, a.item_id, a.code", params),
-        columns=ITEM_COLUMNS)
-    return Counts(_typed(items), _raw_sums(column, where, params, scorer), "responses")
-
-
-def _raw_sums(column: str, where: str, params: dict, scorer: Scorer) -> pd.DataFrame:
-    """Respondent scores computed per response in SQL, then summed per key: the same rule as the tallies."""
-    parts = []
-    pairs = [(item, scorer.components[pos]) for item, positions in scorer.membership.items() for pos in positions]
-    if pairs:
-        values = ", ".join(f"(CAST(:i{n} AS INTEGER), CAST(:c{n} AS VARCHAR(40)))" for n in range(len(pairs)))
-        mapping = {**{f"i{n}": item for n, (item, _) in enumerate(pairs)},
-                   **{f"c{n}": comp for n, (_, comp) in enumerate(pairs)}}
-        parts += _run(
-            f"WITH m(item_id, component) AS (VALUES {values}), "
-            f"per AS (SELECT r.id AS rid, r.{column} AS k, m.component AS component, "
-            "AVG(CASE WHEN a.code >= 4 THEN 1.0 ELSE 0.0 END) AS score "
-            "FROM answers a JOIN responses r ON r.id = a.response_id JOIN m ON m.item_id = a.item_id "
-            f"WHERE {where} AND a.code BETWEEN 1 AND 5 GROUP BY r.id, r.{column}, m.component) "
-            "SELECT k, component, COUNT(*), SUM(score), SUM(score * score) FROM per GROUP BY k, component",
-            {**params, **mapping})
-    if scorer.points_items:
-        parts += _run(
-            f"WITH per AS (SELECT r.id AS rid, r.{column} AS k, SUM(a.code) * 1.0 AS score "
-            "FROM answers a JOIN responses r ON r.id = a.response_id "
-            f"WHERE {where} AND a.item_id IN :points AND a.code BETWEEN 0 AND 2 GROUP BY r.id, r.{column}) "
-            f"SELECT k, '{ONESTOP_TOTAL}', COUNT(*), SUM(score), SUM(score * score) FROM per GROUP BY k",
-            {**params, "points": sorted(scorer.points_items)})
-    sums = pd.DataFrame(parts, columns=SUM_COLUMNS)
-    sums[["sum", "sumsq"]] = sums[["sum", "sumsq"]].astype(float)
-    return sums
+    sql = (f"SELECT {', '.join('r.' + c for c in columns)}, r.answer_codes FROM responses r "
+           f"WHERE {where}{' AND ' + extra if extra else ''}")
+    packed, width = PackedCounts(layout(filters.version_id), scorer), len(columns)
+    for part in stream_rows(sql, params, CHUNK):
+        packed.add([row[0] if width == 1 else tuple(row[:width]) for row in part], [row[width] for row in part])
+    return packed

@@ -7,7 +7,7 @@ transaction; values must be ints, floats, strings or None, with times passed thr
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -67,6 +67,40 @@ def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple |
     else:
         rows = driver.execute(sql, params).fetchall()  # run to the end: a RETURNING insert completes here
     return tuple(rows[0]) if rows else None
+
+
+def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = None) -> Iterator[list[tuple]]:
+    """The rows of a large query as lists of plain tuples, `size` at a time (a server-side cursor on PostgreSQL).
+
+    A list value expands `IN :name`. SQLAlchemy's Row objects cost as much as the fetch itself for the million rows
+    of a province-year, and reading past its buffer to the cursor would skip the rows it had already fetched."""
+    driver, postgres = _driver(conn)
+    sql, params = _expand_lists(sql, params)
+    if postgres:
+        with driver.cursor(name="survey_stream") as cur:  # named: rows stay on the server until fetched
+            cur.execute(_pyformat(sql), params)
+            while rows := cur.fetchmany(size):
+                yield rows
+        return
+    cur = driver.execute(sql, {k: db_time(v, conn) for k, v in params.items()})
+    try:
+        while rows := cur.fetchmany(size):
+            yield rows
+    finally:
+        cur.close()
+
+
+def _expand_lists(sql: str, params: dict) -> tuple[str, dict]:
+    """`IN :name` with a list value → `IN (:name_0, :name_1, …)` (`IN (NULL)`, true for no row, when empty)."""
+    out = {}
+    for name, value in params.items():
+        if not isinstance(value, (list, tuple)):
+            out[name] = value
+            continue
+        names = [f"{name}_{n}" for n in range(len(value))]
+        sql = re.sub(rf":{name}\b", "(" + (", ".join(":" + n for n in names) or "NULL") + ")", sql)
+        out.update(zip(names, value))
+    return sql, out
 
 
 def db_time(value: Any, conn: Connection | None = None) -> Any:

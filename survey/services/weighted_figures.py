@@ -62,11 +62,9 @@ def _weighted_by_cell(column: str, filters: index_counts.Filters, mapping: pd.Da
     strata = pd.DataFrame(index_counts._run(
         f"SELECT r.{column}, r.sex, r.age_band, COUNT(*) FROM responses r WHERE {where} AND {known} "
         f"GROUP BY r.{column}, r.sex, r.age_band", params), columns=["key", "sex", "age_band", "n"])
-    counts = pd.DataFrame(index_counts._run(
-        f"SELECT r.{column}, r.sex, r.age_band, a.item_id, a.code, COUNT(*) FROM answers a "
-        f"JOIN responses r ON r.id = a.response_id WHERE {where} AND {known} AND a.code BETWEEN 0 AND 9 "
-        f"GROUP BY r.{column}, r.sex, r.age_band, a.item_id, a.code", params),
-        columns=["key", "sex", "age_band", "item_id", "code", "count"])
+    items = index_counts.count_packed([column, "sex", "age_band"], filters, None, extra=known).items()
+    counts = pd.DataFrame(items["key"].tolist(), columns=["key", "sex", "age_band"]).assign(
+        item_id=items["item_id"], code=items["code"], count=items["count"])
     if strata.empty or counts.empty:
         return {}
     strata = _to_cells(strata, mapping, ["n"])

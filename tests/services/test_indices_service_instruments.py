@@ -28,7 +28,8 @@ def only_row(doc: dict) -> dict:
     return doc["rows"][0]
 
 
-def test_sipas_2640_index_is_the_mean_of_five_elements(app, make_service_point):
+@pytest.mark.parametrize("source", ["tallies", "responses"])
+def test_sipas_2640_index_is_the_mean_of_five_elements(app, make_service_point, source):
     point = make_service_point().code
     # Every element answered in the top box by half of the respondents, except E5 (all satisfied):
     # elements 50, 50, 50, 50, 100 → index 60. OVERALL (sat5, outside the index) is reported as an item.
@@ -38,14 +39,15 @@ def test_sipas_2640_index_is_the_mean_of_five_elements(app, make_service_point):
         answers.update({f"E5.{k}": 4 for k in range(1, 5)} | {"OVERALL": 3})
         submit(point, "SIPAS-2640", answers, when="2021-05-10T09:00:00+07:00")
     db.session.commit()
-    row = only_row(compute_indices("SIPAS-2640", "2021", "province", HOME_PROVINCE, min_n=1).document)
+    row = only_row(compute_indices("SIPAS-2640", "2021", "province", HOME_PROVINCE, min_n=1, source=source).document)
     assert row["index"] == 60.0 and not row["incomplete"] and row["n"] == 4
     assert {c: v["pct"] for c, v in row["components"].items()} == {"E1": 50.0, "E2": 50.0, "E3": 50.0, "E4": 50.0,
                                                                    "E5": 100.0}
     assert row["items"]["OVERALL"] == {"pct": 0.0, "n_valid": 4, "mean": 3.0, "ci_low": 0.0, "ci_high": 48.99}
 
 
-def test_onestop_index_is_the_mean_total_and_items_the_share_given_full_points(app, make_service_point):
+@pytest.mark.parametrize("source", ["tallies", "responses"])
+def test_onestop_index_is_the_mean_total_and_items_the_share_given_full_points(app, make_service_point, source):
     point = make_service_point().code
     # Totals 18, 9 and 12 → mean 13; I1: 2, 1, 2 → two of three gave the full 2 points.
     plans = [[2] * 9, [1] * 9, [2, 2, 2, 2, 2, 2, 0, 0, 0]]
@@ -53,7 +55,8 @@ def test_onestop_index_is_the_mean_total_and_items_the_share_given_full_points(a
         submit(point, "ONESTOP-61", {f"I{k}": p for k, p in enumerate(points, start=1)},
                dossier=f"000.00.22.H49-260210-{n:04d}")
     db.session.commit()
-    row = only_row(compute_indices("ONESTOP-61", "2026-02", "province", HOME_PROVINCE, min_n=1).document)
+    row = only_row(compute_indices("ONESTOP-61", "2026-02", "province", HOME_PROVINCE, min_n=1,
+                                   source=source).document)
     assert (row["index"], row["n"], row["components"]) == (13.0, 3, {})
     assert row["items"]["I1"]["pct"] == 66.67 and row["items"]["I1"]["mean"] == 1.67
     assert row["items"]["I9"]["pct"] == 33.33 and row["items"]["I9"]["n_valid"] == 3

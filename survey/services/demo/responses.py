@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Agency, Item, ServicePoint
 from survey.services.bulk import bulk_insert, foreign_keys_dropped, next_id, sync_sequence
+from survey.services.packed_answers import CODE_BITS
 from survey.services.tallies import TallyBatch
 from survey.services.instruments import current_version
 from survey.services.units import descendant_ids, get_unit
@@ -21,7 +22,8 @@ CHANNELS = np.array(["kiosk", "online", "paper", "interview"])
 CHANNEL_P = (0.55, 0.25, 0.15, 0.05)
 RESPONSE_COLUMNS = ("id", "client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id",
                     "agency_id", "channel", "submitted_at", "local_date", "received_at", "sex", "age_band",
-                    "ethnicity", "education", "occupation", "area", "terrain", "respondent_type", "counter", "officer")
+                    "ethnicity", "education", "occupation", "area", "terrain", "respondent_type", "counter", "officer",
+                    "answer_codes")
 COMMENTS_LOW = ("Thời gian chờ quá lâu, cần bố trí thêm quầy tiếp nhận.",
                 "Công chức hướng dẫn chưa rõ ràng, tôi phải đi lại nhiều lần.",
                 "Phí và lệ phí chưa được niêm yết đầy đủ.",
@@ -138,7 +140,8 @@ def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rn
         answers += _sipas_answers(blocks["SIPAS-1001"], ids[sipas], latent[sipas], channel[sipas], rng)
     version = np.where(use_sipas, blocks["SIPAS-1001"].version.id if blocks["SIPAS-1001"].version else 0,
                        blocks["KIOSK-QUICK"].version.id)
-    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng)
+    packed = _packed(ids, version, answers, blocks)
+    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng, packed)
     answer_frame = _write_answers(answers)
     _write_comments(comments, blocks["KIOSK-QUICK"])
     months = local.astype("datetime64[M]")
@@ -207,7 +210,29 @@ def _matrix(ids, item_ids, codes, mask=None):
     return ids[rows], item_ids[cols], codes[rows, cols]
 
 
-def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng) -> np.ndarray:
+def _packed(ids, version, answers: list, blocks: dict) -> list[bytes]:
+    """Each response's answers packed as survey.services.packed_answers lays them out (a slot per item of its
+    version, in item-id order; bit c for code c), from the generated arrays."""
+    width, slot_of = {}, {}
+    for block in blocks.values():
+        if block.version is not None:
+            ordered = sorted(block.items.values())
+            width[block.version.id] = len(ordered)
+            slot_of.update((item, slot) for slot, item in enumerate(ordered))
+    lookup = np.zeros(max(slot_of) + 1, np.int64)
+    lookup[list(slot_of)] = list(slot_of.values())
+    cols = max(width.values())
+    rids, items, codes = (np.concatenate(part) for part in zip(*answers))
+    keep = (codes >= 0) & (codes < CODE_BITS)
+    # (response, item, code) is unique, so adding each code's bit is the same as or-ing it.
+    cells = (rids[keep] - ids[0]) * cols + lookup[items[keep]]
+    bits = np.bincount(cells, weights=np.left_shift(1, codes[keep].astype(np.int64)), minlength=len(ids) * cols)
+    rows = bits.astype("<u2").reshape(len(ids), cols)
+    return [rows[i, :width[v]].tobytes() for i, v in enumerate(version.tolist())]
+
+
+def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng,
+                     packed: list[bytes]) -> np.ndarray:
     """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms."""
     size = len(ids)
     # UUIDv7: a millisecond timestamp then random bits, so the unique index on client_id fills in order.
@@ -233,7 +258,7 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     attributed = (channel == 0) & (rng.random(size) < 0.5)
     counter = np.where(attributed, np.char.add("Q", rng.integers(1, 13, size).astype(str)), None)
     officer = np.where(attributed, world.officers[rng.integers(0, len(world.officers), size)], None)
-    columns += [counter.tolist(), officer.tolist()]
+    columns += [counter.tolist(), officer.tolist(), packed]
     bulk_insert("responses", RESPONSE_COLUMNS, zip(*columns))
     return local_days
 

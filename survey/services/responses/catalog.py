@@ -26,6 +26,7 @@ class Version:
     definition: Definition
     item_ids: dict[str, int]
     scorer: Scorer
+    slots: dict[int, int]  # item id → its slot in the packed answer codes (packed_answers.layout order)
 
 
 _cache: dict[tuple, Version] = {}
@@ -57,7 +58,8 @@ def load_version(code: str, version_id: int, number: int, digest: str, created_a
     document = db.session.scalar(select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id))
     items = dict(db.session.execute(select(Item.code, Item.id).where(Item.version_id == version_id)).all())
     found = Version(version_id, code, number, parse_definition(document), items,
-                    scorer_for(structure_from_definition(document), items))
+                    scorer_for(structure_from_definition(document), items),
+                    {item_id: slot for slot, item_id in enumerate(sorted(items.values()))})
     with _lock:
         _cache[key] = found
     return found

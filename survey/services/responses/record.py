@@ -18,6 +18,7 @@ from survey.models import Agency, Device, ServicePoint
 from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.devices import KioskCaller
+from survey.services.packed_answers import pack
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
@@ -211,4 +212,5 @@ def _build(env: Envelope, version: Version, place: _Place, answers: dict, respon
             row.answers += [StoredAnswer(item_id, c) for c in value]
         else:
             row.answers.append(StoredAnswer(item_id, value))
+    row.answer_codes = pack(version.slots, ((a.item_id, a.code) for a in row.answers))
     return row, comments

@@ -47,6 +47,7 @@ class StoredResponse:
     officer: str | None = None
     profile: dict[str, int] = field(default_factory=dict)
     answers: list[StoredAnswer] = field(default_factory=list)
+    answer_codes: bytes = b""  # the answers packed for raw breakdowns (packed_answers)
 
     def __getattr__(self, name: str):
         # Profile columns (sex, age_band, …) read like the model's attributes.
@@ -80,7 +81,7 @@ _ANSWER_COLUMNS = ("response_id", "item_id", "code")
 _INSERT_COMMENTS = insert(Comment)
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
-               "dossier_code", "counter", "officer")
+               "dossier_code", "counter", "officer", "answer_codes")
 _TIMES = ("submitted_at", "local_date", "received_at")
 
 
