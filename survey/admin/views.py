@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 
-from survey.admin import accounts, organisation, records  # noqa: F401  (their routes register on `bp`)
+from survey.admin import accounts, organisation, records, weights  # noqa: F401  (their routes register on `bp`)
 from survey.admin.base import bp
 from survey.auth.access import permission_required
 from survey.services.scope import can
@@ -20,6 +20,8 @@ SCREENS = (
     ("admin.tokens", "tokens.manage", _l("API tokens"), _l("Tokens for integrations")),
     ("admin.audit_log", "audit.read", _l("Audit log"), _l("Sign-ins, administrative actions and exports")),
     ("admin.contacts", "contacts.read", _l("Contact details"), _l("Details left with consent; deletion")),
+    ("admin.population_weights", "weights.manage", _l("Population weights"),
+     _l("Population by sex and age group, for the weighted figures")),
     ("admin_instruments.index", "instruments.manage", _l("Instruments"), _l("The questionnaires and their versions")),
 )
 
