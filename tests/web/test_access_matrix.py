@@ -56,6 +56,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "admin.audit_log": frozenset({"homeaffairs"}),
     "admin.contacts": frozenset({"homeaffairs", "manager"}),
     "admin.delete_contact": frozenset({"homeaffairs"}),
+    "admin.population_weights": frozenset({"homeaffairs"}), "admin.weights_template": frozenset({"homeaffairs"}),
     "api.list_units": STAFF,
     "api.list_service_points": STAFF,
     "api.list_instruments": STAFF,
