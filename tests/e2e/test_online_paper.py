@@ -47,3 +47,26 @@ def test_a_clerk_keys_two_questionnaires_with_the_keyboard(browser, live_server,
     rows = db.session.scalars(select(Response).order_by(Response.id)).all()
     assert [sorted(a.code for a in r.answers) for r in rows] == [[1, 2, 3], [5]]
     assert {r.channel for r in rows} == {"paper"}
+
+
+def test_home_affairs_uploads_population_weights_from_the_browser(browser, live_server, make_user, tmp_path):
+    from survey.models import PopulationMargin
+
+    officer = make_user("homeaffairs", unit="22")
+    live_server.login(browser, officer.email)
+    bad, good = tmp_path / "bad.csv", tmp_path / "margins.csv"
+    bad.write_text("sex,age_band,population\n3,1,10\n", encoding="utf-8")
+    good.write_text("sex,age_band,population\n" + "".join(f"{s},{b},{40000 + 1000 * b + s}\n"
+                                                       for s in (1, 2) for b in range(1, 6)), encoding="utf-8")
+    browser.get(f"{live_server.url}/admin/weights")
+    browser.find_element(By.ID, "file").send_keys(str(bad))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
+    errors = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "weights-errors"))
+    assert "Dòng 2: giới tính phải là 1 (nam) hoặc 2 (nữ)." in errors.text
+    browser.find_element(By.ID, "file").send_keys(str(good))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
+    table = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "margins"))
+    assert "Từ 18 đến 24 tuổi" in table.text and "41.001" in table.text
+    screenshot(browser, "admin-weights-vi.png")
+    db.session.rollback()
+    assert db.session.query(PopulationMargin).count() == 10
