@@ -50,6 +50,16 @@ DOMAIN = {
     "not_your_province": _l("You can create questionnaires only for your own province."),
 }
 
+# Field errors of the services behind the administration forms, by (field, code).
+FIELD = {
+    ("code", "bad_format"): _l("This code is not in the expected form (see the example under the field)."),
+    ("name", "required"): _l("Please enter a name."),
+    ("email", "bad_format"): _l("This is not an e-mail address."),
+    ("email", "disabled"): _l("This account is disabled."),
+    ("role", "unknown"): _l("Choose one of the roles offered."),
+    ("instrument", "unknown"): _l("Choose one of the questionnaires offered."),
+}
+
 # Plain HTTP errors, by status; werkzeug's own descriptions are English.
 HTTP = {
     400: _l("The request could not be understood. Go back, check what you entered and try again."),
@@ -74,6 +84,12 @@ def explain(exc: DomainError) -> str:
         return str(wording) % exc.params
     except (KeyError, TypeError, ValueError):  # a raise without the param this wording names
         return exc.message
+
+
+def explain_field(error: dict) -> str:
+    """One field error ({field, code, message}) in the interface language; its own message when not listed."""
+    wording = FIELD.get((error.get("field"), error.get("code")))
+    return str(wording) if wording is not None else error.get("message", "")
 
 
 def explain_http(exc: HTTPException) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, render_template
 from flask_wtf import FlaskForm
 
-from survey.error_text import explain
+from survey.error_text import explain, explain_field
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
 
@@ -17,11 +17,11 @@ def show_errors(form: FlaskForm, exc: DomainError) -> None:
     errors = exc.errors if isinstance(exc, Invalid) else [{"field": "", "message": explain(exc)}]
     form.form_errors = list(getattr(form, "form_errors", []))
     for error in errors:
-        field = getattr(form, error.get("field") or "", None)
+        field, message = getattr(form, error.get("field") or "", None), explain_field(error)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, error["message"]]
+            field.errors = [*field.errors, message]
         else:
-            form.form_errors.append(error["message"])
+            form.form_errors.append(message)
 
 
 def secret_page(template: str, **context):

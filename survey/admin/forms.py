@@ -45,7 +45,8 @@ class AgencyForm(FlaskForm):
 class ServicePointForm(FlaskForm):
     """A new service point of an agency in a unit."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("2–40 letters, digits, '.', '_' or '-', e.g. TTPVHCC-QN-01"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     agency = StringField(_l("Agency (identifier)"), validators=[DataRequired(), Length(max=40)])
     unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=10)])

@@ -73,3 +73,14 @@ def test_explain_fills_params_and_falls_back_to_the_english_message(app):
         assert explain(Conflict("dossier_rated", "Dossier rated")) == "Dossier rated"
         assert explain(NotFound("not_listed_here", "Some English text")) == "Some English text"
 
+
+
+def test_a_malformed_agency_code_is_refused_in_the_form_language(client, login_as):
+    login_as("homeaffairs", unit="22")
+    page = client.post("/admin/agencies", data={"code": "H49", "name": "Sở mới", "unit": "22", "kind": "department"})
+    assert page.status_code == 200
+    assert "Mã này không đúng dạng quy định (xem ví dụ dưới ô nhập)." in page.get_data(as_text=True)
+    english = client.post("/admin/agencies?lang=en", data={"code": "H49", "name": "Sở mới", "unit": "22",
+                                                           "kind": "department"})
+    assert "This code is not in the expected form" in english.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Agency).where(Agency.code == "H49")) == 0
