@@ -15,6 +15,7 @@ import sys
 from array import array
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -48,12 +49,6 @@ def pack(positions: dict[int, int], answers: Iterable[tuple[int, int]]) -> bytes
     return slots.tobytes()
 
 
-def pack_matrix(slot_bits: np.ndarray) -> list[bytes]:
-    """Blobs of many responses from their (responses × slots) matrix of code bits (bulk loaders)."""
-    rows = np.ascontiguousarray(slot_bits, dtype="<u2")
-    return [row.tobytes() for row in rows]
-
-
 def unpack(blobs: Sequence[bytes | None], width: int) -> np.ndarray:
     """(responses × slots) uint16 code bits; a missing blob reads as no answers."""
     empty = bytes(2 * width)
@@ -74,7 +69,7 @@ class PackedCounts:
     def __post_init__(self) -> None:
         self._keys: dict[Hashable, int] = {}
         self._codes = np.zeros((0, len(self.layout), CODE_BITS), dtype=np.int64)
-        self._sums = np.zeros((0, len(self._components()), 3), dtype=np.float64)
+        self._sums = np.zeros((0, len(self.components), 3), dtype=np.float64)
 
     def add(self, keys: Sequence[Hashable], blobs: Sequence[bytes | None]) -> None:
         """Count one chunk of responses: their breakdown keys and blobs."""
@@ -92,24 +87,23 @@ class PackedCounts:
             # How often each bit pattern occurs per key, then the codes each pattern holds: one bincount per item.
             patterns = np.bincount(index * _PATTERNS + column, minlength=n_keys * _PATTERNS)
             self._codes[:, slot, :] += patterns.reshape(n_keys, _PATTERNS) @ _CODES_OF_PATTERN
-        for slot, (_, members, kind) in enumerate(self._components()):
+        for slot, (_, members, kind) in enumerate(self.components):
             self._score(slot, kind, bits[:, members], index)
 
-    def _components(self) -> list[tuple[str, list[int], str]]:
+    @cached_property
+    def components(self) -> list[tuple[str, list[int], str]]:
         """(component code, slots of its items, "share" or "points") in the scorer's order."""
         if self.scorer is None:
             return []
-        if not hasattr(self, "_component_cache"):
-            slot_of = {item_id: slot for slot, item_id in enumerate(self.layout)}
-            members: dict[int, list[int]] = {}
-            for item_id, positions in self.scorer.membership.items():
-                for pos in positions:
-                    members.setdefault(pos, []).append(slot_of[item_id])
-            comps = [(self.scorer.components[pos], sorted(slots), "share") for pos, slots in sorted(members.items())]
-            if self.scorer.points_items:
-                comps.append((ONESTOP_TOTAL, sorted(slot_of[i] for i in self.scorer.points_items), "points"))
-            self._component_cache = comps
-        return self._component_cache
+        slot_of = {item_id: slot for slot, item_id in enumerate(self.layout)}
+        members: dict[int, list[int]] = {}
+        for item_id, positions in self.scorer.membership.items():
+            for pos in positions:
+                members.setdefault(pos, []).append(slot_of[item_id])
+        comps = [(self.scorer.components[pos], sorted(slots), "share") for pos, slots in sorted(members.items())]
+        if self.scorer.points_items:
+            comps.append((ONESTOP_TOTAL, sorted(slot_of[i] for i in self.scorer.points_items), "points"))
+        return comps
 
     def _grow(self) -> None:
         missing = len(self._keys) - self._codes.shape[0]
@@ -146,7 +140,7 @@ class PackedCounts:
 
     def sums(self) -> pd.DataFrame:
         """[key, component, n, sum, sumsq] for every key and component with at least one respondent score."""
-        keys, comps = list(self._keys), self._components()
+        keys, comps = list(self._keys), self.components
         k, slot = np.nonzero(self._sums[:, :, 0])
         return pd.DataFrame({"key": pd.Series([keys[i] for i in k.tolist()]),
                              "component": pd.Series([comps[s][0] for s in slot.tolist()], dtype=object),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from survey.indices import ONESTOP_TOTAL, OVERALL, Scorer
-from survey.services.packed_answers import PackedCounts, pack, pack_matrix, unpack
+from survey.services.packed_answers import PackedCounts, pack, unpack
 
 LAYOUT = (11, 12, 13, 20)  # item ids in blob order
 SLOTS = {item: slot for slot, item in enumerate(LAYOUT)}
@@ -20,12 +20,6 @@ def test_a_blob_is_one_little_endian_uint16_of_code_bits_per_item():
 
 def test_codes_outside_0_to_9_are_left_out_as_the_roll_ups_leave_them():
     assert pack(SLOTS, [(11, 10), (12, 99)]) == bytes(8)
-
-
-def test_matrix_packing_matches_one_by_one_packing():
-    answers = [[(11, 4), (12, 9)], [(13, 2), (13, 7), (20, 1)], []]
-    matrix = unpack([pack(SLOTS, a) for a in answers], 4)
-    assert pack_matrix(matrix) == [pack(SLOTS, a) for a in answers]
 
 
 def test_a_blob_of_another_width_is_refused():
