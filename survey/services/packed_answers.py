@@ -11,6 +11,7 @@ multi-select item, none when the item was not answered. The answers table stays 
 """
 from __future__ import annotations
 
+import logging
 import sys
 from array import array
 from collections.abc import Hashable, Iterable, Sequence
@@ -24,11 +25,11 @@ from sqlalchemy import text
 from survey.extensions import db
 from survey.indices import ONESTOP_TOTAL, Scorer
 
+log = logging.getLogger(__name__)
 CODE_BITS = 10  # codes 0–9: the columns c0…c9 of the roll-ups
 _LAYOUT = text("SELECT id FROM instrument_items WHERE version_id = :version ORDER BY id")
 _PATTERNS = 1 << CODE_BITS  # the possible values of one slot
 _POPCOUNT = np.array([bin(v).count("1") for v in range(_PATTERNS)], dtype=np.uint8)
-_CODES_OF_PATTERN = (np.arange(_PATTERNS)[:, None] >> np.arange(CODE_BITS)) & 1  # pattern → its codes (0/1)
 _ANSWERED = 0b111110  # codes 1–5 of a satisfaction scale
 _SATISFIED = 0b110000  # codes 4 and 5
 
@@ -50,8 +51,13 @@ def pack(positions: dict[int, int], answers: Iterable[tuple[int, int]]) -> bytes
 
 
 def unpack(blobs: Sequence[bytes | None], width: int) -> np.ndarray:
-    """(responses × slots) uint16 code bits; a missing blob reads as no answers."""
+    """(responses × slots) uint16 code bits; a missing blob reads as no answers (and is logged: every writer packs,
+    so one can only come from a process older than migration 0006 writing after it ran)."""
     empty = bytes(2 * width)
+    missing = sum(b is None for b in blobs)
+    if missing:
+        log.warning("%d responses have no packed answers and count as unanswered; run migration 0006's "
+                    "backfill again (survey db downgrade 0005 && survey db upgrade)", missing)
     joined = b"".join(empty if b is None else bytes(b) for b in blobs)
     if len(joined) != 2 * width * len(blobs):
         raise ValueError("a stored answer blob does not match its version's layout")
@@ -84,9 +90,9 @@ class PackedCounts:
             column = bits[:, slot]
             if not column.any():
                 continue  # an item nobody in this chunk answered (or one never packed: text, profile)
-            # How often each bit pattern occurs per key, then the codes each pattern holds: one bincount per item.
-            patterns = np.bincount(index * _PATTERNS + column, minlength=n_keys * _PATTERNS)
-            self._codes[:, slot, :] += patterns.reshape(n_keys, _PATTERNS) @ _CODES_OF_PATTERN
+            for code in np.flatnonzero(np.bitwise_or.reduce(column) >> np.arange(CODE_BITS) & 1):
+                # One bincount per code that occurs: the cost does not grow with the number of keys.
+                self._codes[:, slot, code] += np.bincount(index[(column >> code) & 1 == 1], minlength=n_keys)
         for slot, (_, members, kind) in enumerate(self.components):
             self._score(slot, kind, bits[:, members], index)
 

@@ -6,6 +6,7 @@ transaction; values must be ints, floats, strings or None, with times passed thr
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -30,6 +31,7 @@ def _driver(conn: Connection | None):
     return conn.connection.driver_connection, conn.dialect.name == "postgresql"
 
 
+_streams = itertools.count(1)
 SMALL_BATCH = 64  # rows; a submission writes 1–20, bulk loads thousands
 
 
@@ -77,7 +79,8 @@ def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = Non
     driver, postgres = _driver(conn)
     sql, params = _expand_lists(sql, params)
     if postgres:
-        with driver.cursor(name="survey_stream") as cur:  # named: rows stay on the server until fetched
+        # Named: rows stay on the server until fetched; a fresh name per stream, so none can clash with another.
+        with driver.cursor(name=f"survey_stream_{next(_streams)}") as cur:
             cur.execute(_pyformat(sql), params)
             while rows := cur.fetchmany(size):
                 yield rows

@@ -67,3 +67,17 @@ def test_adding_in_chunks_gives_the_same_figures_as_at_once():
     left, right = normal(whole.sums()), normal(chunked.sums())
     assert left[["key", "component", "n"]].equals(right[["key", "component", "n"]])
     assert np.allclose(left[["sum", "sumsq"]], right[["sum", "sumsq"]])
+
+
+def test_many_keys_count_like_a_plain_loop():
+    rng = np.random.default_rng(8)
+    keys = rng.integers(0, 2000, 3000).tolist()
+    answers = [[(item, int(rng.integers(0, 10))) for item in LAYOUT if rng.random() < 0.7] for _ in keys]
+    counts = PackedCounts(LAYOUT, None)
+    counts.add(keys, [pack(SLOTS, a) for a in answers])
+    expected: dict = {}
+    for key, given in zip(keys, answers):
+        for item, code in given:
+            expected[(key, item, code)] = expected.get((key, item, code), 0) + 1
+    got = {(k, i, c): n for k, i, c, n in counts.items().itertuples(index=False)}
+    assert got == expected
