@@ -13,14 +13,14 @@ from flask_login import current_user
 
 from survey.admin.base import bp, done
 from survey.auth.access import current_actor, permission_required
-from survey.errors import Forbidden, Invalid
+from survey.errors import DomainError, Forbidden, Invalid
 from survey.extensions import db
 from survey.services import weights
 from survey.services.index_cells import _choice_names as choice_names
 from survey.services.instruments import current_version
 from survey.services.units import province_of
 
-MAX_UPLOAD = 1024 * 1024  # ten rows of numbers; anything near this is not a margins file
+MAX_UPLOAD = 64 * 1024  # ten rows of numbers; anything near this is not a margins file
 SEX_CODES = {1: _l("Male"), 2: _l("Female")}
 
 # The service's error codes (weights._parse) in the words of the person uploading.
@@ -29,7 +29,8 @@ MESSAGES = {
     ("invalid", None): _l("Line %(line)s: %(field)s must be a whole number."),
     ("out_of_range", "sex"): _l("Line %(line)s: sex must be 1 (male) or 2 (female)."),
     ("out_of_range", "age_band"): _l("Line %(line)s: the age band must be 1 to 5."),
-    ("out_of_range", "population"): _l("Line %(line)s: the population cannot be negative."),
+    ("out_of_range", "population"): _l("Line %(line)s: the population must be between 0 and 1,000,000,000."),
+    ("not_csv", None): _l("Line %(line)s cannot be read as CSV: save the file as CSV (comma-separated) again."),
     ("duplicate", None): _l("Line %(line)s: this sex and age band appear twice."),
     ("empty", None): _l("The file has no rows."),
 }
@@ -44,7 +45,11 @@ def _province():
 
 def _age_bands() -> dict[int, str]:
     """Age band code → label in the interface language, from SIPAS-1001's profile question."""
-    names = choice_names(current_version("SIPAS-1001").definition, "age_band", int(str(get_locale()) == "en"))
+    try:
+        definition = current_version("SIPAS-1001").definition
+    except DomainError:  # SIPAS-1001 not loaded: the codes alone
+        definition = {}
+    names = choice_names(definition, "age_band", int(str(get_locale()) == "en"))
     return {band: names.get(str(band), str(band)) for band in weights.AGE_BANDS}
 
 
@@ -64,7 +69,7 @@ def population_weights():
         raw = upload.read(MAX_UPLOAD + 1) if upload else b""
         try:
             if not raw or len(raw) > MAX_UPLOAD:
-                raise Invalid([{"field": "file", "code": "size", "message": _("Choose a CSV file of at most 1 MB.")}])
+                raise Invalid([{"field": "file", "code": "size", "message": _("Choose a CSV file of at most 64 KB.")}])
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:

@@ -48,13 +48,17 @@ def import_margins(scope: Scope, province_code: str, csv_text: str, actor: str =
 def _parse(csv_text: str) -> dict[tuple[int, int], int]:
     """{(sex, age_band): population}, or Invalid naming every bad line."""
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    missing = [c for c in COLUMNS if c not in [(f or "").strip() for f in reader.fieldnames or []]]
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise _unreadable(1, exc) from None
+    missing = [c for c in COLUMNS if c not in [(f or "").strip() for f in header]]
     if missing:
         raise Invalid([{"field": c, "code": "missing_column", "message": f"Column {c} is missing"} for c in missing],
                       "The file lacks required columns; nothing was imported")
     rows: dict[tuple[int, int], int] = {}
     errors: list[dict] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _rows(reader):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
         values = {c: _integer(row.get(c, "")) for c in COLUMNS}
         problems = [(c, "invalid", f"line {line}: {c} must be a whole number") for c, v in values.items() if v is None]
@@ -62,8 +66,9 @@ def _parse(csv_text: str) -> dict[tuple[int, int], int]:
             problems.append(("sex", "out_of_range", f"line {line}: sex must be 1 or 2"))
         if values["age_band"] is not None and values["age_band"] not in AGE_BANDS:
             problems.append(("age_band", "out_of_range", f"line {line}: age_band must be 1 to 5"))
-        if values["population"] is not None and values["population"] < 0:
-            problems.append(("population", "out_of_range", f"line {line}: population cannot be negative"))
+        if values["population"] is not None and not 0 <= values["population"] <= MAX_POPULATION:
+            problems.append(("population", "out_of_range",
+                             f"line {line}: population must be between 0 and {MAX_POPULATION}"))
         key = (values["sex"], values["age_band"])
         if not problems and key in rows:
             problems.append(("sex", "duplicate", f"line {line}: sex {key[0]}, age band {key[1]} appears twice"))
@@ -77,11 +82,29 @@ def _parse(csv_text: str) -> dict[tuple[int, int], int]:
     return rows
 
 
-def _integer(text: str) -> int | None:
+MAX_POPULATION = 10 ** 9  # more than a province (or the country) has: anything larger is a typing slip
+
+
+def _rows(reader: csv.DictReader):
+    """(line, row) pairs; Invalid naming the line where the CSV itself cannot be read (e.g. a huge field)."""
+    line = 1
     try:
-        return int(text)
-    except ValueError:
-        return None
+        for line, raw in enumerate(reader, start=2):
+            yield line, raw
+    except csv.Error as exc:
+        raise _unreadable(line + 1, exc) from None
+
+
+def _unreadable(line: int, exc: csv.Error) -> Invalid:
+    return Invalid([{"field": "file", "code": "not_csv", "line": line,
+                     "message": f"line {line}: not readable as CSV ({exc})"}],
+                   "The file is not a readable CSV; nothing was imported")
+
+
+def _integer(text: str) -> int | None:
+    """A whole number written with digits only (and an optional minus sign); None otherwise."""
+    body = text[1:] if text.startswith("-") else text
+    return int(text) if body.isascii() and body.isdigit() and len(body) <= 18 else None
 
 
 def margins_for(province_id: int) -> list[PopulationMargin]:

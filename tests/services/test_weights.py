@@ -70,6 +70,10 @@ def test_home_affairs_imports_margins_and_a_new_file_replaces_them(app, make_use
     ("sex,age_band,population\n1,1,500\n1,1,-4\n", "population", "out_of_range"),
     ("sex,age_band,population\n1,1,500\n1,1,600\n", "sex", "duplicate"),
     ("sex,population\n1,500\n", "age_band", "missing_column"),
+    ("sex,age_band,population\n1,1,500\n2,1,1_000\n", "population", "invalid"),  # digits only
+    ("sex,age_band,population\n1,1,500\n2,1,99999999999999999999\n", "population", "invalid"),
+    ("sex,age_band,population\n1,1,500\n2,1,1000000001\n", "population", "out_of_range"),
+    ("sex,age_band,population\n1,1,500\n2,1,\"" + "9" * 200_000 + "\"\n", "file", "not_csv"),
 ])
 def test_a_bad_row_stores_nothing_and_names_the_line(app, text, field, code):
     import_margins(OPERATOR, HOME_PROVINCE, MARGINS)

@@ -48,6 +48,8 @@ def test_a_bad_file_changes_nothing_and_names_each_line(client, login_as):
     assert _stored()[(1, 1)] == 1001  # the earlier upload stands
     missing = _upload(client, "sex,population\n1,2\n", lang="en").get_data(as_text=True)
     assert "Column age_band is missing" in missing
+    huge = _upload(client, "sex,age_band,population\n" + "1,1,1\n" * 12_000)  # 72 kB: not a margins file
+    assert huge.status_code == 422 and "Vui lòng chọn tệp CSV không quá 64 KB." in huge.get_data(as_text=True)
 
 
 def test_the_template_holds_the_current_figures(client, login_as):
