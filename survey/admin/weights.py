@@ -19,6 +19,7 @@ from survey.services import weights
 from survey.services.index_cells import _choice_names as choice_names
 from survey.services.instruments import current_version
 from survey.services.units import province_of
+from survey.uploads import uploaded_text
 
 MAX_UPLOAD = 64 * 1024  # ten rows of numbers; anything near this is not a margins file
 SEX_CODES = {1: _l("Male"), 2: _l("Female")}
@@ -65,16 +66,8 @@ def population_weights():
     province = _province()
     errors, status = [], 200
     if request.method == "POST":
-        upload = request.files.get("file")
-        raw = upload.read(MAX_UPLOAD + 1) if upload else b""
         try:
-            if not raw or len(raw) > MAX_UPLOAD:
-                raise Invalid([{"field": "file", "code": "size", "message": _("Choose a CSV file of at most 64 KB.")}])
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise Invalid([{"field": "file", "code": "encoding",
-                                "message": _("The file must be UTF-8 text.")}]) from None
+            _name, text = uploaded_text("file", MAX_UPLOAD, _("Choose a CSV file of at most 64 KB."))
             count = weights.import_margins(g.scope, province.code, text, current_actor())
             db.session.commit()
             done(_("%(n)s population figures saved: the weighted figures use them from now on.", n=count))

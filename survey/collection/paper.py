@@ -19,6 +19,7 @@ from survey.extensions import db
 from survey.services import audit
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
+from survey.uploads import uploaded_text
 from survey.services.responses.csv_import import META, ImportRejected, import_responses_csv
 from survey.services.responses.envelope import LOCAL_TZ, paper_time
 from survey.services.responses.points import points_in_scope
@@ -102,19 +103,11 @@ def import_csv():
     """Upload a CSV of questionnaires; any bad row imports nothing, and the report says which rows and why."""
     if request.method == "GET":
         return render_template("collection/paper_import.html", report=None, instruments=published_codes())
-    upload = request.files.get("file")
-    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
     status, report, message = 200, None, None
     try:
-        if not raw or len(raw) > MAX_UPLOAD:
-            raise Invalid([{"field": "file", "code": "size", "message": _("Choose a CSV file of at most 5 MB.")}])
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid([{"field": "file", "code": "encoding", "message": _("The file must be UTF-8 text.")}]) \
-                from None
+        filename, text = uploaded_text("file", MAX_UPLOAD, _("Choose a CSV file of at most 5 MB."))
         report = import_responses_csv(text, g.scope, request.form.get("channel") or "paper")
-        audit.record(current_actor(), "responses.import", upload.filename or "", rows=len(report.rows),
+        audit.record(current_actor(), "responses.import", filename, rows=len(report.rows),
                      stored=report.count("stored"))
         db.session.commit()
         message = _("%(n)s questionnaires imported.", n=len(report.rows))
