@@ -17,7 +17,9 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     # Kiosks stay open for hours; CSRF tokens must outlive an idle kiosk.
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 256 * 1024
+    # The largest body any screen takes: the paper CSV import (5 MB) plus its form. Smaller screens check their own
+    # limit (weights 64 KB) and the submission API sets 64 KB per request; form fields stay under werkzeug's 500 kB.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     MIN_N = 30
     KIOSK_IDLE_SECONDS = 60
     REDIS_URL = ""

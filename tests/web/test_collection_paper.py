@@ -112,3 +112,12 @@ def test_csv_template_has_the_instrument_columns(client, login_as):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     header = resp.get_data(as_text=True).lstrip("\ufeff").splitlines()[0].split(",")
     assert header[:3] == ["id", "instrument", "version"] and header[-3:] == ["Q", "R", "COMMENT"]
+
+
+def test_a_csv_above_the_app_body_limit_but_within_5_mb_reaches_the_importer(client, point, login_as):
+    login_as("clerk")
+    big = "instrument,service_point,submitted_at,Q,COMMENT\n" + "".join(
+        f"KIOSK-QUICK,SP-DESK,2026-01-05,{1 + i % 5},{'x' * 90}\n" for i in range(4000))  # about 500 kB
+    resp = upload(client, big)
+    assert resp.status_code != 413, "the screen promises 5 MB"
+    assert 'id="import-report"' in resp.get_data(as_text=True)
