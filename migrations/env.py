@@ -42,6 +42,11 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=_db().metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # The connection goes back to the pool: whoever uses it next must have foreign keys enforced again.
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -23,7 +23,8 @@ class Defaults:
     MIN_N = 30
     KIOSK_IDLE_SECONDS = 60
     REDIS_URL = ""
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Per worker, in memory (survey/limiter_storage.py); SURVEY_REDIS_URL shares the counters between workers.
+    RATELIMIT_STORAGE_URI = "worker-memory://"
     RATELIMIT_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -42,7 +43,7 @@ def load_config(app, override: dict | None = None) -> None:
     cfg = app.config
     if not cfg["SQLALCHEMY_DATABASE_URI"]:
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or _default_sqlite(app)
-    if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == "memory://":
+    if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
     if cfg.get("ENV_PRODUCTION") or os.environ.get("SURVEY_PRODUCTION"):
         cfg["SESSION_COOKIE_SECURE"] = True

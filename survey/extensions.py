@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from survey import limiter_storage  # noqa: F401  (registers worker-memory:// before the limiter reads its URI)
 from survey.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

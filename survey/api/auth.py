@@ -1,14 +1,15 @@
 """Who is calling the API: a staff session, a staff API token or a kiosk device token."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
 
 from flask import abort, g, request
 from flask_login import current_user
 
-from survey.errors import DomainError
+from survey.errors import DomainError, Forbidden, NotFound
 from survey.services.accounts import authenticate_token
-from survey.services.devices import authenticate_kiosk
+from survey.services.devices import authenticate_kiosk, remembered_kiosk
 from survey.services.scope import Scope, scope_for
 
 
@@ -54,9 +55,30 @@ def device_required(view):
         token = bearer_token()
         if token is None:
             abort(401, description="A device token is required (Authorization: Bearer …)")
-        try:
+        with device_errors():
             g.device = authenticate_kiosk(token)
-        except DomainError as exc:
-            abort(401 if exc.status == 404 else 403, description=exc.message)
         return view(*args, **kwargs)
     return wrapper
+
+
+def submitting_device(view):
+    """device_required for submissions: the device is remembered for a minute (g.device, g.device_token_hash),
+    and checked again as its response is written (group_commit)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = bearer_token()
+        if token is None:
+            abort(401, description="A device token is required (Authorization: Bearer …)")
+        with device_errors():
+            g.device, g.device_token_hash = remembered_kiosk(token)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@contextmanager
+def device_errors():
+    """An unknown device token answers 401, a revoked device 403."""
+    try:
+        yield
+    except (NotFound, Forbidden) as exc:
+        abort(401 if exc.status == 404 else 403, description=exc.message)

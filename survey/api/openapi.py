@@ -16,7 +16,8 @@ def _json(schema: dict, description: str) -> dict:
 def _errors(*codes: int) -> dict:
     text = {400: "Bad request", 401: "No or unknown token", 403: "Token not allowed here (revoked, wrong kind, "
             "or outside the caller's scope)", 404: "Not found", 409: "Conflict", 413: "Body too large",
-            415: "Not JSON", 422: "Invalid; `errors` names each field", 429: "Rate limited"}
+            415: "Not JSON", 422: "Invalid; `errors` names each field", 429: "Rate limited",
+            503: "Not confirmed in time (the database was busy): send the same response again"}
     return {str(code): _json(ERROR, text[code]) for code in codes}
 
 
@@ -87,7 +88,7 @@ def document() -> dict:
                 "responses": {"201": _json({"$ref": "#/components/schemas/Stored"}, "Stored"),
                               "200": _json({"$ref": "#/components/schemas/Stored"},
                                            "The same id with the same content was stored before"),
-                              **_errors(401, 403, 409, 413, 415, 422, 429)}}},
+                              **_errors(401, 403, 409, 413, 415, 422, 429, 503)}}},
             "/devices/heartbeat": {"post": {
                 "summary": "A kiosk reports its outbox length", "operationId": "deviceHeartbeat",
                 "security": [{"deviceToken": []}],

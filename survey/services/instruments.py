@@ -11,6 +11,7 @@ from survey.instruments.definition import Definition, document_hash, load_docume
 from survey.instruments.validate import check_definition
 from survey.models import Instrument, InstrumentVersion, Item, Section
 from survey.models.base import utcnow
+from survey.services.responses.catalog import forget_versions
 from survey.services.scope import Scope
 
 _parsed: dict[str, Definition] = {}  # definition_hash → parsed definition; content is addressed by its hash
@@ -28,6 +29,7 @@ def official_definitions() -> list[dict]:
 
 def load_official_instruments() -> dict[str, str]:
     """Store each shipped instrument version once, published; returns code → "added" | "unchanged"."""
+    forget_versions()  # a reload after a wipe or restore gives versions new rows
     return {doc["code"]: store_version(doc, official=True, publish=True) for doc in official_definitions()}
 
 
@@ -82,6 +84,7 @@ def publish_draft(version: InstrumentVersion) -> InstrumentVersion:
 
 
 def _publish(version: InstrumentVersion, defn: Definition) -> None:
+    forget_versions()  # submissions without a version number answer the newest published one
     version.status, version.published_at = "published", utcnow()
     version.instrument.name_vi, version.instrument.name_en = defn.name["vi"], defn.name.get("en", "")
     _store_structure(version, defn)

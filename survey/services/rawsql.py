@@ -71,6 +71,27 @@ def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple |
     return tuple(rows[0]) if rows else None
 
 
+def fetch_all(sql: str, params: dict, conn: Connection | None = None) -> list[tuple]:
+    """Every row of a small query, as tuples; a list value expands `IN :name`."""
+    driver, postgres = _driver(conn)
+    sql, params = _expand_lists(sql, params)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.execute(_pyformat(sql), params)
+            return cur.fetchall()
+    return driver.execute(sql, params).fetchall()
+
+
+def execute_many(sql: str, rows: list[dict], conn: Connection | None = None) -> None:
+    """Run one statement (an UPDATE, say) once per row of parameters."""
+    driver, postgres = _driver(conn)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.executemany(_pyformat(sql), rows)
+        return
+    driver.executemany(sql, rows)
+
+
 def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = None) -> Iterator[list[tuple]]:
     """The rows of a large query as lists of plain tuples, `size` at a time (a server-side cursor on PostgreSQL).
 

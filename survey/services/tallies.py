@@ -1,7 +1,6 @@
 """Roll-up tallies: answer counts and respondent-score sums per month and place, kept current on every insert."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -66,18 +65,26 @@ def month_of(day) -> int:
 def tally_response(response: Response, scorer: Scorer | None = None, conn: Connection | None = None) -> None:
     """Add one flushed response (and its answers) to the tallies, inside the caller's transaction; `scorer` is
     its version's (looked up when not given), `conn` the session's connection when the caller holds it."""
-    key = {"instrument_version_id": response.instrument_version_id, "month": month_of(response.local_date),
-           "unit_id": response.unit_id, "service_point_id": response.service_point_id,
-           "agency_id": response.agency_id, "channel": response.channel}
-    pairs = [(a.item_id, a.code) for a in response.answers]
-    counts: dict[int, list[int]] = {}
-    for (item, code), n in Counter(p for p in pairs if p[1] in CODES).items():
-        counts.setdefault(item, [0] * len(CODES))[code] += n
+    tally_responses([(response, scorer or version_scorer(response.instrument_version_id))], conn)
+
+
+def tally_responses(scored: list[tuple[Response, Scorer]], conn: Connection | None = None) -> None:
+    """Add flushed responses, each with its version's scorer, to the tallies: one upsert per table for all."""
+    counts: dict[tuple, list[int]] = {}
+    sums: dict[tuple, list[float]] = {}
+    for response, scorer in scored:
+        key = (response.instrument_version_id, month_of(response.local_date), response.unit_id,
+               response.service_point_id, response.agency_id, response.channel)  # TALLY_KEY's order
+        pairs = [(a.item_id, a.code) for a in response.answers]
+        for item, code in pairs:
+            if code in CODES:
+                counts.setdefault((*key, item), [0] * len(CODES))[code] += 1
+        for comp, score in score_response(scorer, pairs).items():
+            acc = sums.setdefault((*key, comp), [0, 0.0, 0.0])
+            acc[0], acc[1], acc[2] = acc[0] + 1, acc[1] + score, acc[2] + score * score
     # Sorted rows: concurrent transactions lock tally rows in one order and cannot deadlock on each other.
-    answer_rows = [{**key, "item_id": item, **dict(zip(COUNT_COLUMNS, row))} for item, row in sorted(counts.items())]
-    scores = score_response(scorer or version_scorer(response.instrument_version_id), pairs)
-    score_rows = [{**key, "component": comp, "n": 1, "total": s, "total_sq": s * s}
-                  for comp, s in sorted(scores.items())]
+    answer_rows = [dict(zip(ANSWER_COLUMNS, (*key, *row))) for key, row in sorted(counts.items())]
+    score_rows = [dict(zip(SCORE_COLUMNS, (*key, *acc))) for key, acc in sorted(sums.items())]
     _upsert(answer_rows, score_rows, conn)
 
 

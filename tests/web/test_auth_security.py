@@ -99,7 +99,7 @@ def test_no_page_has_inline_scripts_or_styles(app, client, login_as):
 
 def test_login_is_throttled_per_address(variant, make_user):
     limited = variant(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
-                      RATELIMIT_STORAGE_URI="memory://")
+                      RATELIMIT_STORAGE_URI="worker-memory://")
     user = make_user()
     client = limited.test_client()
     statuses = [client.post("/auth/login", data={"email": user.email, "password": "wrong password"}).status_code

@@ -267,7 +267,7 @@ def test_rate_limit_answers_429_with_retry_after_and_counts_per_device(make_devi
     _, token = make_device()
     _, other = make_device()
     db.session.commit()
-    limited_app = variant(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+    limited_app = variant(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="worker-memory://",
                           RATE_LIMIT_SUBMIT_DEVICE="2/minute", RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
     with limited_app.test_client() as client:
         statuses = [post(client, token, body()).status_code for _ in range(2)]

@@ -1,6 +1,7 @@
 """Instrument versions as the submission path needs them: parsed definition and item ids, cached per process."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from threading import Lock
 
@@ -39,13 +40,33 @@ _NUMBERED = _VERSION_COLUMNS + "AND v.version = :number LIMIT 1"
 _LATEST = _VERSION_COLUMNS + "AND v.status = 'published' ORDER BY v.version DESC LIMIT 1"
 
 
-def find_version(code: str, number: int | None) -> tuple | None:
-    """(id, number, status, definition_hash, created_at) of the given version, or of the latest published one.
+# Every submission asks which version it answers. An accepted version is remembered for a few seconds, so the
+# kiosk path needs no query (SPEC P1); a publication forgets them at once in its own process (`forget_versions`)
+# and within FOUND_SECONDS in the other workers. Unknown or unpublished versions are always looked up.
+FOUND_SECONDS = 2.0
+_found: dict[tuple, tuple[float, tuple]] = {}
 
-    Run on the driver: every submission asks (rawsql)."""
+
+def find_version(code: str, number: int | None) -> tuple | None:
+    """(id, number, status, definition_hash, created_at) of the given version, or of the latest published one."""
+    key, now = (str(db.engine.url), code, number), time.monotonic()
+    remembered = _found.get(key)
+    if remembered is not None and now - remembered[0] < FOUND_SECONDS:
+        return remembered[1]
     if number is None:
-        return fetch_one(_LATEST, {"code": code})
-    return fetch_one(_NUMBERED, {"code": code, "number": number})
+        found = fetch_one(_LATEST, {"code": code})
+    else:
+        found = fetch_one(_NUMBERED, {"code": code, "number": number})
+    if found is not None and found[2] in ACCEPTED:
+        if len(_found) >= 1024:  # codes come from clients: keep the memory bounded
+            _found.clear()
+        _found[key] = (now, found)
+    return found
+
+
+def forget_versions() -> None:
+    """Drop the remembered versions (after a publication, a load or a wipe)."""
+    _found.clear()
 
 
 def load_version(code: str, version_id: int, number: int, digest: str, created_at=None) -> Version:

@@ -22,16 +22,25 @@ _SEEN = (update(Device.__table__).where(Device.__table__.c.id == bindparam("devi
 
 def note_device_seen(device: KioskCaller, queue_length: int | None = None, now: datetime | None = None) -> bool:
     """Record that the device called in (and its outbox length); True when the row was changed."""
+    due = seen_update(device, queue_length, now)
+    if due is None:
+        return False
+    db.session.connection().execute(_SEEN, {"device_id": device.id, "seen": due[0], "queue": due[1]})
+    return True
+
+
+def seen_update(device: KioskCaller, queue_length: int | None = None,
+                now: datetime | None = None) -> tuple[datetime, int] | None:
+    """(last seen, outbox length) to write when the device's row is stale or its outbox changed, else None."""
     now = now or utcnow()
     stale = device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY
     changed = queue_length is not None and queue_length != device.queue_length
     if not (stale or changed):
-        return False
+        return None
     device.last_seen_at = now
     if queue_length is not None:
         device.queue_length = max(0, min(queue_length, 1_000_000))
-    db.session.connection().execute(_SEEN, {"device_id": device.id, "seen": now, "queue": device.queue_length})
-    return True
+    return now, device.queue_length
 
 
 def _whole(value: object, default: int, low: int, high: int) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
@@ -77,9 +77,9 @@ _AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("code"))
 
 def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Scope | None,
                    errors: list[dict]) -> _Place | None:
-    code, conn = env.service_point, db.session.connection()
+    code = env.service_point
     if device is not None:  # the device's own point, whatever the body says (it may only repeat it)
-        row = _device_point(device, conn)
+        row = _device_point(device)
         if code is not None and code != row.code:
             errors.append(_err("service_point", "not_this_device",
                                f"this device is registered to service point {row.code}, not {code}"))
@@ -88,13 +88,13 @@ def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Sc
         errors.append(_err("service_point", "required", "service_point (a code) is required"))
         return None
     else:
-        row = conn.execute(_POINT_BY_CODE, {"code": code}).first()
+        row = db.session.execute(_POINT_BY_CODE, {"code": code}).first()
     if row is None:
         errors.append(_err("service_point", "unknown", f"unknown service point {code}"))
         return None
     agency_id = row.agency_id
     if env.agency is not None:
-        agency_id = conn.execute(_AGENCY_BY_CODE, {"code": env.agency}).scalar()
+        agency_id = db.session.execute(_AGENCY_BY_CODE, {"code": env.agency}).scalar()
         if agency_id is None:
             errors.append(_err("agency", "unknown", f"unknown agency {env.agency}"))
             return None
@@ -103,11 +103,11 @@ def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Sc
     return _Place(row.id, row.unit_id, agency_id)
 
 
-def _device_point(device: Device | KioskCaller, conn) -> _PointRow:
+def _device_point(device: Device | KioskCaller) -> _PointRow:
     """The device's service point: already read with a kiosk's token (the API), else looked up."""
     if isinstance(device, KioskCaller):
         return _PointRow(device.service_point_id, device.service_point_code, device.unit_id, device.agency_id)
-    return conn.execute(_POINT_BY_ID, {"id": device.service_point_id}).first()
+    return db.session.execute(_POINT_BY_ID, {"id": device.service_point_id}).first()
 
 
 def content_hash(env: Envelope, version: Version, place: _Place, answers: dict, respondent: dict) -> str:
@@ -165,21 +165,29 @@ def prepare_response(payload: Any, device: Device | KioskCaller | None = None, c
     return Prepared(row, comments, env.dossier, env.channel, version.scorer)
 
 
-def store_prepared(prepared: Prepared) -> Recorded:
-    """Write a prepared response once in the current transaction: Recorded(created=False) when the same content
-    is already stored under its id; Conflict for different content under that id or a dossier already rated."""
+def store_prepared(prepared: Prepared, conn: Connection | None = None) -> Recorded:
+    """Write a prepared response once in the current transaction (the session's, or `conn`'s, already begun for
+    writing): Recorded(created=False) when the same content is already stored under its id; Conflict for
+    different content under that id or a dossier already rated."""
+    conn = conn or begin_write()
+    recorded = insert_prepared(prepared, conn)
+    if recorded.created:
+        insert_children(prepared.row, prepared.comments, conn)
+        tally_response(prepared.row, prepared.scorer, conn)
+    return recorded
+
+
+def insert_prepared(prepared: Prepared, conn: Connection) -> Recorded:
+    """Insert the response row alone (not its answers or tallies): Recorded, created or found; Conflict as above."""
     row = prepared.row
-    conn = begin_write()
     if insert_response(row, conn) is None:
         # The id was stored before (a resend, or a concurrent send that won the race), or the dossier was rated.
-        found = existing(row.client_id, row.content_hash)
+        found = existing(row.client_id, row.content_hash, conn)
         if found is not None:
             return Recorded(found, row.client_id, False)
         raise Conflict("dossier_rated", f"Dossier {prepared.dossier} has already been rated on the "
                        f"{prepared.channel} channel; each dossier can be rated once per channel",
                        dossier=prepared.dossier, channel=prepared.channel)
-    insert_children(row, prepared.comments, conn)
-    tally_response(row, prepared.scorer, conn)
     return Recorded(row.id, row.client_id, True)
 
 

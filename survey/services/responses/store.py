@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, select
 
 from survey.database import open_transaction
 from survey.errors import Conflict
 from survey.extensions import db
-from survey.models import Comment, Response
+from survey.models import Response
 from survey.models.base import utcnow
 from survey.services.rawsql import db_time, fetch_one, insert_rows
 from survey.services.responses import writelock
@@ -78,7 +78,7 @@ def begin_write() -> Connection:
 # statement is as large as SQLite's).
 _EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
 _ANSWER_COLUMNS = ("response_id", "item_id", "code")
-_INSERT_COMMENTS = insert(Comment)
+_COMMENT_COLUMNS = ("response_id", "item_id", "text", "status", "created_at")
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
                "dossier_code", "counter", "officer", "answer_codes")
@@ -93,9 +93,9 @@ def _insert_sql(profile: tuple[str, ...]) -> str:
             "ON CONFLICT DO NOTHING RETURNING id")
 
 
-def existing(client_id: str, digest: str) -> int | None:
+def existing(client_id: str, digest: str, conn: Connection | None = None) -> int | None:
     """The id of the response stored under this client id with the same content; Conflict if the content differs."""
-    row = db.session.connection().execute(_EXISTING, {"client_id": client_id}).first()
+    row = (conn or db.session.connection()).execute(_EXISTING, {"client_id": client_id}).first()
     if row is None:
         return None
     if row.content_hash != digest:
@@ -126,6 +126,7 @@ def insert_children(row: StoredResponse, comments: list[tuple[int, str]], conn: 
         insert_rows("answers", _ANSWER_COLUMNS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
                                                  for a in row.answers], conn=conn)
     if comments:
-        now = utcnow()
-        conn.execute(_INSERT_COMMENTS, [{"response_id": row.id, "item_id": item_id, "text": text, "status": "new",
-                                         "created_at": now} for item_id, text in comments])
+        now = db_time(utcnow(), conn)
+        insert_rows("comments", _COMMENT_COLUMNS, [{"response_id": row.id, "item_id": item_id, "text": text,
+                                                    "status": "new", "created_at": now} for item_id, text in comments],
+                    conn=conn)

@@ -1,0 +1,234 @@
+"""Group commit: a worker's kiosk submissions written together, as many to a transaction as are waiting.
+
+Each request thread validates its response, then hands it to its process's `GroupCommit` and waits: the 201
+still comes only after the commit that holds the response. A thread that finds nobody writing becomes the leader:
+it takes every response waiting (its own first) and, in one transaction (one SQLite write lock, one commit),
+re-checks their devices, inserts each response as `store_prepared` does and adds all their tallies in one upsert
+per table; then it wakes the others and hands the lead to the next waiting response, if any. Under load a
+submission shares the lock, the commit and the WAL pages with its neighbours instead of queueing for each
+(SPEC P1); alone it writes itself, with no thread to wake. A response that fails for an unexpected reason fails
+alone: its batch is rolled back and written again one response at a time.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import Connection, Engine
+
+from survey.errors import DomainError, Forbidden, NotFound
+from survey.extensions import db
+from survey.services.devices import KioskCaller, forget_callers
+from survey.services.rawsql import db_time, execute_many, fetch_all
+from survey.services.responses import writelock
+from survey.services.responses.kiosk import note_device_seen, seen_update
+from survey.services.responses.record import Prepared, Recorded, insert_prepared, prepare_response, store_prepared
+from survey.services.responses.store import insert_children
+from survey.services.tallies import tally_responses
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 64  # responses per transaction: bounds how long one commit keeps the others waiting
+WAIT_SECONDS = 30.0  # a submission not confirmed by then answers 503 (the outbox sends it again: idempotent)
+
+
+@dataclass(eq=False)
+class Submission:
+    """One validated kiosk response on its way to the database, and what became of it."""
+
+    prepared: Prepared
+    caller: KioskCaller
+    token_hash: str
+    seen: tuple[datetime, int] | None = None  # (now, outbox length) when the device's row is due an update
+    outcome: Recorded | BaseException | None = None
+    lead: bool = False  # handed the lead: this submission's thread writes the next batch
+    done: threading.Event = field(default_factory=threading.Event)  # written, failed or handed the lead
+
+    def result(self) -> Recorded:
+        """The stored response; re-raises the Conflict, Forbidden, NotFound or failure met while writing."""
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
+class GroupCommit:
+    """The submissions of one worker process to one database, written a batch at a time by a leading thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._waiting: list[Submission] = []
+        self._writing = False
+        self._conn: Connection | None = None  # used by the leader only, one at a time
+
+    def write(self, submission: Submission, wait: float) -> bool:
+        """Store one submission (its outcome is then set); False when it was not confirmed within `wait` seconds
+        (the database was locked by a long job): it may still be stored, and a resend says so."""
+        with self._lock:
+            self._waiting.append(submission)
+            leading, self._writing = not self._writing, True
+        if not leading:
+            if not submission.done.wait(wait):
+                with self._lock:
+                    if not submission.lead:  # still queued (withdrawn now) or in the batch being written
+                        if submission in self._waiting:
+                            self._waiting.remove(submission)
+                        return False
+            if not submission.lead:
+                return True
+        self._lead()
+        return True
+
+    def _lead(self) -> None:
+        """Write the waiting submissions, wake them, and hand the lead to the next one waiting (or give it up)."""
+        with self._lock:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        try:
+            self.write_batch(batch)
+        except BaseException as exc:  # nobody may be left waiting, whatever happened
+            for submission in batch:
+                if submission.outcome is None:
+                    submission.outcome = exc
+            raise
+        finally:
+            with self._lock:
+                successor = self._waiting[0] if self._waiting else None
+                if successor is not None:
+                    successor.lead = True
+                self._writing = successor is not None
+            for submission in batch:
+                submission.done.set()
+            if successor is not None:
+                successor.done.set()
+
+    def write_batch(self, batch: list[Submission]) -> None:
+        """Store a batch in one transaction; on an unexpected error, store its responses one by one."""
+        try:
+            self._transaction(batch)
+        except Exception as exc:
+            self._close()  # a broken connection is not reused
+            if len(batch) == 1:
+                batch[0].outcome = exc
+                log.exception("submission %s failed", batch[0].prepared.row.client_id)
+                return
+            for submission in batch:
+                submission.outcome = None
+                self.write_batch([submission])
+
+    def _transaction(self, batch: list[Submission]) -> None:
+        conn = self._conn = self._conn or self.engine.connect()
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            writelock.acquire(self.engine.url.database)
+        try:
+            with conn.begin():
+                if sqlite:  # take SQLite's write lock now (pysqlite would begin lazily, before the INSERT)
+                    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+                _store(_checked_devices(batch, conn), conn)
+        finally:
+            if sqlite:
+                writelock.release()
+
+    def close(self) -> None:
+        """Return the connection to the pool (it is opened again when needed)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - the connection is dropped either way
+                log.exception("closing the submission connection failed")
+            self._conn = None
+
+
+def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submission]:
+    """The submissions whose device still holds its token and is not revoked; the others get their error here,
+    since the API remembers tokens for a minute (devices.remembered_kiosk)."""
+    rows = fetch_all("SELECT id, token_hash, revoked_at FROM devices WHERE id IN :ids",
+                     {"ids": sorted({s.caller.id for s in batch})}, conn)
+    devices = {row[0]: row for row in rows}
+    accepted = []
+    for submission in batch:
+        row = devices.get(submission.caller.id)
+        if row is None or row[1] != submission.token_hash:
+            submission.outcome = NotFound("unknown_token", "Unknown device token")
+        elif row[2] is not None:
+            submission.outcome = Forbidden("revoked_device", "This device has been revoked")
+        else:
+            accepted.append(submission)
+            continue
+        forget_callers(submission.token_hash)
+    return accepted
+
+
+def _store(batch: list[Submission], conn: Connection) -> None:
+    """Insert each response (its outcome: Recorded, or the Conflict of a reused id or rated dossier), then the
+    answers and comments of those created, and their tallies in one upsert per table."""
+    created = []
+    for submission in batch:
+        try:
+            submission.outcome = insert_prepared(submission.prepared, conn)
+        except DomainError as exc:
+            submission.outcome = exc
+            continue
+        if submission.outcome.created:
+            created.append(submission.prepared)
+    for prepared in created:
+        insert_children(prepared.row, prepared.comments, conn)
+    tally_responses([(prepared.row, prepared.scorer) for prepared in created], conn)
+    seen = [{"device_id": s.caller.id, "seen": db_time(s.seen[0], conn), "queue": s.seen[1]}
+            for s in batch if s.seen is not None and isinstance(s.outcome, Recorded)]
+    if seen:  # last seen and outbox length of the devices due an update (see kiosk.note_device_seen)
+        execute_many("UPDATE devices SET last_seen_at = :seen, queue_length = :queue WHERE id = :device_id",
+                     seen, conn)
+
+
+_group_commits: dict[tuple[int, int], GroupCommit] = {}
+_group_commits_lock = threading.Lock()
+
+
+def group_commit_for(engine: Engine) -> GroupCommit:
+    """This process's group commit for the engine's database (a forked worker starts its own)."""
+    key = (os.getpid(), id(engine))
+    found = _group_commits.get(key)
+    if found is None:
+        with _group_commits_lock:
+            found = _group_commits.get(key)
+            if found is None:
+                found = _group_commits[key] = GroupCommit(engine)
+    return found
+
+
+class NotConfirmed(DomainError):
+    """The response was not confirmed in time (the database is locked by a long job): the kiosk sends again."""
+
+    status = 503
+
+
+def record_kiosk_response(payload: object, caller: KioskCaller, token_hash: str, queue_length: int | None = None,
+                          wait: float = WAIT_SECONDS) -> Recorded:
+    """Validate a kiosk's response (Invalid: nothing written) and store it once with this process's group commit;
+    the device's last-seen row is updated in the same transaction. On the request's own session instead where
+    the database cannot be shared between threads (in-memory SQLite) or SUBMIT_GROUP_COMMIT is off."""
+    prepared = prepare_response(payload, device=caller)
+    engine = db.engine
+    if not _shareable(engine):
+        recorded = store_prepared(prepared)
+        note_device_seen(caller, queue_length)
+        db.session.commit()
+        return recorded
+    submission = Submission(prepared, caller, token_hash, seen_update(caller, queue_length))
+    if not group_commit_for(engine).write(submission, wait):
+        raise NotConfirmed("not_confirmed", "The database is busy; the response was not confirmed, send it again")
+    return submission.result()
+
+
+def _shareable(engine: Engine) -> bool:
+    """Whether group commit is on and another connection (a leading thread's) sees the same database."""
+    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    return bool(current_app.config.get("SUBMIT_GROUP_COMMIT", True)) and not in_memory
