@@ -72,9 +72,8 @@ def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple |
 
 
 def fetch_all(sql: str, params: dict, conn: Connection | None = None) -> list[tuple]:
-    """Every row of a small query, as tuples; a list value expands `IN :name`."""
+    """Every row of a small query, as tuples."""
     driver, postgres = _driver(conn)
-    sql, params = _expand_lists(sql, params)
     if postgres:
         with driver.cursor() as cur:
             cur.execute(_pyformat(sql), params)

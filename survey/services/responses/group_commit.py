@@ -149,8 +149,10 @@ class GroupCommit:
 def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submission]:
     """The submissions whose device still holds its token and is not revoked; the others get their error here,
     since the API remembers tokens for a minute (devices.remembered_kiosk)."""
-    rows = fetch_all("SELECT id, token_hash, revoked_at FROM devices WHERE id IN :ids",
-                     {"ids": sorted({s.caller.id for s in batch})}, conn)
+    ids = sorted({s.caller.id for s in batch})
+    marks = ", ".join(f":d{n}" for n in range(len(ids)))
+    rows = fetch_all(f"SELECT id, token_hash, revoked_at FROM devices WHERE id IN ({marks})",
+                     {f"d{n}": device_id for n, device_id in enumerate(ids)}, conn)
     devices = {row[0]: row for row in rows}
     accepted = []
     for submission in batch:
