@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,10 +86,14 @@ class GroupCommit:
 
     def _lead(self) -> None:
         """Write the waiting submissions, wake them, and hand the lead to the next one waiting (or give it up)."""
-        with self._lock:
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        batch: list[Submission] = []
         try:
-            self.write_batch(batch)
+            # The batch is taken once this process holds the write lock: whatever arrived while the other
+            # workers wrote goes in too.
+            with self._write_lock():
+                with self._lock:
+                    batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                self._store_batch(batch)
         except BaseException as exc:  # nobody may be left waiting, whatever happened
             for submission in batch:
                 if submission.outcome is None:
@@ -105,7 +111,12 @@ class GroupCommit:
                 successor.done.set()
 
     def write_batch(self, batch: list[Submission]) -> None:
-        """Store a batch in one transaction; on an unexpected error, store its responses one by one."""
+        """Store these submissions together now (each one's outcome is set)."""
+        with self._write_lock():
+            self._store_batch(batch)
+
+    def _store_batch(self, batch: list[Submission]) -> None:
+        """One transaction for the batch; on an unexpected error, one transaction per response."""
         try:
             self._transaction(batch)
         except Exception as exc:
@@ -116,21 +127,33 @@ class GroupCommit:
                 return
             for submission in batch:
                 submission.outcome = None
-                self.write_batch([submission])
+                self._store_batch([submission])
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """SQLite: this process's turn at the file lock that queues writers (writelock); PostgreSQL: nothing."""
+        if self.engine.dialect.name != "sqlite":
+            yield
+            return
+        writelock.acquire(self.engine.url.database)
+        try:
+            yield
+        finally:
+            writelock.release()
 
     def _transaction(self, batch: list[Submission]) -> None:
+        """Re-check the devices and store the batch, committed on the driver (SQLAlchemy's own transaction
+        bookkeeping cost as much as a small batch's statements)."""
         conn = self._conn = self._conn or self.engine.connect()
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            writelock.acquire(self.engine.url.database)
+        driver = conn.connection.driver_connection
+        if conn.dialect.name == "sqlite":  # take SQLite's write lock now (pysqlite would begin lazily)
+            driver.execute("BEGIN IMMEDIATE")
         try:
-            with conn.begin():
-                if sqlite:  # take SQLite's write lock now (pysqlite would begin lazily, before the INSERT)
-                    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
-                _store(_checked_devices(batch, conn), conn)
-        finally:
-            if sqlite:
-                writelock.release()
+            _store(_checked_devices(batch, conn), conn)
+        except BaseException:
+            driver.rollback()
+            raise
+        driver.commit()
 
     def close(self) -> None:
         """Return the connection to the pool (it is opened again when needed)."""

@@ -1,16 +1,15 @@
-"""Writing a validated response: one write transaction, Core inserts, the unique client id settling races."""
+"""Writing a validated response: one write transaction, plain SQL (rawsql), the unique client id settling races."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
 from survey.database import open_transaction
 from survey.errors import Conflict
 from survey.extensions import db
-from survey.models import Response
 from survey.models.base import utcnow
 from survey.services.rawsql import db_time, fetch_one, insert_rows
 from survey.services.responses import writelock
@@ -76,7 +75,7 @@ def begin_write() -> Connection:
 
 # Statements built once; the per-submission ones are plain SQL for the driver (rawsql: SQLAlchemy's own cost per
 # statement is as large as SQLite's).
-_EXISTING = select(Response.id, Response.content_hash).where(Response.client_id == bindparam("client_id"))
+_EXISTING = "SELECT id, content_hash FROM responses WHERE client_id = :client_id"
 _ANSWER_COLUMNS = ("response_id", "item_id", "code")
 _COMMENT_COLUMNS = ("response_id", "item_id", "text", "status", "created_at")
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
@@ -95,12 +94,12 @@ def _insert_sql(profile: tuple[str, ...]) -> str:
 
 def existing(client_id: str, digest: str, conn: Connection | None = None) -> int | None:
     """The id of the response stored under this client id with the same content; Conflict if the content differs."""
-    row = (conn or db.session.connection()).execute(_EXISTING, {"client_id": client_id}).first()
+    row = fetch_one(_EXISTING, {"client_id": client_id}, conn)
     if row is None:
         return None
-    if row.content_hash != digest:
+    if row[1] != digest:
         raise Conflict("id_reused", f"Response {client_id} was already stored with different content", id=client_id)
-    return row.id
+    return row[0]
 
 
 def insert_response(row: StoredResponse, conn: Connection) -> int | None:
