@@ -15,7 +15,7 @@ from survey.errors import Conflict, Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Answer, AnswerTally, Comment, Device, Response, ScoreTally
 from survey.services.devices import authenticate_kiosk, forget_callers
-from survey.services.responses.group_commit import GroupCommit, Submission, record_kiosk_response
+from survey.services.responses.group_commit import GroupCommit, Submission, group_commit_for, record_kiosk_response
 from survey.services.responses.record import Recorded, prepare_response
 from survey.services.secrets import digest
 from survey.services.tallies import rebuild_tallies
@@ -167,3 +167,17 @@ def test_unknown_and_revoked_errors_keep_their_codes(group, kiosk):
     group.write_batch([revoked])
     assert isinstance(revoked.outcome, Forbidden) and revoked.outcome.code == "revoked_device"
     assert count(Response) == 0
+
+
+def test_a_waiting_request_holds_no_pooled_connection(app, variant, make_device):
+    """With one pooled connection, a request that read its device through its session still gets its response
+    written: it gives the connection back before the group commit needs one (else: pool timeout)."""
+    _device, token = make_device()
+    small = variant(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 1})
+    with small.app_context():
+        caller = authenticate_kiosk(token)  # the session now holds the only connection
+        recorded = record_kiosk_response(payload(), caller, digest(token))
+        assert recorded.created
+        group_commit_for(db.engine).close()
+        db.engine.dispose()
+    assert count(Response) == 1

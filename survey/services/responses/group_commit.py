@@ -247,6 +247,10 @@ def record_kiosk_response(payload: object, caller: KioskCaller, token_hash: str,
         note_device_seen(caller, queue_length)
         db.session.commit()
         return recorded
+    if db.session.registry.has() and db.session().in_transaction():
+        # A device or version not remembered yet was read through the request's session: give its connection back
+        # before waiting, or threads waiting here could hold every pooled connection the leader needs.
+        db.session.commit()
     submission = Submission(prepared, caller, token_hash, seen_update(caller, queue_length))
     if not group_commit_for(engine).write(submission, wait):
         raise NotConfirmed("not_confirmed", "The database is busy; the response was not confirmed, send it again")
