@@ -39,24 +39,54 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[dict], suffix: st
                 conn: Connection | None = None) -> None:
     """INSERT rows (dicts holding every column) with an optional tail such as ON CONFLICT … DO UPDATE.
 
-    SQLite runs one prepared statement per row (executemany). On PostgreSQL a small batch goes as one multi-row
-    VALUES statement: psycopg's executemany runs in pipeline mode, which for the few rows of a submission took
-    several socket waits per statement and about 0.45 ms more CPU per submission. Large batches keep executemany,
-    five times faster there than one huge VALUES list."""
+    A small batch (a submission's or a group commit's few rows) goes as one multi-row VALUES statement. On SQLite
+    each row of an executemany is a step that lets go of the GIL, and a writer holding the write lock then waited
+    for other threads to hand the GIL back once per row; psycopg's executemany runs in pipeline mode, which took
+    several socket waits per statement. Large batches (bulk loads) keep executemany, five times faster there than
+    one huge VALUES list."""
+    if not rows:
+        return
     driver, postgres = _driver(conn)
     names = ", ".join(columns)
-    if not postgres:
-        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) {suffix}",
-                           rows)
+    if len(rows) > SMALL_BATCH:
+        if postgres:
+            with driver.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} ({names}) VALUES "
+                                f"({', '.join(f'%({c})s' for c in columns)}) {suffix}", rows)
+        else:
+            driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) "
+                               f"{suffix}", rows)
         return
-    with driver.cursor() as cur:
-        if len(rows) > SMALL_BATCH:
-            group = ", ".join(f"%({c})s" for c in columns)
-            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({group}) {suffix}", rows)
-            return
-        group = f"({', '.join(['%s'] * len(columns))})"
-        cur.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(rows))} {suffix}",
-                    [row[c] for row in rows for c in columns])
+    _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES {_groups(len(columns), len(rows), postgres)} "
+                           f"{suffix}", [row[c] for row in rows for c in columns])
+
+
+def insert_returning(table: str, columns: Sequence[str], rows: list[dict], suffix: str, returning: str,
+                     conn: Connection | None = None) -> list[tuple]:
+    """INSERT rows as one multi-row statement per SMALL_BATCH rows; the RETURNING columns of the rows inserted."""
+    driver, postgres = _driver(conn)
+    names, out = ", ".join(columns), []
+    for start in range(0, len(rows), SMALL_BATCH):
+        chunk = rows[start:start + SMALL_BATCH]
+        out += _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES "
+                                      f"{_groups(len(columns), len(chunk), postgres)} {suffix} RETURNING {returning}",
+                    [row[c] for row in chunk for c in columns], fetch=True)
+    return out
+
+
+def _groups(width: int, count: int, postgres: bool) -> str:
+    group = f"({', '.join(['%s' if postgres else '?'] * width)})"
+    return ", ".join([group] * count)
+
+
+def _run(driver, postgres: bool, sql: str, params: list, fetch: bool = False) -> list[tuple]:
+    """Execute positional SQL on the driver; its rows when `fetch` (read to the end: an INSERT completes there)."""
+    if postgres:
+        with driver.cursor() as cur:
+            cur.execute(sql, params)
+            return [tuple(r) for r in cur.fetchall()] if fetch else []
+    cursor = driver.execute(sql, params)
+    return [tuple(r) for r in cursor.fetchall()] if fetch else []
 
 
 def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple | None:

@@ -28,8 +28,8 @@ from survey.services.devices import KioskCaller, forget_callers
 from survey.services.rawsql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
-from survey.services.responses.record import Prepared, Recorded, insert_prepared, prepare_response, store_prepared
-from survey.services.responses.store import insert_children
+from survey.services.responses.record import Prepared, Recorded, prepare_response, settle_unstored, store_prepared
+from survey.services.responses.store import insert_children, insert_responses
 from survey.services.tallies import tally_responses
 
 log = logging.getLogger(__name__)
@@ -192,19 +192,21 @@ def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submissi
 
 
 def _store(batch: list[Submission], conn: Connection) -> None:
-    """Insert each response (its outcome: Recorded, or the Conflict of a reused id or rated dossier), then the
-    answers and comments of those created, and their tallies in one upsert per table."""
+    """Insert the responses in one statement (each outcome: Recorded, or the Conflict of a reused id or a rated
+    dossier), then the answers and comments of those created, and their tallies in one upsert per table."""
+    insert_responses([s.prepared.row for s in batch], conn)
     created = []
     for submission in batch:
+        prepared = submission.prepared
+        if prepared.row.id:
+            submission.outcome = Recorded(prepared.row.id, prepared.row.client_id, True)
+            created.append(prepared)
+            continue
         try:
-            submission.outcome = insert_prepared(submission.prepared, conn)
+            submission.outcome = settle_unstored(prepared, conn)
         except DomainError as exc:
             submission.outcome = exc
-            continue
-        if submission.outcome.created:
-            created.append(submission.prepared)
-    for prepared in created:
-        insert_children(prepared.row, prepared.comments, conn)
+    insert_children([(prepared.row, prepared.comments) for prepared in created], conn)
     tally_responses([(prepared.row, prepared.scorer) for prepared in created], conn)
     seen = [{"device_id": s.caller.id, "seen": db_time(s.seen[0], conn), "queue": s.seen[1]}
             for s in batch if s.seen is not None and isinstance(s.outcome, Recorded)]

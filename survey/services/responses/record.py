@@ -22,7 +22,7 @@ from survey.services.packed_answers import pack
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
-                                              insert_children, insert_response)
+                                              insert_children, insert_responses)
 from survey.services.scope import Scope
 from survey.services.tallies import tally_response
 
@@ -170,25 +170,24 @@ def store_prepared(prepared: Prepared, conn: Connection | None = None) -> Record
     writing): Recorded(created=False) when the same content is already stored under its id; Conflict for
     different content under that id or a dossier already rated."""
     conn = conn or begin_write()
-    recorded = insert_prepared(prepared, conn)
-    if recorded.created:
-        insert_children(prepared.row, prepared.comments, conn)
-        tally_response(prepared.row, prepared.scorer, conn)
-    return recorded
+    insert_responses([prepared.row], conn)
+    if not prepared.row.id:
+        return settle_unstored(prepared, conn)
+    insert_children([(prepared.row, prepared.comments)], conn)
+    tally_response(prepared.row, prepared.scorer, conn)
+    return Recorded(prepared.row.id, prepared.row.client_id, True)
 
 
-def insert_prepared(prepared: Prepared, conn: Connection) -> Recorded:
-    """Insert the response row alone (not its answers or tallies): Recorded, created or found; Conflict as above."""
+def settle_unstored(prepared: Prepared, conn: Connection) -> Recorded:
+    """A response whose insert was skipped: its id was stored before (a resend, or a concurrent send that won the
+    race) with the same content, Recorded(created=False); with other content, or its dossier rated, Conflict."""
     row = prepared.row
-    if insert_response(row, conn) is None:
-        # The id was stored before (a resend, or a concurrent send that won the race), or the dossier was rated.
-        found = existing(row.client_id, row.content_hash, conn)
-        if found is not None:
-            return Recorded(found, row.client_id, False)
-        raise Conflict("dossier_rated", f"Dossier {prepared.dossier} has already been rated on the "
-                       f"{prepared.channel} channel; each dossier can be rated once per channel",
-                       dossier=prepared.dossier, channel=prepared.channel)
-    return Recorded(row.id, row.client_id, True)
+    found = existing(row.client_id, row.content_hash, conn)
+    if found is not None:
+        return Recorded(found, row.client_id, False)
+    raise Conflict("dossier_rated", f"Dossier {prepared.dossier} has already been rated on the "
+                   f"{prepared.channel} channel; each dossier can be rated once per channel",
+                   dossier=prepared.dossier, channel=prepared.channel)
 
 
 def record_response(payload: Any, device: Device | KioskCaller | None = None, channel: str | None = None,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 
 from sqlalchemy import Connection
 
@@ -11,7 +10,8 @@ from survey.database import open_transaction
 from survey.errors import Conflict
 from survey.extensions import db
 from survey.models.base import utcnow
-from survey.services.rawsql import db_time, fetch_one, insert_rows
+from survey.models.responses import PROFILE_FIELDS
+from survey.services.rawsql import db_time, fetch_one, insert_returning, insert_rows
 from survey.services.responses import writelock
 
 
@@ -82,14 +82,7 @@ ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_po
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
                "dossier_code", "counter", "officer", "answer_codes")
 _TIMES = ("submitted_at", "local_date", "received_at")
-
-
-@lru_cache(maxsize=64)
-def _insert_sql(profile: tuple[str, ...]) -> str:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id of a response with these profile columns (same on both)."""
-    columns = ROW_COLUMNS + profile
-    return (f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-            "ON CONFLICT DO NOTHING RETURNING id")
+RESPONSE_COLUMNS = ROW_COLUMNS + PROFILE_FIELDS
 
 
 def existing(client_id: str, digest: str, conn: Connection | None = None) -> int | None:
@@ -102,30 +95,31 @@ def existing(client_id: str, digest: str, conn: Connection | None = None) -> int
     return row[0]
 
 
-def insert_response(row: StoredResponse, conn: Connection) -> int | None:
-    """Insert the response row unless its client id (or its dossier on this channel) is taken: its new id, or None.
+def insert_responses(rows: list[StoredResponse], conn: Connection) -> None:
+    """Insert response rows in one statement, skipping each whose client id (or dossier on its channel) is taken:
+    an inserted row gets its new id, a skipped one id 0.
 
     ON CONFLICT DO NOTHING settles a race without an exception, so no savepoint is needed on either database;
-    PostgreSQL waits for a concurrent insert of the same key to commit, then reports the conflict.
-    """
-    values = {k: getattr(row, k) for k in ROW_COLUMNS}
-    for name in _TIMES:
-        values[name] = db_time(values[name], conn)
-    values.update(row.profile)
-    found = fetch_one(_insert_sql(tuple(row.profile)), values, conn)
-    if found is None:
-        return None
-    row.id = found[0]
-    return row.id
+    PostgreSQL waits for a concurrent insert of the same key to commit, then reports the conflict. Of several rows
+    with one client id, only the first with its content can have been inserted (rows are taken in order)."""
+    values = []
+    for row in rows:
+        value = {k: getattr(row, k) for k in ROW_COLUMNS}
+        for name in _TIMES:
+            value[name] = db_time(value[name], conn)
+        values.append({**value, **dict.fromkeys(PROFILE_FIELDS), **row.profile})
+    inserted = {(client_id, digest): new_id for new_id, client_id, digest in
+                insert_returning("responses", RESPONSE_COLUMNS, values, "ON CONFLICT DO NOTHING",
+                                 "id, client_id, content_hash", conn)}
+    for row in rows:
+        row.id = inserted.pop((row.client_id, row.content_hash), 0)
 
 
-def insert_children(row: StoredResponse, comments: list[tuple[int, str]], conn: Connection) -> None:
-    """Insert the answers and comments of a response row just inserted."""
-    if row.answers:
-        insert_rows("answers", _ANSWER_COLUMNS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
-                                                 for a in row.answers], conn=conn)
-    if comments:
-        now = db_time(utcnow(), conn)
-        insert_rows("comments", _COMMENT_COLUMNS, [{"response_id": row.id, "item_id": item_id, "text": text,
-                                                    "status": "new", "created_at": now} for item_id, text in comments],
-                    conn=conn)
+def insert_children(stored: list[tuple[StoredResponse, list[tuple[int, str]]]], conn: Connection) -> None:
+    """Insert the answers and comments of response rows just inserted, one statement for each table."""
+    insert_rows("answers", _ANSWER_COLUMNS, [{"response_id": row.id, "item_id": a.item_id, "code": a.code}
+                                             for row, _ in stored for a in row.answers], conn=conn)
+    now = db_time(utcnow(), conn)
+    insert_rows("comments", _COMMENT_COLUMNS, [{"response_id": row.id, "item_id": item_id, "text": text,
+                                                "status": "new", "created_at": now}
+                                               for row, comments in stored for item_id, text in comments], conn=conn)
