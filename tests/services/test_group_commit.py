@@ -181,3 +181,15 @@ def test_a_waiting_request_holds_no_pooled_connection(app, variant, make_device)
         group_commit_for(db.engine).close()
         db.engine.dispose()
     assert count(Response) == 1
+
+
+def test_without_group_commit_the_request_writes_its_own_transaction(app, variant, make_device):
+    device, token = make_device()
+    plain = variant(SUBMIT_GROUP_COMMIT=False)
+    resp = plain.test_client().post("/api/v1/responses", data=json.dumps(payload()),
+                                    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                                             "X-Outbox-Length": "3"})
+    assert resp.status_code == 201, resp.get_json()
+    assert count(Response) == 1
+    assert db.session.get(Device, device.id).queue_length == 3
+    forget_callers()
