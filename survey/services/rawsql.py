@@ -57,21 +57,31 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[dict], suffix: st
             driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) "
                                f"{suffix}", rows)
         return
-    _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES {_groups(len(columns), len(rows), postgres)} "
-                           f"{suffix}", [row[c] for row in rows for c in columns])
+    for chunk in _chunks(rows, len(columns)):
+        _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES {_groups(len(columns), len(chunk), postgres)} "
+                               f"{suffix}", [row[c] for row in chunk for c in columns])
 
 
 def insert_returning(table: str, columns: Sequence[str], rows: list[dict], suffix: str, returning: str,
                      conn: Connection | None = None) -> list[tuple]:
-    """INSERT rows as one multi-row statement per SMALL_BATCH rows; the RETURNING columns of the rows inserted."""
+    """INSERT rows as few multi-row statements; the RETURNING columns of the rows inserted."""
     driver, postgres = _driver(conn)
     names, out = ", ".join(columns), []
-    for start in range(0, len(rows), SMALL_BATCH):
-        chunk = rows[start:start + SMALL_BATCH]
+    for chunk in _chunks(rows, len(columns)):
         out += _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES "
                                       f"{_groups(len(columns), len(chunk), postgres)} {suffix} RETURNING {returning}",
                     [row[c] for row in chunk for c in columns], fetch=True)
     return out
+
+
+MAX_VARIABLES = 999  # SQLite before 3.32 takes at most 999 parameters in one statement (PostgreSQL 65,535)
+
+
+def _chunks(rows: list[dict], width: int) -> Iterator[list[dict]]:
+    """Rows in groups small enough for one statement's parameters."""
+    size = max(1, min(SMALL_BATCH, MAX_VARIABLES // width))
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 def _groups(width: int, count: int, postgres: bool) -> str:

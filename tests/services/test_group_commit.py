@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from survey.errors import Conflict, Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Answer, AnswerTally, Comment, Device, Response, ScoreTally
+from survey.services import rawsql
 from survey.services.devices import authenticate_kiosk, forget_callers
 from survey.services.responses.group_commit import GroupCommit, Submission, group_commit_for, record_kiosk_response
 from survey.services.responses.record import Recorded, prepare_response
@@ -193,3 +194,15 @@ def test_without_group_commit_the_request_writes_its_own_transaction(app, varian
     assert count(Response) == 1
     assert db.session.get(Device, device.id).queue_length == 3
     forget_callers()
+
+
+@pytest.mark.parametrize("max_variables", [999, 100])
+def test_a_batch_wider_than_one_statement_is_stored_whole(group, kiosk, monkeypatch, max_variables):
+    """64 responses of 25 columns exceed the 999 parameters older SQLite takes in one statement (and with 100,
+    every table's rows take several statements)."""
+    monkeypatch.setattr(rawsql, "MAX_VARIABLES", max_variables)
+    batch = [submission(kiosk, payload({"Q": 1 + n % 2, "COMMENT": f"Góp ý {n}"})) for n in range(64)]
+    group.write_batch(batch)
+    assert all(isinstance(s.outcome, Recorded) and s.outcome.created for s in batch)
+    assert len({s.outcome.response_id for s in batch}) == 64
+    assert count(Response) == 64 and count(Comment) == 64 and count(Answer) == 64
