@@ -111,7 +111,8 @@ class GroupCommit:
                 successor.done.set()
 
     def write_batch(self, batch: list[Submission]) -> None:
-        """Store these submissions together now (each one's outcome is set)."""
+        """Store these submissions together now, each one's outcome set (for tools and tests: it takes no lead, so
+        never call it while `write` may be leading on this object)."""
         with self._write_lock():
             self._store_batch(batch)
 
