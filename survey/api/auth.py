@@ -52,9 +52,7 @@ def device_required(view):
     """Resolve the kiosk device into g.device; 401 without a token, 403 when revoked or not a device token."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        token = bearer_token()
-        if token is None:
-            abort(401, description="A device token is required (Authorization: Bearer …)")
+        token = device_token()
         with device_errors():
             g.device = authenticate_kiosk(token)
         return view(*args, **kwargs)
@@ -66,13 +64,19 @@ def submitting_device(view):
     and checked again as its response is written (group_commit)."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        token = bearer_token()
-        if token is None:
-            abort(401, description="A device token is required (Authorization: Bearer …)")
+        token = device_token()
         with device_errors():
             g.device, g.device_token_hash = remembered_kiosk(token)
         return view(*args, **kwargs)
     return wrapper
+
+
+def device_token() -> str:
+    """The bearer token of a kiosk call; 401 without one."""
+    token = bearer_token()
+    if token is None:
+        abort(401, description="A device token is required (Authorization: Bearer …)")
+    return token
 
 
 @contextmanager

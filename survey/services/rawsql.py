@@ -101,18 +101,12 @@ def _run(driver, postgres: bool, sql: str, params: list, fetch: bool = False) ->
 
 def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple | None:
     """The first row of a query (or of an INSERT … RETURNING), as a tuple; None when there is none."""
-    driver, postgres = _driver(conn)
-    if postgres:
-        with driver.cursor() as cur:
-            cur.execute(_pyformat(sql), params)
-            rows = cur.fetchall()
-    else:
-        rows = driver.execute(sql, params).fetchall()  # run to the end: a RETURNING insert completes here
+    rows = fetch_all(sql, params, conn)
     return tuple(rows[0]) if rows else None
 
 
 def fetch_all(sql: str, params: dict, conn: Connection | None = None) -> list[tuple]:
-    """Every row of a small query, as tuples."""
+    """Every row of a small query (read to the end: a RETURNING insert completes there)."""
     driver, postgres = _driver(conn)
     if postgres:
         with driver.cursor() as cur:

@@ -29,7 +29,7 @@ def test_nothing_is_kept_when_the_callers_transaction_rolls_back(app, make_servi
     # The tally hook fails after the response was flushed: the caller rolls back and no row survives
     # (on SQLite a released SAVEPOINT must not have committed on its own).
     point = make_service_point()
-    monkeypatch.setattr(record, "tally_response",
+    monkeypatch.setattr(record, "tally_responses",
                         lambda *args: (_ for _ in ()).throw(RuntimeError("tally down")))
     with pytest.raises(RuntimeError):
         record_response(payload(point.code), channel="paper")
@@ -40,8 +40,8 @@ def test_nothing_is_kept_when_the_callers_transaction_rolls_back(app, make_servi
 def test_tally_hook_sees_the_flushed_response_with_its_answers(app, make_service_point, monkeypatch):
     point = make_service_point()
     seen = []
-    monkeypatch.setattr(record, "tally_response", lambda response, *args: seen.append((response.id,
-                                                                                        len(response.answers))))
+    monkeypatch.setattr(record, "tally_responses", lambda scored, *args: seen.extend(
+        (response.id, len(response.answers)) for response, _scorer in scored))
     recorded = record_response(payload(point.code, answers={"Q": 1, "R": [1, 2]}), channel="paper")
     db.session.commit()
     assert seen == [(recorded.response_id, 3)]

@@ -3,11 +3,11 @@
 Each request thread validates its response, then hands it to its process's `GroupCommit` and waits: the 201
 still comes only after the commit that holds the response. A thread that finds nobody writing becomes the leader:
 it takes every response waiting (its own first) and, in one transaction (one SQLite write lock, one commit),
-re-checks their devices, inserts each response as `store_prepared` does and adds all their tallies in one upsert
-per table; then it wakes the others and hands the lead to the next waiting response, if any. Under load a
-submission shares the lock, the commit and the WAL pages with its neighbours instead of queueing for each
-(SPEC P1); alone it writes itself, with no thread to wake. A response that fails for an unexpected reason fails
-alone: its batch is rolled back and written again one response at a time.
+re-checks their devices and stores them with `store_batch` (one statement per table, the tallies summed); then it
+wakes the others and hands the lead to the next waiting response, if any. Under load a submission shares the
+lock, the commit and the WAL pages with its neighbours instead of queueing for each (SPEC P1); alone it writes
+itself, with no thread to wake. A response that fails for an unexpected reason fails alone: its batch is rolled
+back and written again one response at a time.
 """
 from __future__ import annotations
 
@@ -28,9 +28,7 @@ from survey.services.devices import KioskCaller, forget_callers
 from survey.services.rawsql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
-from survey.services.responses.record import Prepared, Recorded, prepare_response, settle_unstored, store_prepared
-from survey.services.responses.store import insert_children, insert_responses
-from survey.services.tallies import tally_responses
+from survey.services.responses.record import Prepared, Recorded, prepare_response, store_batch, store_prepared
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 64  # responses per transaction: bounds how long one commit keeps the others waiting
@@ -193,25 +191,13 @@ def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submissi
 
 
 def _store(batch: list[Submission], conn: Connection) -> None:
-    """Insert the responses in one statement (each outcome: Recorded, or the Conflict of a reused id or a rated
-    dossier), then the answers and comments of those created, and their tallies in one upsert per table."""
-    insert_responses([s.prepared.row for s in batch], conn)
-    created = []
-    for submission in batch:
-        prepared = submission.prepared
-        if prepared.row.id:
-            submission.outcome = Recorded(prepared.row.id, prepared.row.client_id, True)
-            created.append(prepared)
-            continue
-        try:
-            submission.outcome = settle_unstored(prepared, conn)
-        except DomainError as exc:
-            submission.outcome = exc
-    insert_children([(prepared.row, prepared.comments) for prepared in created], conn)
-    tally_responses([(prepared.row, prepared.scorer) for prepared in created], conn)
+    """Store the batch (each outcome: Recorded, or the Conflict of a reused id or a rated dossier) and update the
+    devices that are due it with their last-seen time and outbox length (see kiosk.note_device_seen)."""
+    for submission, outcome in zip(batch, store_batch([s.prepared for s in batch], conn)):
+        submission.outcome = outcome
     seen = [{"device_id": s.caller.id, "seen": db_time(s.seen[0], conn), "queue": s.seen[1]}
             for s in batch if s.seen is not None and isinstance(s.outcome, Recorded)]
-    if seen:  # last seen and outbox length of the devices due an update (see kiosk.note_device_seen)
+    if seen:
         execute_many("UPDATE devices SET last_seen_at = :seen, queue_length = :queue WHERE id = :device_id",
                      seen, conn)
 

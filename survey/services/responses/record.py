@@ -24,7 +24,7 @@ from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_responses)
 from survey.services.scope import Scope
-from survey.services.tallies import tally_response
+from survey.services.tallies import tally_responses
 
 
 @dataclass(frozen=True)
@@ -165,17 +165,33 @@ def prepare_response(payload: Any, device: Device | KioskCaller | None = None, c
     return Prepared(row, comments, env.dossier, env.channel, version.scorer)
 
 
-def store_prepared(prepared: Prepared, conn: Connection | None = None) -> Recorded:
-    """Write a prepared response once in the current transaction (the session's, or `conn`'s, already begun for
-    writing): Recorded(created=False) when the same content is already stored under its id; Conflict for
-    different content under that id or a dossier already rated."""
-    conn = conn or begin_write()
-    insert_responses([prepared.row], conn)
-    if not prepared.row.id:
-        return settle_unstored(prepared, conn)
-    insert_children([(prepared.row, prepared.comments)], conn)
-    tally_response(prepared.row, prepared.scorer, conn)
-    return Recorded(prepared.row.id, prepared.row.client_id, True)
+def store_prepared(prepared: Prepared) -> Recorded:
+    """Write a prepared response once in the session's transaction: Recorded(created=False) when the same content
+    is already stored under its id; Conflict for different content under that id or a dossier already rated."""
+    outcome = store_batch([prepared], begin_write())[0]
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+def store_batch(batch: list[Prepared], conn: Connection) -> list[Recorded | Conflict]:
+    """Write prepared responses in the write transaction open on `conn`, one statement per table: each one's
+    Recorded, or the Conflict of a reused id or a rated dossier, in order."""
+    insert_responses([prepared.row for prepared in batch], conn)
+    outcomes: list[Recorded | Conflict] = []
+    for prepared in batch:
+        if prepared.row.id:
+            outcomes.append(Recorded(prepared.row.id, prepared.row.client_id, True))
+            continue
+        try:
+            outcomes.append(settle_unstored(prepared, conn))
+        except Conflict as exc:
+            outcomes.append(exc)
+    created = [prepared for prepared, outcome in zip(batch, outcomes)
+               if isinstance(outcome, Recorded) and outcome.created]
+    insert_children([(prepared.row, prepared.comments) for prepared in created], conn)
+    tally_responses([(prepared.row, prepared.scorer) for prepared in created], conn)
+    return outcomes
 
 
 def settle_unstored(prepared: Prepared, conn: Connection) -> Recorded:
