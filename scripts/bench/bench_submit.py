@@ -153,15 +153,15 @@ def trivial_request(port: int, _token: str, _i: int) -> bytes:
     return f"GET /bench/trivial HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
 
 
-async def client(port: int, token: str, make, stop_at: float, record_from: float, latencies: list[float],
-                 statuses: dict[int, int], interval: float | None, offset: float) -> None:
+async def client(port: int, requests: list[bytes], make, token: str, stop_at: float, record_from: float,
+                 latencies: list[float], statuses: dict[int, int], interval: float | None, offset: float) -> None:
     """One keep-alive connection: back to back (closed loop), or one request every `interval` seconds (paced;
-    latency counts from the scheduled time, so a slow server cannot hide its queue)."""
+    latency counts from the scheduled time, so a slow server cannot hide its queue). Sends the requests built
+    beforehand, then builds more if the phase outlasts them."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    i, loop = 0, asyncio.get_running_loop()
+    i = 0
     scheduled = time.monotonic() + offset
     while time.monotonic() < stop_at:
-        i += 1
         if interval is not None:
             delay = scheduled - time.monotonic()
             if delay > 0:
@@ -169,7 +169,8 @@ async def client(port: int, token: str, make, stop_at: float, record_from: float
             start, scheduled = scheduled, scheduled + interval
         else:
             start = time.monotonic()
-        writer.write(make(port, token, i))
+        writer.write(requests[i] if i < len(requests) else make(port, token, i))
+        i += 1
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
@@ -181,20 +182,33 @@ async def client(port: int, token: str, make, stop_at: float, record_from: float
         if re.search(rb"(?i)connection: *close", head):
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    del loop
     writer.close()
 
 
-async def drive(port: int, tokens: list[str], make, seconds: float, warmup: float, rate: float | None = None) -> dict:
-    """Run len(tokens) clients for warmup + seconds; throughput and latency of the measured part."""
+MAX_RPS = 5000  # more than this machine serves of either endpoint: requests built ahead per phase
+
+
+def build_requests(port: int, tokens: list[str], make, seconds: float, rate: float | None = None) -> list[list[bytes]]:
+    """Each client's requests for a phase, built before it starts: the load generator shares the server's two
+    cores, and building a submission (a UUID, a time, JSON) costs it more than a GET; built during the phase, that
+    would take more CPU from the server under test for one endpoint than for the other."""
+    per_client = int((rate or MAX_RPS) * seconds / len(tokens)) + 1
+    return [[make(port, token, i) for i in range(per_client)] for token in tokens]
+
+
+async def drive(port: int, tokens: list[str], make, seconds: float, warmup: float, rate: float | None = None,
+                requests: list[list[bytes]] | None = None) -> dict:
+    """Run len(tokens) clients for warmup + seconds (sending `requests`, one list per client, built beforehand
+    with build_requests); throughput and latency of the measured part."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     begin = time.monotonic()
     record_from, stop_at = begin + warmup, begin + warmup + seconds
     n_clients = len(tokens)
     interval = n_clients / rate if rate else None
-    await asyncio.gather(*(client(port, tokens[i], make, stop_at, record_from, latencies, statuses, interval,
-                                  (interval or 0) * i / n_clients) for i in range(n_clients)))
+    requests = requests or [[] for _ in tokens]
+    await asyncio.gather(*(client(port, requests[i], make, tokens[i], stop_at, record_from, latencies, statuses,
+                                  interval, (interval or 0) * i / n_clients) for i in range(n_clients)))
     latencies.sort()
     n = len(latencies)
     return {"requests": n, "rps": n / seconds, "clients": n_clients, "p50_ms": latencies[n // 2] * 1000 if n else 0,
@@ -273,8 +287,11 @@ def main() -> None:
             print(f"gunicorn gthread {args.workers}×{args.threads} on 127.0.0.1:{port}; {args.clients} clients, "
                   f"{args.rounds} rounds of {args.seconds:.0f} s per endpoint after {args.warmup:.0f} s warm-up",
                   flush=True)
-            phase = lambda make, rate=None: measured(server.pid, lambda: asyncio.run(  # noqa: E731
-                drive(port, tokens, make, args.seconds, args.warmup, rate)))
+            def phase(make, rate=None):
+                requests = build_requests(port, tokens, make, args.seconds + args.warmup, rate)
+                return measured(server.pid, lambda: asyncio.run(
+                    drive(port, tokens, make, args.seconds, args.warmup, rate, requests)))
+
             # A fresh server is slow for its first seconds (threads, connections, caches): warm both endpoints first.
             for make in (trivial_request, write_request, submit_request):
                 asyncio.run(drive(port, tokens, make, 1.0, 2 * args.warmup))
