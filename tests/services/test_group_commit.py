@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -16,6 +17,7 @@ from survey.extensions import db
 from survey.models import Answer, AnswerTally, Comment, Device, Response, ScoreTally
 from survey.services import rawsql
 from survey.services.devices import authenticate_kiosk, forget_callers
+from survey.services.responses import writelock
 from survey.services.responses.group_commit import GroupCommit, Submission, group_commit_for, record_kiosk_response
 from survey.services.responses.record import Recorded, prepare_response
 from survey.services.secrets import digest
@@ -181,6 +183,38 @@ def test_a_waiting_request_holds_no_pooled_connection(app, variant, make_device)
         assert recorded.created
         group_commit_for(db.engine).close()
         db.engine.dispose()
+    assert count(Response) == 1
+
+
+def test_the_leader_takes_its_connection_before_the_write_lock(app, variant, make_device):
+    """A session writer takes a pooled connection, then the write lock; a leader that took the lock first and
+    then waited for the pool would wait on it until the pool timed out, and its responses would fail."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock queues SQLite writers only")
+    _device, token = make_device()
+    small = variant(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 2})
+    with small.app_context():
+        caller = authenticate_kiosk(token)
+        waiting = Submission(prepare_response(payload(), device=caller), caller, digest(token))
+        db.session.commit()  # the session gives its connection back
+        engine, leader = db.engine, GroupCommit(db.engine)
+        has_connection = threading.Event()
+
+        def session_writer():
+            with engine.connect():  # the pool's only connection
+                has_connection.set()
+                time.sleep(0.3)  # the leader is waiting by now
+                writelock.acquire(engine.url.database)
+                writelock.release()
+
+        writer = threading.Thread(target=session_writer)
+        writer.start()
+        has_connection.wait()
+        confirmed = leader.write(waiting, wait=10)
+        writer.join()
+        leader.close()
+        engine.dispose()
+    assert confirmed and waiting.result().created
     assert count(Response) == 1
 
 

@@ -86,6 +86,9 @@ class GroupCommit:
         """Write the waiting submissions, wake them, and hand the lead to the next one waiting (or give it up)."""
         batch: list[Submission] = []
         try:
+            # The connection is checked out before the write lock: request threads take a pooled connection
+            # first and the lock second, so a leader waiting for the pool while holding the lock could wait on them.
+            self._connection()
             # The batch is taken once this process holds the write lock: whatever arrived while the other
             # workers wrote goes in too.
             with self._write_lock():
@@ -143,7 +146,7 @@ class GroupCommit:
     def _transaction(self, batch: list[Submission]) -> None:
         """Re-check the devices and store the batch, committed on the driver (SQLAlchemy's own transaction
         bookkeeping cost as much as a small batch's statements)."""
-        conn = self._conn = self._conn or self.engine.connect()
+        conn = self._connection()
         driver = conn.connection.driver_connection
         if conn.dialect.name == "sqlite":  # take SQLite's write lock now (pysqlite would begin lazily)
             driver.execute("BEGIN IMMEDIATE")
@@ -153,6 +156,12 @@ class GroupCommit:
             driver.rollback()
             raise
         driver.commit()
+
+    def _connection(self) -> Connection:
+        """The leader's connection, kept between batches (checked out of the engine's pool when first needed)."""
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        return self._conn
 
     def close(self) -> None:
         """Return the connection to the pool (it is opened again when needed)."""
