@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """P1/P4 benchmark: POST /api/v1/responses against a trivial endpoint of the same app, served the same way.
 
-Runs gunicorn on 127.0.0.1 the way scripts/run does (2 gthread workers × 8 threads) with a fresh database (SQLite
+Runs gunicorn on 127.0.0.1 the way scripts/run does (2 gthread workers × 16 threads) with a fresh database (SQLite
 by default, or --postgres / --database-url), drives it with 32 concurrent keep-alive clients, and prints sustained
 throughput, p50/p99 latency and the ratio to the trivial endpoint; then the kiosk page's transferred bytes (P4).
 The endpoints are measured in many short rounds, in alternating order (trivial first in odd rounds, last in even
@@ -9,7 +9,7 @@ ones), and the ratio is taken within each round, then the median of those ratios
 speed drifts by up to 2× within a minute, and a drift then lands on both sides of a round's ratio instead of on one
 endpoint's whole run.
 
-    .venv/bin/python scripts/bench/bench_submit.py [--seconds 3] [--rounds 9] [--clients 32] [--workers 2] [--threads 8]
+    .venv/bin/python scripts/bench/bench_submit.py [--seconds 3] [--rounds 9] [--clients 32] [--workers 2] [--threads 16]
 """
 from __future__ import annotations
 
@@ -268,7 +268,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--database-url", default="", help="an empty database; default: a fresh SQLite file")
     parser.add_argument("--postgres", action="store_true",
                         help="create (and drop afterwards) a scratch database on PostgreSQL at 127.0.0.1:5432")
