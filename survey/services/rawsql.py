@@ -47,30 +47,26 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[dict], suffix: st
     if not rows:
         return
     driver, postgres = _driver(conn)
-    names = ", ".join(columns)
     if len(rows) > SMALL_BATCH:
+        marks = ", ".join(f"%({c})s" if postgres else f":{c}" for c in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {suffix}"
         if postgres:
             with driver.cursor() as cur:
-                cur.executemany(f"INSERT INTO {table} ({names}) VALUES "
-                                f"({', '.join(f'%({c})s' for c in columns)}) {suffix}", rows)
+                cur.executemany(sql, rows)
         else:
-            driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) "
-                               f"{suffix}", rows)
+            driver.executemany(sql, rows)
         return
-    for chunk in _chunks(rows, len(columns)):
-        _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES {_groups(len(columns), len(chunk), postgres)} "
-                               f"{suffix}", [row[c] for row in chunk for c in columns])
+    for sql, params in _multi_row_inserts(table, columns, rows, suffix, postgres):
+        _run(driver, postgres, sql, params)
 
 
 def insert_returning(table: str, columns: Sequence[str], rows: list[dict], suffix: str, returning: str,
                      conn: Connection | None = None) -> list[tuple]:
     """INSERT rows as few multi-row statements; the RETURNING columns of the rows inserted."""
     driver, postgres = _driver(conn)
-    names, out = ", ".join(columns), []
-    for chunk in _chunks(rows, len(columns)):
-        out += _run(driver, postgres, f"INSERT INTO {table} ({names}) VALUES "
-                                      f"{_groups(len(columns), len(chunk), postgres)} {suffix} RETURNING {returning}",
-                    [row[c] for row in chunk for c in columns], fetch=True)
+    out: list[tuple] = []
+    for sql, params in _multi_row_inserts(table, columns, rows, suffix, postgres):
+        out += _run(driver, postgres, f"{sql} RETURNING {returning}", params, fetch=True)
     return out
 
 
@@ -84,9 +80,14 @@ def _chunks(rows: list[dict], width: int) -> Iterator[list[dict]]:
         yield rows[start:start + size]
 
 
-def _groups(width: int, count: int, postgres: bool) -> str:
-    group = f"({', '.join(['%s' if postgres else '?'] * width)})"
-    return ", ".join([group] * count)
+def _multi_row_inserts(table: str, columns: Sequence[str], rows: list[dict], suffix: str,
+                       postgres: bool) -> Iterator[tuple[str, list]]:
+    """(positional SQL, flat parameters) of multi-row INSERTs holding the rows, each within MAX_VARIABLES."""
+    names, width = ", ".join(columns), len(columns)
+    for chunk in _chunks(rows, width):
+        group = f"({', '.join(['%s' if postgres else '?'] * width)})"
+        yield (f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(chunk))} {suffix}",
+               [row[c] for row in chunk for c in columns])
 
 
 def _run(driver, postgres: bool, sql: str, params: list, fetch: bool = False) -> list[tuple]:

@@ -86,9 +86,6 @@ class GroupCommit:
         """Write the waiting submissions, wake them, and hand the lead to the next one waiting (or give it up)."""
         batch: list[Submission] = []
         try:
-            # The connection is checked out before the write lock: request threads take a pooled connection
-            # first and the lock second, so a leader waiting for the pool while holding the lock could wait on them.
-            self._connection()
             # The batch is taken once this process holds the write lock: whatever arrived while the other
             # workers wrote goes in too.
             with self._write_lock():
@@ -137,6 +134,9 @@ class GroupCommit:
         if self.engine.dialect.name != "sqlite":
             yield
             return
+        # Connection first, lock second, as session writers do (store.begin_write): waiting for the pool while
+        # holding the lock could wait on a writer that holds a pooled connection and waits for the lock.
+        self._connection()
         writelock.acquire(self.engine.url.database)
         try:
             yield
