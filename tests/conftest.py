@@ -57,7 +57,7 @@ def session_app(database_url, tmp_path_factory):
 
     from survey.app import create_app
     from survey.extensions import db
-    from survey.services.units import load_current_units
+    from survey.services.organisation.units import load_current_units
 
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
@@ -79,7 +79,7 @@ def wipe(app) -> None:
     """Empty every table except reference units, then reload the official instruments."""
     from survey.extensions import db
     from survey.models import Base, Unit
-    from survey.services.instruments import load_official_instruments
+    from survey.services.instruments.versions import load_official_instruments
 
     with app.app_context():
         tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP]

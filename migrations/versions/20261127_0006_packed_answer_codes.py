@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-27 00:00:00
 
-The layout is survey.services.packed_answers': one little-endian uint16 per item of the response's instrument
+The layout is survey.services.indices.packed_answers': one little-endian uint16 per item of the response's instrument
 version in item-id order, bit c set when code c (0–9) was answered. It is written out here rather than
 imported, so this migration keeps meaning what it meant when it ran.
 

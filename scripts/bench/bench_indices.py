@@ -51,7 +51,7 @@ def _reset_peak() -> None:
 
 
 def _province_units(province: str):
-    from survey.services.units import descendant_ids, get_unit
+    from survey.services.organisation.units import descendant_ids, get_unit
 
     return sorted(descendant_ids(get_unit(province)))
 
@@ -70,7 +70,7 @@ def _period() -> str:
 
 def run_service(province: str, period: str, source: str | None) -> dict:
     """The product's way: `compute_indices` (roll-ups, or the raw path, packed answer codes, with source="responses")."""
-    from survey.services.indices import compute_indices
+    from survey.services.indices.compute import compute_indices
 
     result = compute_indices("SIPAS-1001", period, "commune", province, source=source)
     return {row["unit_code"]: row["index"] for row in result.document["rows"]}
@@ -85,8 +85,8 @@ def run_naive(province: str, period: str) -> dict:
     from survey.indices import OVERALL, index_table, respondent_scores, score_sums, scorer_for
     from survey.indices import structure_from_definition
     from survey.models import Item, Unit
-    from survey.services.instruments import current_version
-    from survey.services.periods import parse_period
+    from survey.services.instruments.versions import current_version
+    from survey.services.indices.periods import parse_period
 
     version = current_version("SIPAS-1001")
     span = parse_period(period)

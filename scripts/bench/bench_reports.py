@@ -69,9 +69,9 @@ def main() -> None:
     from survey.models import Response
     from survey.reports.batch import render_summaries
     from survey.reports.pdf import render_province_report, render_unit_summary
-    from survey.services.province_report import province_report
-    from survey.services.reports import province_unit_summaries, unit_summary
-    from survey.services.scope import OPERATOR
+    from survey.services.reports.province import province_report
+    from survey.services.reports.unit import province_unit_summaries, unit_summary
+    from survey.services.access.scope import OPERATOR
 
     app = create_app()
     with app.app_context():

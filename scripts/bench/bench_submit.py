@@ -70,10 +70,10 @@ def prepare(database_url: str, devices: int) -> list[str]:
 
     from survey.app import create_app
     from survey.extensions import db
-    from survey.services import agencies
-    from survey.services.devices import register_device
-    from survey.services.instruments import load_official_instruments
-    from survey.services.units import load_current_units
+    from survey.services.organisation import agencies
+    from survey.services.access.devices import register_device
+    from survey.services.instruments.versions import load_official_instruments
+    from survey.services.organisation.units import load_current_units
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

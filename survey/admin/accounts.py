@@ -11,7 +11,7 @@ from survey.auth.access import current_actor, permission_required
 from survey.auth.forms import ConfirmForm
 from survey.errors import DomainError
 from survey.extensions import db
-from survey.services import staff
+from survey.services.access import staff
 
 
 @bp.route("/accounts", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.models.accounts import ROLES
-from survey.services.organisation import IDLE_SECONDS, KIOSK_INSTRUMENTS
+from survey.services.organisation.manage import IDLE_SECONDS, KIOSK_INSTRUMENTS
 
 
 

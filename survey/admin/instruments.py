@@ -16,9 +16,9 @@ from survey.extensions import db
 from survey.instruments import builder
 from survey.instruments.definition import parse_definition
 from survey.models import InstrumentVersion
-from survey.services import instrument_drafts as drafts
-from survey.services.instruments import get_version, sees_instrument, visible_instruments
-from survey.services.units import province_of
+from survey.services.instruments import drafts
+from survey.services.instruments.versions import get_version, sees_instrument, visible_instruments
+from survey.services.organisation.units import province_of
 from survey.text import nfc
 
 bp = Blueprint("admin_instruments", __name__, url_prefix="/admin/instruments")

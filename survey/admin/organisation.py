@@ -10,8 +10,8 @@ from survey.auth.access import current_actor, permission_required
 from survey.auth.forms import ConfirmForm
 from survey.errors import DomainError
 from survey.extensions import db
-from survey.services import organisation
-from survey.services.scope import can
+from survey.services.organisation import manage as organisation
+from survey.services.access.scope import can
 
 
 @bp.route("/agencies", methods=["GET", "POST"])

@@ -9,8 +9,9 @@ from survey.admin.forms import AuditFilterForm
 from survey.auth.access import current_actor, permission_required
 from survey.auth.forms import ConfirmForm
 from survey.extensions import db
-from survey.services import audit, privacy
-from survey.services.scope import can
+from survey.services.access import audit
+from survey.services.access import privacy
+from survey.services.access.scope import can
 
 PAGE = 100
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from survey.admin import accounts, organisation, records, weights  # noqa: F401  (their routes register on `bp`)
 from survey.admin.base import bp
 from survey.auth.access import permission_required
-from survey.services.scope import can
+from survey.services.access.scope import can
 
 __all__ = ["bp"]
 

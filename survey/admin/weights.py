@@ -15,10 +15,10 @@ from survey.admin.base import bp, done
 from survey.auth.access import current_actor, permission_required
 from survey.errors import DomainError, Forbidden, Invalid
 from survey.extensions import db
-from survey.services import weights
-from survey.services.index_cells import _choice_names as choice_names
-from survey.services.instruments import current_version
-from survey.services.units import province_of
+from survey.services.indices import weights
+from survey.services.indices.cells import _choice_names as choice_names
+from survey.services.instruments.versions import current_version
+from survey.services.organisation.units import province_of
 from survey.uploads import uploaded_text
 
 MAX_UPLOAD = 64 * 1024  # ten rows of numbers; anything near this is not a margins file

@@ -8,9 +8,9 @@ from flask import abort, g, request
 from flask_login import current_user
 
 from survey.errors import DomainError, Forbidden, NotFound
-from survey.services.accounts import authenticate_token
-from survey.services.devices import authenticate_kiosk, remembered_kiosk
-from survey.services.scope import Scope, scope_for
+from survey.services.access.accounts import authenticate_token
+from survey.services.access.devices import authenticate_kiosk, remembered_kiosk
+from survey.services.access.scope import Scope, scope_for
 
 
 def bearer_token() -> str | None:

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 
 from survey.api import bp
 from survey.api.auth import staff_required
-from survey.services.indices import FILTERS, compute_indices
+from survey.services.indices.compute import FILTERS, compute_indices
 
 
 @bp.get("/indices")

@@ -12,9 +12,9 @@ from survey.extensions import db
 from survey.instruments.describe import describe, scales
 from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion, Unit
-from survey.services.instrument_drafts import can_edit
-from survey.services.instruments import definition_of, version_summary, visible_instruments
-from survey.services.scope import require
+from survey.services.instruments.drafts import can_edit
+from survey.services.instruments.versions import definition_of, version_summary, visible_instruments
+from survey.services.access.scope import require
 
 STATUSES = ("published", "all")
 

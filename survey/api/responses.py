@@ -15,7 +15,7 @@ from survey.errors import Invalid
 from survey.extensions import db, limiter
 from survey.services.responses.group_commit import record_kiosk_response
 from survey.services.responses.kiosk import note_device_seen
-from survey.services.secrets import digest
+from survey.services.access.secrets import digest
 
 DEFAULT_MAX_BYTES = 64 * 1024  # a SIPAS questionnaire with every comment filled is well under 20 kB
 

@@ -10,7 +10,7 @@ from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import ServicePoint
 from survey.models.units import LEVELS
-from survey.services.units import descendant_ids, get_unit, search_units
+from survey.services.organisation.units import descendant_ids, get_unit, search_units
 
 
 @bp.get("/units")

@@ -17,7 +17,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from survey.extensions import login_manager
-from survey.services.scope import Scope, can, scope_for
+from survey.services.access.scope import Scope, can, scope_for
 
 
 def current_scope() -> Scope | None:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.services.accounts import MIN_PASSWORD
+from survey.services.access.accounts import MIN_PASSWORD
 
 
 class LoginForm(FlaskForm):

@@ -11,7 +11,8 @@ from survey.auth import session as staff_session
 from survey.auth.forms import ConfirmForm, LoginForm, PasswordForm
 from survey.errors import Forbidden, Invalid
 from survey.extensions import db, limiter
-from survey.services import accounts, audit
+from survey.services.access import accounts
+from survey.services.access import audit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 bp.record_once(staff_session.configure)

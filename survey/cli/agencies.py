@@ -7,7 +7,7 @@ import click
 
 from survey.cli.common import transactional
 from survey.models.agencies import AGENCY_KINDS
-from survey.services import agencies
+from survey.services.organisation import agencies
 
 
 @click.group("agencies")

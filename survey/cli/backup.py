@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from survey.cli.common import transactional
-from survey.services import audit, backup
+from survey.services.access import audit
+from survey.services.operations import backup
 
 
 def _progress(table: str, rows: int) -> None:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from survey.cli.common import transactional
 from survey.extensions import db
 from survey.models import Response
-from survey.services import demo, units
-from survey.services.instruments import load_official_instruments
+from survey.services.operations import demo
+from survey.services.organisation import units
+from survey.services.instruments.versions import load_official_instruments
 
 
 @click.command("demo")

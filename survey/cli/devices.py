@@ -5,7 +5,7 @@ import click
 from flask import current_app
 
 from survey.cli.common import print_secret, transactional
-from survey.services import devices
+from survey.services.access import devices
 
 
 @click.group("devices")

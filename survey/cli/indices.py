@@ -10,10 +10,10 @@ from flask import current_app
 
 from survey.cli.common import transactional
 from survey.indices import against_previous
-from survey.services.index_cells import BY_COLUMN
-from survey.services.index_document import flat_rows
-from survey.services.indices import IndicesResult, compute_indices
-from survey.services.periods import parse_period
+from survey.services.indices.cells import BY_COLUMN
+from survey.services.indices.document import flat_rows
+from survey.services.indices.compute import IndicesResult, compute_indices
+from survey.services.indices.periods import parse_period
 
 
 @click.command("indices")

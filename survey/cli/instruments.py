@@ -10,8 +10,8 @@ from survey.cli.common import transactional
 from survey.errors import Invalid
 from survey.instruments.describe import describe
 from survey.instruments.validate import definition_errors
-from survey.services import instruments
-from survey.services.scope import OPERATOR
+from survey.services.instruments import versions as instruments
+from survey.services.access.scope import OPERATOR
 
 
 def _read(path: str) -> dict:

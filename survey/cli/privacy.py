@@ -5,7 +5,7 @@ import click
 from flask import current_app
 
 from survey.cli.common import transactional
-from survey.services import privacy
+from survey.services.access import privacy
 
 
 @click.group("privacy")

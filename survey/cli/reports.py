@@ -13,15 +13,15 @@ from flask import current_app
 from survey.indices import DEFAULT_MIN_N
 from survey.reports.batch import render_summaries
 from survey.reports.pdf import render_province_report, render_unit_summary
-from survey.services import audit
+from survey.services.access import audit
 from survey.services.exports.files import (codebook_csv, indices_csv, indices_xlsx, responses_csv, responses_xlsx,
                                            write_stream)
 from survey.services.exports.indices import indices_export
 from survey.services.exports.responses import response_export
-from survey.services.province_report import province_report
-from survey.services.report_targets import DEFAULT_INSTRUMENT
-from survey.services.reports import province_unit_summaries, unit_summary
-from survey.services.scope import OPERATOR
+from survey.services.reports.province import province_report
+from survey.services.reports.targets import DEFAULT_INSTRUMENT
+from survey.services.reports.unit import province_unit_summaries, unit_summary
+from survey.services.access.scope import OPERATOR
 
 LANGS = click.Choice(["vi", "en"])
 

@@ -6,7 +6,7 @@ import click
 from survey.cli.common import transactional
 from survey.errors import Invalid
 from survey.extensions import db
-from survey.services import audit
+from survey.services.access import audit
 from survey.services.responses.csv_import import ImportRejected, import_responses_csv
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from survey.cli.common import transactional
-from survey.services import legacy, units
+from survey.services.organisation import legacy
+from survey.services.organisation import units
 
 
 @click.group("units")

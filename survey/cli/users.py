@@ -8,7 +8,7 @@ import click
 
 from survey.cli.common import print_secret, transactional
 from survey.models.accounts import ROLES
-from survey.services import accounts
+from survey.services.access import accounts
 
 
 @click.group("users")

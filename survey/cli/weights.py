@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from survey.cli.common import transactional
-from survey.services import weights
-from survey.services.scope import OPERATOR
+from survey.services.indices import weights
+from survey.services.access.scope import OPERATOR
 
 
 @click.group("weights")

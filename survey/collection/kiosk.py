@@ -11,8 +11,8 @@ from survey.collection.questions import implied, questions_for
 from survey.errors import DomainError
 from survey.extensions import db
 from survey.models import Device
-from survey.services import audit
-from survey.services.devices import authenticate_device, enrol_device
+from survey.services.access import audit
+from survey.services.access.devices import authenticate_device, enrol_device
 from survey.services.responses.catalog import accepted_version
 from survey.services.responses.kiosk import kiosk_settings, pending_enrolment
 

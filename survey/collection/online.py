@@ -19,7 +19,7 @@ from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version
 from survey.services.responses.envelope import LOCAL_TZ
 from survey.services.responses.points import point_by_public_key, points_in_scope
-from survey.services.scope import scope_for
+from survey.services.access.scope import scope_for
 
 bp = Blueprint("collection", __name__, url_prefix="/s")
 INSTRUMENTS = {"SIPAS-1001": "A2", "KIOSK-QUICK": None, "ONESTOP-61": None}  # instrument → block shown online

@@ -16,7 +16,7 @@ from survey.collection.questions import implied, questions_for
 from survey.error_text import explain
 from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
-from survey.services import audit
+from survey.services.access import audit
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
 from survey.uploads import uploaded_text

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.indices import priority_index
 from survey.models import Item
-from survey.services import index_counts
-from survey.services.periods import Period
-from survey.services.scope import Scope
-from survey.services.tallies import version_scorer
+from survey.services.indices import counts as index_counts
+from survey.services.indices.periods import Period
+from survey.services.access.scope import Scope
+from survey.services.indices.tallies import version_scorer
 
 
 def meet(current: frozenset[int] | None, wanted: set[int] | frozenset[int] | None) -> frozenset[int] | None:

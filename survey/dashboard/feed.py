@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, literal, select, text
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Agency, Comment, Response, ServicePoint, Unit
-from survey.services import audit
-from survey.services.periods import Period
-from survey.services.scope import Scope, require, scope_filter
+from survey.services.access import audit
+from survey.services.indices.periods import Period
+from survey.services.access.scope import Scope, require, scope_filter
 
 STATUSES = ("new", "approved", "hidden")
 FEED_SIZE = 50

@@ -10,10 +10,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from survey.indices import against_parent, against_previous
-from survey.services.indices import IndicesResult, compute_indices
-from survey.services.instruments import current_version
-from survey.services.periods import Period
-from survey.services.scope import Scope
+from survey.services.indices.compute import IndicesResult, compute_indices
+from survey.services.instruments.versions import current_version
+from survey.services.indices.periods import Period
+from survey.services.access.scope import Scope
 
 from survey.dashboard.labels import Labels, labels_of
 from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint

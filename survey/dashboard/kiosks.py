@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit
 from survey.models.base import utcnow
-from survey.services.scope import Scope, visible_devices, visible_service_points
+from survey.services.access.scope import Scope, visible_devices, visible_service_points
 
 SILENT_AFTER = timedelta(minutes=15)  # kiosks report in every few minutes while switched on
 

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from survey.services.scope import Scope, can
+from survey.services.access.scope import Scope, can
 
 # (endpoint, label, fixed arguments, action the caller needs)
 PROVINCE = (

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Agency, ServicePoint, Unit
-from survey.services.indices import compute_indices
-from survey.services.instruments import current_version
-from survey.services.periods import Period
-from survey.services.scope import OPERATOR, Scope, visible_agencies
-from survey.services.units import descendant_ids, province_of, search_units
+from survey.services.indices.compute import compute_indices
+from survey.services.instruments.versions import current_version
+from survey.services.indices.periods import Period
+from survey.services.access.scope import OPERATOR, Scope, visible_agencies
+from survey.services.organisation.units import descendant_ids, province_of, search_units
 
 from survey.dashboard import counts
 from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey.services.periods import Period, parse_period
+from survey.services.indices.periods import Period, parse_period
 
 VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.errors import Invalid
 from survey.models.responses import CHANNELS
-from survey.services.periods import Period, parse_period
+from survey.services.indices.periods import Period, parse_period
 
 from survey.dashboard.periods import default_period
 

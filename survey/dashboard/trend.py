@@ -20,9 +20,9 @@ from survey.extensions import db
 from survey.indices import OVERALL, IndexTable, index_table, structure_from_definition
 from survey.models import InstrumentVersion, Item, ScoreTally, Unit
 from survey.models.units import LEGACY_VINTAGE
-from survey.services import index_counts
-from survey.services.periods import Period
-from survey.services.scope import Scope
+from survey.services.indices import counts as index_counts
+from survey.services.indices.periods import Period
+from survey.services.access.scope import Scope
 
 POINT_TYPES = ("pts2",)
 

@@ -12,10 +12,10 @@ from flask_login import current_user
 from survey.auth.access import current_actor, permission_required
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
-from survey.services.agencies import get_agency, get_service_point
-from survey.services.instruments import visible_instruments
-from survey.services.scope import Scope, can, check_agency, check_service_point, check_unit
-from survey.services.units import get_unit, province_of
+from survey.services.organisation.agencies import get_agency, get_service_point
+from survey.services.instruments.versions import visible_instruments
+from survey.services.access.scope import Scope, can, check_agency, check_service_point, check_unit
+from survey.services.organisation.units import get_unit, province_of
 
 from survey.dashboard import feed, kiosks, links, pages
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices

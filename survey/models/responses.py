@@ -55,7 +55,7 @@ class Response(Base):
     area: Mapped[int | None] = mapped_column(SmallInteger)
     terrain: Mapped[int | None] = mapped_column(SmallInteger)
     respondent_type: Mapped[int | None] = mapped_column(SmallInteger)
-    # The answers below packed one uint16 of code bits per item (survey.services.packed_answers): breakdowns the
+    # The answers below packed one uint16 of code bits per item (survey.services.indices.packed_answers): breakdowns the
     # roll-ups cannot answer read this short column instead of joining every answer row.
     answer_codes: Mapped[bytes | None] = mapped_column(LargeBinary)
 

@@ -14,15 +14,15 @@ from flask import Response, current_app, send_file, stream_with_context
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.reports.pdf import render_province_report, render_unit_summary
-from survey.services import audit
+from survey.services.access import audit
 from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, indices_csv, indices_xlsx,
                                            responses_csv, responses_xlsx)
 from survey.services.exports.indices import indices_export
 from survey.services.exports.responses import response_export
-from survey.services.province_report import province_report
-from survey.services.report_targets import DEFAULT_INSTRUMENT
-from survey.services.reports import unit_summary
-from survey.services.scope import Scope
+from survey.services.reports.province import province_report
+from survey.services.reports.targets import DEFAULT_INSTRUMENT
+from survey.services.reports.unit import unit_summary
+from survey.services.access.scope import Scope
 
 PDF_TYPE = "application/pdf"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -8,9 +8,9 @@ from survey.auth.access import current_actor, permission_required
 from survey.extensions import db
 from survey.models import Agency, ServicePoint, Unit
 from survey.reports import downloads
-from survey.services.instruments import visible_instruments
-from survey.services.scope import can, visible_agencies, visible_service_points, visible_units
-from survey.services.units import province_of
+from survey.services.instruments.versions import visible_instruments
+from survey.services.access.scope import can, visible_agencies, visible_service_points, visible_units
+from survey.services.organisation.units import province_of
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PLACE_ARGS = ("unit", "agency", "service_point")  # the dashboard links name the place by its kind

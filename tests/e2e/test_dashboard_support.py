@@ -38,8 +38,8 @@ def closed_quarters(today: date | None = None) -> tuple[str, str]:
 
 def seed_demo(responses: int = 24000) -> datetime:
     """Quảng Ninh's demo organisation and a year of responses ending when the current quarter began."""
-    from survey.services.demo import build_organisation, generate_responses
-    from survey.services.tallies import rebuild_tallies
+    from survey.services.operations.demo import build_organisation, generate_responses
+    from survey.services.indices.tallies import rebuild_tallies
 
     year, quarter = quarter_of(date.today())
     end = datetime(year, 3 * quarter - 2, 1)

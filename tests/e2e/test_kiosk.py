@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Device, Response
-from survey.services import devices
+from survey.services.access import devices
 from tests.e2e.conftest import page_report, screenshot
 
 pytestmark = pytest.mark.e2e

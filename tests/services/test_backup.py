@@ -13,16 +13,18 @@ from sqlalchemy import select
 from survey.errors import Conflict, Invalid
 from survey.extensions import db
 from survey.models import (Agency, Answer, AuditEntry, Comment, Contact, Device, Response, Unit, UnitSuccession)
-from survey.services import accounts, audit, backup
+from survey.services.access import accounts
+from survey.services.access import audit
+from survey.services.operations import backup
 from tests.fixtures.scratch_db import create_database, drop_database
 from tests.fixtures.factories import commune_codes
 
 
 def _fill(make_agency, make_service_point, make_device, make_user):
     """A little of everything, with awkward values: accents, quotes, newlines, NULLs, JSON, floats, booleans."""
-    from survey.services.instrument_drafts import create_own_instrument
-    from survey.services.instruments import current_version
-    from survey.services.scope import OPERATOR
+    from survey.services.instruments.drafts import create_own_instrument
+    from survey.services.instruments.versions import current_version
+    from survey.services.access.scope import OPERATOR
 
     home = commune_codes("22", 1)[0]
     parent = make_agency(unit="22", code="000.10.22.H22", name="Sở Nội vụ")
@@ -71,7 +73,7 @@ def _tallies() -> None:
     import importlib
 
     try:
-        tallies = importlib.import_module("survey.services.tallies")
+        tallies = importlib.import_module("survey.services.indices.tallies")
     except ModuleNotFoundError:
         return
     if hasattr(tallies, "rebuild_tallies"):
@@ -134,7 +136,7 @@ def test_round_trip_keeps_every_row(app, runner, tmp_path, empty_database, targe
         assert after.pop("audit_log")[-1][2:5] == ("cli", "restore", "survey.zip")
         restored_audit = after
         # New rows get fresh ids after a restore (PostgreSQL sequences moved past the restored ids).
-        from survey.services.agencies import add_agency
+        from survey.services.organisation.agencies import add_agency
 
         added = add_agency("000.99.22.H22", "Sở sau khôi phục", "22")
         db.session.commit()

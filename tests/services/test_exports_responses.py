@@ -8,7 +8,7 @@ from survey.errors import Forbidden
 from survey.extensions import db
 from survey.services.exports import responses as raw
 from survey.services.exports.responses import response_export
-from survey.services.scope import OPERATOR, scope_for
+from survey.services.access.scope import OPERATOR, scope_for
 from tests.services.report_data import A_BEFORE, A_NOW, build
 
 

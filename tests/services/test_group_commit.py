@@ -15,13 +15,13 @@ from sqlalchemy import func, select, text
 from survey.errors import Conflict, Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Answer, AnswerTally, Comment, Device, Response, ScoreTally
-from survey.services import rawsql
-from survey.services.devices import authenticate_kiosk, forget_callers
+from survey.services.storage import sql as rawsql
+from survey.services.access.devices import authenticate_kiosk, forget_callers
 from survey.services.responses import writelock
 from survey.services.responses.group_commit import GroupCommit, Submission, group_commit_for, record_kiosk_response
 from survey.services.responses.record import Recorded, prepare_response
-from survey.services.secrets import digest
-from survey.services.tallies import rebuild_tallies
+from survey.services.access.secrets import digest
+from survey.services.indices.tallies import rebuild_tallies
 
 NOW = datetime.now(timezone(timedelta(hours=7))).replace(microsecond=0)
 

@@ -13,8 +13,8 @@ from survey.errors import Invalid
 from survey.extensions import db
 from survey.indices import OVERALL, index_table, respondent_scores, score_sums, scorer_for, structure_from_definition
 from survey.models import Answer, Item, Response, Unit
-from survey.services.indices import compute_indices
-from survey.services.instruments import current_version
+from survey.services.indices.compute import compute_indices
+from survey.services.instruments.versions import current_version
 from tests.fixtures.factories import HOME_PROVINCE
 from tests.services.test_indices_service import NOW, dataset  # noqa: F401 - the fixture
 

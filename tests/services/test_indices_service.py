@@ -14,11 +14,11 @@ from survey.errors import Forbidden, Invalid
 from survey.extensions import db
 from survey.indices import OVERALL, index_table, respondent_scores, score_sums, scorer_for, structure_from_definition
 from survey.models import Answer, AnswerTally, Item, Response, ScoreTally
-from survey.services.indices import compute_indices
-from survey.services.instruments import current_version
+from survey.services.indices.compute import compute_indices
+from survey.services.instruments.versions import current_version
 from survey.services.responses import record_response
-from survey.services.scope import scope_for
-from survey.services.tallies import rebuild_tallies
+from survey.services.access.scope import scope_for
+from survey.services.indices.tallies import rebuild_tallies
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -135,7 +135,7 @@ def test_tallies_kept_on_insert_equal_a_bulk_rebuild(dataset):
 def test_bulk_loaders_can_tally_frames_instead_of_a_rebuild(dataset):
     from sqlalchemy import delete
 
-    from survey.services.tallies import month_of, tally_frames
+    from survey.services.indices.tallies import month_of, tally_frames
 
     def snapshot():
         return sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all()), \

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import pytest
 
 from survey.extensions import db
-from survey.services import agencies
-from survey.services.indices import compute_indices
-from survey.services.legacy import import_legacy_csv
+from survey.services.organisation import agencies
+from survey.services.indices.compute import compute_indices
+from survey.services.organisation.legacy import import_legacy_csv
 from survey.services.responses import record_response
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
 

@@ -10,9 +10,9 @@ from survey.extensions import db
 from survey.instruments import builder
 from survey.instruments.definition import load_document
 from survey.models import AuditEntry, Instrument, InstrumentVersion, Item, Section
-from survey.services import instrument_drafts as drafts
-from survey.services import instruments
-from survey.services.scope import OPERATOR, scope_for
+from survey.services.instruments import drafts
+from survey.services.instruments import versions as instruments
+from survey.services.access.scope import OPERATOR, scope_for
 
 NEW_ITEM = {"code": "A2.1.5", "type": "sat5", "text": {"vi": "Nơi để xe thuận tiện.", "en": "Parking is convenient."}}
 

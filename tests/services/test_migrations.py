@@ -39,8 +39,8 @@ def test_sqlite_database_with_data_upgrades_from_the_first_revision(tmp_path):
     from sqlalchemy import text
 
     from survey.app import create_app
-    from survey.services.instruments import load_official_instruments
-    from survey.services.units import load_current_units
+    from survey.services.instruments.versions import load_official_instruments
+    from survey.services.organisation.units import load_current_units
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "TESTING": True})
     with app.app_context():

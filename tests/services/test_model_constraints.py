@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.models import Answer, Item, Response
-from survey.services.instruments import current_version
+from survey.services.instruments.versions import current_version
 
 
 def _response_row(point, client_id: str) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from survey.extensions import db
 from survey.models import Answer, Response
-from survey.services.packed_answers import layout, pack
+from survey.services.indices.packed_answers import layout, pack
 from survey.services.responses import record_response
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -46,7 +46,7 @@ def test_submissions_store_their_answers_packed(app, make_service_point):
 
 
 def test_the_demo_loader_packs_what_it_generates(app):
-    from survey.services.demo import build_organisation, generate_responses
+    from survey.services.operations.demo import build_organisation, generate_responses
 
     build_organisation("22")
     generate_responses("22", 800, seed=4, end=datetime(2026, 6, 1))
@@ -58,8 +58,8 @@ def test_migration_0006_packs_the_answers_already_stored(tmp_path):
     from flask_migrate import upgrade
 
     from survey.app import create_app
-    from survey.services.instruments import load_official_instruments
-    from survey.services.units import load_current_units
+    from survey.services.instruments.versions import load_official_instruments
+    from survey.services.organisation.units import load_current_units
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v5.db'}", "TESTING": True})
     with app.app_context():

@@ -11,15 +11,15 @@ from survey.errors import Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Answer, AuditEntry, Comment, Contact, Response
 from survey.models.base import utcnow
-from survey.services import privacy
-from survey.services.scope import OPERATOR, scope_for
+from survey.services.access import privacy
+from survey.services.access.scope import OPERATOR, scope_for
 from tests.fixtures.factories import commune_codes
 
 
 @pytest.fixture
 def respond(app, make_service_point):
     """Store a response submitted `age_days` ago with an answer and a comment; returns it."""
-    from survey.services.instruments import current_version
+    from survey.services.instruments.versions import current_version
 
     version = current_version("KIOSK-QUICK")
     items = {i.code: i for i in version.items}

@@ -11,9 +11,9 @@ import pytest
 
 from survey.errors import Forbidden, NotFound
 from survey.reports.pdf import render_province_report, render_unit_summary
-from survey.services.province_report import province_report
-from survey.services.reports import province_unit_summaries, unit_summary
-from survey.services.scope import OPERATOR, scope_for
+from survey.services.reports.province import province_report
+from survey.services.reports.unit import province_unit_summaries, unit_summary
+from survey.services.access.scope import OPERATOR, scope_for
 from tests.fixtures.factories import HOME_PROVINCE
 from tests.services.report_data import COMMENT, build
 

@@ -10,7 +10,7 @@ from survey.errors import Forbidden, Invalid
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.services.responses import record, record_response
-from survey.services.scope import scope_for
+from survey.services.access.scope import scope_for
 
 
 def payload(point: str | None = None, **extra) -> dict:
@@ -69,7 +69,7 @@ def test_staff_can_only_enter_responses_for_their_units(app, make_service_point,
 
 def test_a_retired_version_still_accepts_queued_answers_but_a_draft_does_not(app, make_service_point):
     from survey.instruments.definition import load_document
-    from survey.services.instruments import current_version, store_version
+    from survey.services.instruments.versions import current_version, store_version
 
     point = make_service_point()
     draft = load_document("KIOSK-QUICK")

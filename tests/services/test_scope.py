@@ -7,10 +7,10 @@ from sqlalchemy import select
 from survey.errors import Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Device, ServicePoint, User
-from survey.services.scope import (ACTIONS, OPERATOR, STAFF_ROLES, Scope, can, check_agency, check_device,
+from survey.services.access.scope import (ACTIONS, OPERATOR, STAFF_ROLES, Scope, can, check_agency, check_device,
                                    check_service_point, check_unit, check_user, require, scope_filter, scope_for,
                                    visible_devices, visible_service_points, visible_units, visible_users)
-from survey.services.units import get_unit
+from survey.services.organisation.units import get_unit
 from tests.fixtures.factories import commune_codes
 
 ADMIN_ONLY = ("units.manage", "agencies.manage", "service_points.manage", "devices.manage", "instruments.manage",

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
-from survey.services import legacy, units
+from survey.services.organisation import legacy
+from survey.services.organisation import units
 
 
 def test_all_provinces_and_communes_are_loaded_with_official_codes(app):

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from survey.errors import Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.models import PopulationMargin
-from survey.services.indices import compute_indices
+from survey.services.indices.compute import compute_indices
 from survey.services.responses import record_response
-from survey.services.scope import OPERATOR, scope_for
-from survey.services.units import get_unit
-from survey.services.weights import import_margins, margins_for
+from survey.services.access.scope import OPERATOR, scope_for
+from survey.services.organisation.units import get_unit
+from survey.services.indices.weights import import_margins, margins_for
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)

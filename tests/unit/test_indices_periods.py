@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from survey.errors import Invalid
-from survey.services.periods import parse_period
+from survey.services.indices.periods import parse_period
 
 
 @pytest.mark.parametrize(("text", "label", "start", "end", "months"), [

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from survey.indices import ONESTOP_TOTAL, OVERALL, Scorer
-from survey.services.packed_answers import PackedCounts, pack, unpack
+from survey.services.indices.packed_answers import PackedCounts, pack, unpack
 
 LAYOUT = (11, 12, 13, 20)  # item ids in blob order
 SLOTS = {item: slot for slot, item in enumerate(LAYOUT)}

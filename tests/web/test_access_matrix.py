@@ -121,8 +121,8 @@ class World:
 
 def _build_world(make_agency, make_service_point, make_device, make_user) -> World:
     from survey.models import Unit
-    from survey.services import accounts
-    from survey.services.instruments import current_version
+    from survey.services.access import accounts
+    from survey.services.instruments.versions import current_version
 
     world = World()
     home, sibling = commune_codes("22", 2)
@@ -176,7 +176,7 @@ def _response(version, items, point, tag: str, n: int):
     db.session.add_all([comment, contact])
     db.session.flush()
     try:
-        tallies = importlib.import_module("survey.services.tallies")
+        tallies = importlib.import_module("survey.services.indices.tallies")
     except ModuleNotFoundError:
         tallies = None
     if tallies is not None and hasattr(tallies, "tally_response"):
@@ -187,8 +187,8 @@ def _response(version, items, point, tag: str, n: int):
 def _own_instrument(province: str) -> tuple[str, str]:
     """The province's own draft instrument (created once per province)."""
     from survey.models import Instrument
-    from survey.services.instrument_drafts import create_own_instrument
-    from survey.services.scope import OPERATOR
+    from survey.services.instruments.drafts import create_own_instrument
+    from survey.services.access.scope import OPERATOR
 
     code, name = ("QN-RIENG", "Phiếu riêng Quảng Ninh") if province == "22" else ("HN-RIENG", "Phiếu riêng Zeta")
     if db.session.scalar(select(Instrument.id).where(Instrument.code == code)) is None:

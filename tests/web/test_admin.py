@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Agency, ApiToken, AuditEntry, Device, ServicePoint, User
-from survey.services import accounts
+from survey.services.access import accounts
 from tests.fixtures.factories import PASSWORD, commune_codes
 
 

@@ -45,7 +45,7 @@ def test_service_points_are_scoped(client, make_service_point, make_token):
 
 def test_revoked_token_is_refused(client, app, make_user):
     from survey.extensions import db
-    from survey.services import accounts
+    from survey.services.access import accounts
 
     user = make_user()
     token, secret = accounts.add_token(user.email)

@@ -12,8 +12,8 @@ from survey.errors import Forbidden
 from survey.extensions import db
 from survey.models import AuditEntry, Device, User
 from survey.models.base import utcnow
-from survey.services import audit
-from survey.services.scope import OPERATOR, scope_for
+from survey.services.access import audit
+from survey.services.access.scope import OPERATOR, scope_for
 from tests.fixtures.factories import PASSWORD, commune_codes
 
 

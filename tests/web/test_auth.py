@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import AuditEntry, User
 from survey.models.base import utcnow
-from survey.services import accounts
+from survey.services.access import accounts
 from tests.fixtures.factories import PASSWORD
 
 

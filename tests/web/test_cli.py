@@ -43,7 +43,7 @@ def test_device_token_is_alone_on_the_last_line(runner):
     output = _ok(runner.invoke(args=["devices", "add", "--service-point", "TTPVHCC-X"]))
     token = output.strip().splitlines()[-1]
     assert token.startswith("dev_") and " " not in token
-    from survey.services.devices import authenticate_device
+    from survey.services.access.devices import authenticate_device
     assert authenticate_device(token).service_point.code == "TTPVHCC-X"
 
 
@@ -52,7 +52,7 @@ def test_user_and_token_commands(runner, monkeypatch):
     _ok(runner.invoke(args=["users", "add", "--email", "Clerk@Example.vn", "--role", "clerk", "--unit", "22"]))
     assert db.session.scalar(select(User.email)) == "clerk@example.vn"
     token = _ok(runner.invoke(args=["tokens", "add", "--user", "clerk@example.vn"])).strip().splitlines()[-1]
-    from survey.services.accounts import authenticate_token
+    from survey.services.access.accounts import authenticate_token
     assert authenticate_token(token).role == "clerk"
 
 
@@ -119,7 +119,7 @@ def test_the_run_sequence_twice_keeps_all_data(runner, monkeypatch):
 def test_demo_tallies_equal_a_full_rebuild(runner):
     """The roll-ups counted from the chunks in memory are exactly those recounted from the stored answers."""
     from survey.models import AnswerTally, ScoreTally
-    from survey.services.tallies import rebuild_tallies
+    from survey.services.indices.tallies import rebuild_tallies
 
     def tallies():
         answers = sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all())

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Answer, Comment, Device, Response
-from survey.services import devices
+from survey.services.access import devices
 
 NOW = datetime.now(timezone(timedelta(hours=7))).replace(microsecond=0)
 

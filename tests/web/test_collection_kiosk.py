@@ -7,7 +7,7 @@ import re
 import pytest
 
 from survey.extensions import db
-from survey.services import devices
+from survey.services.access import devices
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ class World:
 
 def build_world(make_agency, make_service_point, make_device) -> World:
     """Known figures: home 75% (40), sibling 50% (40), small 5 ratings, department 100% (35), foreign 100% (40)."""
-    from survey.services.units import get_unit
+    from survey.services.organisation.units import get_unit
 
     world = World()
     home, sibling, small = commune_codes("22", 3)

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.services.indices import compute_indices
-from survey.services.instruments import current_version
-from survey.services.periods import parse_period
-from survey.services.scope import OPERATOR
-from survey.services.units import descendant_ids, get_unit
+from survey.services.indices.compute import compute_indices
+from survey.services.instruments.versions import current_version
+from survey.services.indices.periods import parse_period
+from survey.services.access.scope import OPERATOR
+from survey.services.organisation.units import descendant_ids, get_unit
 
 from survey.dashboard.counts import narrowed
 from survey.dashboard.trend import period_table

@@ -5,8 +5,8 @@ import pytest
 
 from survey.extensions import db
 from survey.instruments import builder
-from survey.services import instrument_drafts as drafts
-from survey.services.scope import scope_for
+from survey.services.instruments import drafts
+from survey.services.access.scope import scope_for
 
 
 def _get(client, url, token=None):

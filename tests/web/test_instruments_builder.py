@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEntry
-from survey.services.instruments import get_version
+from survey.services.instruments.versions import get_version
 
 BASE = "/admin/instruments"
 

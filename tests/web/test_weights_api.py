@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from survey.extensions import db
-from survey.services.scope import OPERATOR
-from survey.services.weights import import_margins
+from survey.services.access.scope import OPERATOR
+from survey.services.indices.weights import import_margins
 from tests.fixtures.factories import HOME_PROVINCE
 from tests.services.test_weights import MARGINS, profiled_data  # noqa: F401  (the shared fixture)
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey.indices import DEFAULT_MIN_N
-from survey.services.index_document import flat_rows
-from survey.services.indices import compute_indices
-from survey.services.report_targets import resolve_target
-from survey.services.scope import Scope, require
+from survey.services.indices.document import flat_rows
+from survey.services.indices.compute import compute_indices
+from survey.services.reports.targets import resolve_target
+from survey.services.access.scope import Scope, require
 
 META_COLUMNS = ("instrument", "instrument_version", "method_version", "period", "by", "min_n", "computed_at",
                 "unit_vintage", "approximate")

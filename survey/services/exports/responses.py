@@ -19,10 +19,10 @@ from survey.instruments.types import REGISTRY
 from survey.models import Agency, Answer, Item, Response, ServicePoint, Unit
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.exports.codebook import codebook_rows
-from survey.services.instruments import current_version
-from survey.services.periods import Period, parse_period
-from survey.services.scope import Scope, check_unit, require, scope_filter
-from survey.services.units import descendant_ids, find_unit
+from survey.services.instruments.versions import current_version
+from survey.services.indices.periods import Period, parse_period
+from survey.services.access.scope import Scope, check_unit, require, scope_filter
+from survey.services.organisation.units import descendant_ids, find_unit
 
 PAGE = 2000  # responses per keyset page: bounds memory whatever the export's size
 PLACE_COLUMNS = ["row", "instrument", "version", "month", "province_code", "unit_code", "unit_name", "agency_code",

@@ -11,7 +11,7 @@ from survey.extensions import db
 from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.instruments.definition import Definition, parse_definition
 from survey.models import Instrument, InstrumentVersion, Item
-from survey.services.rawsql import fetch_one
+from survey.services.storage.sql import fetch_one
 
 ACCEPTED = ("published", "retired")  # a retired version still accepts answers queued on offline kiosks
 

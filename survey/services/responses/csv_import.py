@@ -17,7 +17,7 @@ from survey.services.responses.catalog import find_version, load_version
 from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_time
 from survey.services.responses.record import prepare_response, store_prepared
 from survey.services.responses.store import begin_write
-from survey.services.scope import Scope
+from survey.services.access.scope import Scope
 
 META = tuple(f for f in FIELDS if f not in ("answers", "respondent"))
 MAX_ROWS = 100_000

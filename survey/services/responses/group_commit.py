@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine
 
 from survey.errors import DomainError, Forbidden, NotFound
 from survey.extensions import db
-from survey.services.devices import KioskCaller, forget_callers
-from survey.services.rawsql import db_time, execute_many, fetch_all
+from survey.services.access.devices import KioskCaller, forget_callers
+from survey.services.storage.sql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
 from survey.services.responses.record import Prepared, Recorded, prepare_response, store_batch, store_prepared

@@ -9,8 +9,8 @@ from sqlalchemy import bindparam, select, update
 from survey.extensions import db
 from survey.models import Device
 from survey.models.base import utcnow
-from survey.services.devices import KioskCaller
-from survey.services.secrets import digest
+from survey.services.access.devices import KioskCaller
+from survey.services.access.secrets import digest
 
 SEEN_EVERY = timedelta(seconds=30)  # a busy kiosk need not rewrite its row on every submission
 IDLE_ACTIONS = ("discard", "submit")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import ServicePoint
-from survey.services.scope import Scope
+from survey.services.access.scope import Scope
 
 
 def point_by_public_key(key: str) -> ServicePoint:

@@ -17,14 +17,14 @@ from survey.instruments.validate import clean_response
 from survey.models import Agency, Device, ServicePoint
 from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
-from survey.services.devices import KioskCaller
-from survey.services.packed_answers import pack
+from survey.services.access.devices import KioskCaller
+from survey.services.indices.packed_answers import pack
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_responses)
-from survey.services.scope import Scope
-from survey.services.tallies import tally_responses
+from survey.services.access.scope import Scope
+from survey.services.indices.tallies import tally_responses
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from survey.errors import Conflict
 from survey.extensions import db
 from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
-from survey.services.rawsql import db_time, fetch_one, insert_returning, insert_rows
+from survey.services.storage.sql import db_time, fetch_one, insert_returning, insert_rows
 from survey.services.responses import writelock
 
 

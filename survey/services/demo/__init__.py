@@ -1,5 +1,0 @@
-"""Realistic demo data for one province: agencies, service points, kiosks, accounts and responses."""
-from survey.services.demo.org import build_organisation
-from survey.services.demo.responses import generate_responses
-
-__all__ = ["build_organisation", "generate_responses"]

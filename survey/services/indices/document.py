@@ -1,0 +1,128 @@
+"""The indices document of SPEC 2.3 (the API body and `survey indices --format json`), and its flat CSV rows."""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from survey.indices import METHOD_VERSION, IndexTable, Structure, item_stats, onestop_totals
+from survey.indices.structure import INDEX_ITEM_TYPES
+from survey.indices.suppression import suppress
+from survey.models.units import CURRENT_VINTAGE
+from survey.services.indices.periods import Period
+
+DECIMALS = 2  # published precision of every percentage and mean
+ROW_FIGURES = ("index", "ci_low", "ci_high")
+ITEM_FIGURES = ("pct", "n_valid", "mean", "ci_low", "ci_high")
+
+
+def _figure(value: Any) -> float | None:
+    """A rounded float, or None for a missing/suppressed figure."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), DECIMALS)
+
+
+def _count(value: Any) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(round(float(value)))
+
+
+def document_for(version, structure: Structure, period: Period, by: str, min_n: int, computed_at: datetime,
+                 table: IndexTable, labels: dict, items: pd.DataFrame, sums: pd.DataFrame, total: str,
+                 approximate: bool) -> dict:
+    """The document: metadata, then one row per cell ordered by unit code (rows without a code last)."""
+    if total == "TOTAL":
+        rows = _onestop_rows(structure, table, labels, items, sums, min_n)
+    else:
+        rows = _index_rows(structure, table, labels)
+    rows.sort(key=lambda r: (r["unit_code"] is None, r["level"] != by, r["unit_code"] or ""))
+    return {
+        "instrument": version.instrument.code, "instrument_version": version.version,
+        "method_version": version.method_version or METHOD_VERSION, "period": period.label, "by": by,
+        "min_n": min_n, "computed_at": computed_at.isoformat().replace("+00:00", "Z"),
+        # Methodology §3/§5: results name the unit-code vintage and say when legacy data was re-based.
+        "unit_vintage": CURRENT_VINTAGE, "approximate": approximate,
+        "rows": rows,
+    }
+
+
+def _row_head(cell: Any, labels: dict, n: Any, suppressed: bool) -> dict:
+    code, name, level = labels.get(cell, (str(cell), str(cell), ""))
+    return {"unit_code": code, "unit_name": name, "level": level, "n": _count(n) or 0,
+            "suppressed": bool(suppressed)}
+
+
+def _index_rows(structure: Structure, table: IndexTable, labels: dict) -> list[dict]:
+    item_codes = [c for c, kind in structure.item_types.items() if kind in INDEX_ITEM_TYPES]
+    measured = [c for c in structure.components if c in set(structure.measured)]
+    # Plain dicts: a table has thousands of figures and per-figure DataFrame lookups would dominate the time.
+    comps = {(r["cell"], r["component"]): r for r in table.components.to_dict("records")}
+    its = {(r["cell"], r["item"]): r for r in table.items.to_dict("records")}
+    rows = []
+    for rec in table.cells.to_dict("records"):
+        cell = rec["cell"]
+        row = _row_head(cell, labels, rec["n"], rec["suppressed"])
+        row.update({k: _figure(rec[k]) for k in ROW_FIGURES})
+        row["incomplete"] = bool(rec["incomplete"])
+        row["components"] = {c: _component(comps.get((cell, c))) for c in measured}
+        row["items"] = {i: _item(its.get((cell, i))) for i in item_codes}
+        rows.append(_ordered(row))
+    return rows
+
+
+def _component(rec: dict | None) -> dict:
+    if rec is None:
+        return {"pct": None, "n": None}
+    return {"pct": _figure(rec["pct"]), "n": _count(rec["n"])}
+
+
+def _item(rec: Any) -> dict:
+    if rec is None:
+        return {"pct": None, "n_valid": 0, "mean": None, "ci_low": None, "ci_high": None}
+    return {"pct": _figure(rec["pct"]), "n_valid": _count(rec["n_valid"]), "mean": _figure(rec["mean"]),
+            "ci_low": _figure(rec["ci_low"]), "ci_high": _figure(rec["ci_high"])}
+
+
+def _ordered(row: dict) -> dict:
+    """Keys in the order SPEC 2.3 lists them."""
+    order = ("unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high", "suppressed", "incomplete",
+             "components", "items")
+    return {k: row[k] for k in order}
+
+
+def _onestop_rows(structure: Structure, table: IndexTable, labels: dict, items: pd.DataFrame, sums: pd.DataFrame,
+                  min_n: int) -> list[dict]:
+    """ONESTOP-61: index = mean total points (0–18); each indicator's pct = share given the full 2 points."""
+    totals = onestop_totals(sums[sums["component"] == "TOTAL"][["cell", "n", "sum", "sumsq"]])
+    cell_n = totals[["cell", "n"]]
+    totals = suppress(totals, cell_n, min_n, keep=("cell", "n"))
+    points = [c for c, kind in structure.item_types.items() if kind == "pts2"]
+    stats = suppress(item_stats(items[items["item"].isin(points)], valid_codes=(0, 1, 2), top_codes=(2,)),
+                     cell_n, min_n, keep=("cell", "item"))
+    per_cell = {(r["cell"], r["item"]): r for r in stats.to_dict("records")}
+    rows = []
+    for rec in totals.to_dict("records"):
+        row = _row_head(rec["cell"], labels, rec["n"], rec["suppressed"])
+        row.update({"index": _figure(rec["mean_total"]), "ci_low": _figure(rec["ci_low"]),
+                    "ci_high": _figure(rec["ci_high"]), "incomplete": False, "components": {}})
+        row["items"] = {i: _item(per_cell.get((rec["cell"], i))) for i in points}
+        rows.append(_ordered(row))
+    return rows
+
+
+def flat_rows(document: dict) -> list[dict]:
+    """CSV rows: the row figures, then `<component>.pct`/`.n` and `<item>.<figure>` columns."""
+    flat = []
+    for row in document["rows"]:
+        out = {k: row[k] for k in ("unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high",
+                                   "suppressed", "incomplete")}
+        for code, comp in row["components"].items():
+            out.update({f"{code}.pct": comp["pct"], f"{code}.n": comp["n"]})
+        for code, item in row["items"].items():
+            out.update({f"{code}.{k}": item[k] for k in ITEM_FIGURES})
+        flat.append(out)
+    return flat

@@ -1,0 +1,92 @@
+"""Secondary, post-stratified figures (sex × age band against Home Affairs' margins) added beside the unweighted,
+published ones of an indices document (methodology §3): each row gets `weighted` = {index, n_weighted_cells} or
+null (no margins, suppressed row, or no respondent with both sex and age band in the cell)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from sqlalchemy import select
+
+from survey.errors import DomainError
+from survey.extensions import db
+from survey.indices import OVERALL, Structure, poststrat_weights, weighted_index
+from survey.models import Item
+from survey.services.indices import counts as index_counts
+from survey.services.indices.cells import UNIT_LEVELS
+from survey.services.organisation.units import get_unit
+from survey.services.indices.weights import margins_for
+
+WEIGHTED_BREAKDOWNS = (*UNIT_LEVELS, "agency")  # place rows only: profile breakdowns are the strata themselves
+DECIMALS = 2
+
+
+def add_weighted(document: dict, by: str, column: str, filters: index_counts.Filters, mapping: pd.DataFrame,
+                 version_id: int, structure: Structure, province: str | None) -> dict:
+    """Set `weighted` on every row of `document` (in place) and return it; unweighted figures are not touched."""
+    figures: dict = {}
+    margins = _margins(province) if by in WEIGHTED_BREAKDOWNS else None
+    # Points instruments (ONESTOP-61) publish mean totals, which a satisfaction share cannot stand beside.
+    if margins is not None and len(margins) and not structure.items_of_type("pts2"):
+        figures = _weighted_by_cell(column, filters, mapping, version_id, structure, margins)
+    for row in document["rows"]:
+        found = figures.get(row["unit_code"])
+        row["weighted"] = None if row["suppressed"] or found is None else found
+    return document
+
+
+def _margins(province: str | None) -> pd.DataFrame | None:
+    """[stratum, share] of the province, or None when no province was named or it has no margins."""
+    if province is None:
+        return None
+    try:
+        unit = get_unit(province)
+    except DomainError:
+        return None
+    rows = margins_for(unit.id)
+    return pd.DataFrame({"stratum": [_stratum(r.sex, r.age_band) for r in rows],
+                         "share": [float(r.population) for r in rows]})
+
+
+def _stratum(sex: object, age_band: object) -> str:
+    return f"{int(sex)}-{int(age_band)}"  # type: ignore[call-overload]
+
+
+def _weighted_by_cell(column: str, filters: index_counts.Filters, mapping: pd.DataFrame, version_id: int,
+                      structure: Structure, margins: pd.DataFrame) -> dict:
+    """{cell: {"index", "n_weighted_cells"}} for cells with at least one respondent of known sex and age band."""
+    if column not in index_counts.RAW_COLUMNS:
+        raise ValueError(column)  # never interpolate anything but a known column
+    where, params = index_counts._where(filters)  # the same responses as the unweighted figures
+    known = "r.sex IS NOT NULL AND r.age_band IS NOT NULL"
+    strata = pd.DataFrame(index_counts._run(
+        f"SELECT r.{column}, r.sex, r.age_band, COUNT(*) FROM responses r WHERE {where} AND {known} "
+        f"GROUP BY r.{column}, r.sex, r.age_band", params), columns=["key", "sex", "age_band", "n"])
+    items = index_counts.count_packed([column, "sex", "age_band"], filters, None, extra=known).items()
+    counts = pd.DataFrame(items["key"].tolist(), columns=["key", "sex", "age_band"]).assign(
+        item_id=items["item_id"], code=items["code"], count=items["count"])
+    if strata.empty or counts.empty:
+        return {}
+    strata = _to_cells(strata, mapping, ["n"])
+    counts = _to_cells(counts, mapping, ["count"])
+    codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version_id)).all())
+    counts = counts.assign(item=counts["item_id"].map(codes))
+    counts = counts.groupby(["cell", "stratum", "item", "code"], sort=False)["count"].sum().reset_index()
+    strata = strata.groupby(["cell", "stratum"], sort=False)["n"].sum().reset_index()
+    weights = poststrat_weights(strata, margins)
+    used = weights[(weights["weight"] > 0) & (weights["n"] > 0)].groupby("cell")["stratum"].nunique()
+    overall = weighted_index(counts, weights, structure)
+    overall = overall[overall["component"] == OVERALL]
+    out = {}
+    for rec in overall.itertuples():
+        if rec.cell in used.index and rec.pct is not None and not math.isnan(float(rec.pct)):
+            out[rec.cell] = {"index": round(float(rec.pct), DECIMALS), "n_weighted_cells": int(used[rec.cell])}
+    return out
+
+
+def _to_cells(frame: pd.DataFrame, mapping: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
+    """Raw keys → the table's cells (crosswalk shares split legacy units), with the sex × age band stratum."""
+    merged = frame.astype({"key": object}).merge(mapping.astype({"key": object}), on="key")
+    for col in amounts:
+        merged[col] = merged[col].astype(float) * merged["weight"]
+    return merged.assign(stratum=[_stratum(s, a) for s, a in zip(merged["sex"], merged["age_band"])])

@@ -1,0 +1,1 @@
+"""Instruments in the database: official definitions, versions and publishing, and province-made drafts."""

@@ -1,0 +1,183 @@
+"""Instruments in the database: the official definitions, versions, publishing; a published version never changes."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from survey.errors import Conflict, Invalid, NotFound
+from survey.extensions import db
+from survey.instruments.definition import Definition, document_hash, load_document, official_codes, walk_sections
+from survey.instruments.validate import check_definition
+from survey.models import Instrument, InstrumentVersion, Item, Section
+from survey.models.base import utcnow
+from survey.services.responses.catalog import forget_versions
+from survey.services.access.scope import Scope
+
+_parsed: dict[str, Definition] = {}  # definition_hash → parsed definition; content is addressed by its hash
+
+
+def definition_hash(definition: dict) -> str:
+    """sha256 of the canonical JSON of a definition."""
+    return document_hash(definition)
+
+
+def official_definitions() -> list[dict]:
+    """The definitions shipped in survey/instruments/data, by code."""
+    return [load_document(code) for code in official_codes()]
+
+
+def load_official_instruments() -> dict[str, str]:
+    """Store each shipped instrument version once, published; returns code → "added" | "unchanged"."""
+    forget_versions()  # a reload after a wipe or restore gives versions new rows
+    return {doc["code"]: store_version(doc, official=True, publish=True) for doc in official_definitions()}
+
+
+def store_version(definition: dict, official: bool = False, publish: bool = False) -> str:
+    """Store a definition as (code, version): "added"; "unchanged" when stored identically before."""
+    # Invalid for a broken definition; Conflict when that version exists with other content (immutable).
+    known = _instrument(definition.get("code")) if isinstance(definition.get("code"), str) else None
+    existing = _version(known, definition.get("version")) if known and isinstance(definition.get("version"), int) \
+        else None
+    if existing is not None and existing.definition_hash == definition_hash(definition):
+        if publish and existing.status == "draft":  # imported as a draft before, published now
+            publish_draft(existing)
+            return "published"
+        return "unchanged"  # stored and checked before: reloading the shipped files stays cheap
+    defn = check_definition(definition)
+    instrument = known
+    if instrument is None:
+        instrument = Instrument(code=defn.code, name_vi=defn.name["vi"], name_en=defn.name.get("en", ""),
+                                kind=defn.kind, official=official)
+        db.session.add(instrument)
+        db.session.flush()
+    if existing is not None:
+        raise Conflict("version_exists", f"{defn.code} version {defn.version} exists with a different definition",
+                       instrument=defn.code, version=defn.version)
+    version = add_version(instrument, definition)
+    if publish:
+        _publish(version, defn)
+    return "added"
+
+
+def add_version(instrument: Instrument, definition: dict) -> InstrumentVersion:
+    """A new draft version holding this definition (not yet checked: drafts may be mid-edit)."""
+    version = InstrumentVersion(instrument=instrument, version=int(definition["version"]), definition=definition,
+                                definition_hash=definition_hash(definition), status="draft",
+                                method_version=str(definition.get("method", "sipas-default-1")))
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def publish_draft(version: InstrumentVersion) -> InstrumentVersion:
+    """Publish a draft: check it, store its sections and items; Conflict if it is already published."""
+    if version.status != "draft":
+        raise Conflict("version_published", f"{version.instrument.code} version {version.version} is already "
+                       f"{version.status}", instrument=version.instrument.code, version=version.version)
+    defn = definition_of(version)
+    if (defn.code, defn.version) != (version.instrument.code, version.version):
+        raise Invalid([{"field": "code", "code": "code_mismatch",
+                        "message": f"The definition says {defn.code} v{defn.version}"}])
+    _publish(version, defn)
+    return version
+
+
+def _publish(version: InstrumentVersion, defn: Definition) -> None:
+    forget_versions()  # submissions without a version number answer the newest published one
+    version.status, version.published_at = "published", utcnow()
+    version.instrument.name_vi, version.instrument.name_en = defn.name["vi"], defn.name.get("en", "")
+    _store_structure(version, defn)
+
+
+def _store_structure(version: InstrumentVersion, defn: Definition) -> None:
+    """Rows for the sections and items in reading order; an item's type is its effective one (kiosk sat3)."""
+    parents = {child.code: section.code for section in walk_sections(defn.sections) for child in section.sections}
+    position = 0
+    for section in walk_sections(defn.sections):
+        position += 1
+        db.session.add(Section(version_id=version.id, code=section.code, role=section.role,
+                               parent_code=parents.get(section.code), title_vi=section.title["vi"],
+                               title_en=section.title.get("en", ""), weight=section.weight, position=position))
+        for item in section.items:
+            position += 1
+            db.session.add(Item(version_id=version.id, code=item.code, section_code=section.code, type=item.type,
+                                text_vi=item.text["vi"], text_en=item.text.get("en", ""), weight=item.weight,
+                                position=position))
+    db.session.flush()
+
+
+def definition_of(version: InstrumentVersion) -> Definition:
+    """The parsed definition of a stored version (cached by content hash); Invalid for a broken draft."""
+    defn = _parsed.get(version.definition_hash)
+    if defn is None:
+        defn = check_definition(version.definition)
+        if len(_parsed) >= 256:  # drafts change hash on every edit: keep the cache bounded
+            _parsed.clear()
+        _parsed[version.definition_hash] = defn
+    return defn
+
+
+def _instrument(code: str) -> Instrument | None:
+    return db.session.scalar(select(Instrument).where(Instrument.code == code))
+
+
+def _version(instrument: Instrument, number: int) -> InstrumentVersion | None:
+    return db.session.scalar(select(InstrumentVersion).where(
+        InstrumentVersion.instrument_id == instrument.id, InstrumentVersion.version == number))
+
+
+def get_instrument(code: str) -> Instrument:
+    """The instrument with this code, or NotFound."""
+    instrument = _instrument(code)
+    if instrument is None:
+        raise NotFound("unknown_instrument", f"Unknown instrument {code}", instrument=code)
+    return instrument
+
+
+def get_version(code: str, number: int) -> InstrumentVersion:
+    """Version `number` of an instrument whatever its status, or NotFound."""
+    version = _version(get_instrument(code), number)
+    if version is None:
+        raise NotFound("unknown_instrument", f"Unknown instrument {code} version {number}", instrument=code)
+    return version
+
+
+def current_version(code: str, number: int | None = None) -> InstrumentVersion:
+    """The given version of an instrument, or its latest published one."""
+    stmt = (select(InstrumentVersion).join(Instrument).where(Instrument.code == code)
+            .order_by(InstrumentVersion.version.desc()))
+    stmt = stmt.where(InstrumentVersion.version == number) if number else stmt.where(
+        InstrumentVersion.status == "published")
+    version = db.session.scalars(stmt.limit(1)).first()
+    if version is None:
+        raise NotFound("unknown_instrument", f"Unknown instrument {code}" + (f" version {number}" if number else ""),
+                       instrument=code)
+    return version
+
+
+def latest_number(instrument: Instrument) -> int:
+    """The highest version number of an instrument (0 when it has none)."""
+    return db.session.scalar(select(func.max(InstrumentVersion.version))
+                             .where(InstrumentVersion.instrument_id == instrument.id)) or 0
+
+
+def visible_instruments(scope: Scope, code: str | None = None) -> list[Instrument]:
+    """Official instruments and the own instruments of provinces in the caller's scope, official first."""
+    stmt = select(Instrument).order_by(Instrument.official.desc(), Instrument.code)
+    if code:
+        stmt = stmt.where(Instrument.code == code)
+    return [i for i in db.session.scalars(stmt) if sees_instrument(scope, i)]
+
+
+def sees_instrument(scope: Scope, instrument: Instrument) -> bool:
+    """Official instruments are public; a province's own one is seen inside that province's scope."""
+    return instrument.official or scope.is_operator or (
+        instrument.owner_unit_id is not None and scope.sees_unit(instrument.owner_unit_id))
+
+
+def version_summary(version: InstrumentVersion) -> dict[str, Any]:
+    """The stored facts of a version: number, status, method, hash, publication time."""
+    return {"version": version.version, "status": version.status, "method_version": version.method_version,
+            "definition_hash": version.definition_hash,
+            "published_at": version.published_at.isoformat() + "Z" if version.published_at else None}

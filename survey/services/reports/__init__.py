@@ -1,0 +1,1 @@
+"""Report data for the PDFs: what a report is about (targets), its figures, unit summaries and the provincial report."""

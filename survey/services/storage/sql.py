@@ -1,0 +1,239 @@
+"""Hand-written SQL of the hot paths, in one place: small statements on the driver, and bulk loads.
+
+A submission runs a handful of small statements, and SQLAlchemy spends 30–100 µs on each one, as much as the
+database itself (SPEC P1). These helpers take plain `:name` SQL and run it on the driver inside the same
+transaction; values must be ints, floats, strings or None, with times passed through `db_time` first.
+Bulk loads (demo, restore) use `bulk_insert`: executemany on SQLite, COPY on PostgreSQL.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.schema import AddConstraint, DropConstraint
+
+from survey.extensions import db
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=128)
+def _pyformat(sql: str) -> str:
+    return _NAMED.sub(r"%(\1)s", sql)
+
+
+def _driver(conn: Connection | None):
+    """(DBAPI connection, whether it is PostgreSQL) of the session's transaction."""
+    conn = conn or db.session.connection()
+    return conn.connection.driver_connection, conn.dialect.name == "postgresql"
+
+
+_streams = itertools.count(1)
+SMALL_BATCH = 64  # rows; a submission writes 1–20, bulk loads thousands
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: list[dict], suffix: str = "",
+                conn: Connection | None = None) -> None:
+    """INSERT rows (dicts holding every column) with an optional tail such as ON CONFLICT … DO UPDATE.
+
+    A small batch (a submission's or a group commit's few rows) goes as one multi-row VALUES statement. On SQLite
+    each row of an executemany is a step that lets go of the GIL, and a writer holding the write lock then waited
+    for other threads to hand the GIL back once per row; psycopg's executemany runs in pipeline mode, which took
+    several socket waits per statement. Large batches (bulk loads) keep executemany, five times faster there than
+    one huge VALUES list."""
+    if not rows:
+        return
+    driver, postgres = _driver(conn)
+    if len(rows) > SMALL_BATCH:
+        marks = ", ".join(f"%({c})s" if postgres else f":{c}" for c in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {suffix}"
+        if postgres:
+            with driver.cursor() as cur:
+                cur.executemany(sql, rows)
+        else:
+            driver.executemany(sql, rows)
+        return
+    for sql, params in _multi_row_inserts(table, columns, rows, suffix, postgres):
+        _run(driver, postgres, sql, params)
+
+
+def insert_returning(table: str, columns: Sequence[str], rows: list[dict], suffix: str, returning: str,
+                     conn: Connection | None = None) -> list[tuple]:
+    """INSERT rows as few multi-row statements; the RETURNING columns of the rows inserted."""
+    driver, postgres = _driver(conn)
+    out: list[tuple] = []
+    for sql, params in _multi_row_inserts(table, columns, rows, suffix, postgres):
+        out += _run(driver, postgres, f"{sql} RETURNING {returning}", params, fetch=True)
+    return out
+
+
+MAX_VARIABLES = 999  # SQLite before 3.32 takes at most 999 parameters in one statement (PostgreSQL 65,535)
+
+
+def _chunks(rows: list[dict], width: int) -> Iterator[list[dict]]:
+    """Rows in groups small enough for one statement's parameters."""
+    size = max(1, min(SMALL_BATCH, MAX_VARIABLES // width))
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _multi_row_inserts(table: str, columns: Sequence[str], rows: list[dict], suffix: str,
+                       postgres: bool) -> Iterator[tuple[str, list]]:
+    """(positional SQL, flat parameters) of multi-row INSERTs holding the rows, each within MAX_VARIABLES."""
+    names, width = ", ".join(columns), len(columns)
+    for chunk in _chunks(rows, width):
+        group = f"({', '.join(['%s' if postgres else '?'] * width)})"
+        yield (f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(chunk))} {suffix}",
+               [row[c] for row in chunk for c in columns])
+
+
+def _run(driver, postgres: bool, sql: str, params: list, fetch: bool = False) -> list[tuple]:
+    """Execute positional SQL on the driver; its rows when `fetch` (read to the end: an INSERT completes there)."""
+    if postgres:
+        with driver.cursor() as cur:
+            cur.execute(sql, params)
+            return [tuple(r) for r in cur.fetchall()] if fetch else []
+    cursor = driver.execute(sql, params)
+    return [tuple(r) for r in cursor.fetchall()] if fetch else []
+
+
+def fetch_one(sql: str, params: dict, conn: Connection | None = None) -> tuple | None:
+    """The first row of a query (or of an INSERT … RETURNING), as a tuple; None when there is none."""
+    rows = fetch_all(sql, params, conn)
+    return tuple(rows[0]) if rows else None
+
+
+def fetch_all(sql: str, params: dict, conn: Connection | None = None) -> list[tuple]:
+    """Every row of a small query (read to the end: a RETURNING insert completes there)."""
+    driver, postgres = _driver(conn)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.execute(_pyformat(sql), params)
+            return cur.fetchall()
+    return driver.execute(sql, params).fetchall()
+
+
+def execute_many(sql: str, rows: list[dict], conn: Connection | None = None) -> None:
+    """Run one statement (an UPDATE, say) once per row of parameters."""
+    driver, postgres = _driver(conn)
+    if postgres:
+        with driver.cursor() as cur:
+            cur.executemany(_pyformat(sql), rows)
+        return
+    driver.executemany(sql, rows)
+
+
+def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = None) -> Iterator[list[tuple]]:
+    """The rows of a large query as lists of plain tuples, `size` at a time (a server-side cursor on PostgreSQL).
+
+    A list value expands `IN :name`. SQLAlchemy's Row objects cost as much as the fetch itself for the million rows
+    of a province-year, and reading past its buffer to the cursor would skip the rows it had already fetched."""
+    driver, postgres = _driver(conn)
+    sql, params = _expand_lists(sql, params)
+    if postgres:
+        # Named: rows stay on the server until fetched; a fresh name per stream, so none can clash with another.
+        with driver.cursor(name=f"survey_stream_{next(_streams)}") as cur:
+            cur.execute(_pyformat(sql), params)
+            while rows := cur.fetchmany(size):
+                yield rows
+        return
+    cur = driver.execute(sql, {k: db_time(v, conn) for k, v in params.items()})
+    try:
+        while rows := cur.fetchmany(size):
+            yield rows
+    finally:
+        cur.close()
+
+
+def _expand_lists(sql: str, params: dict) -> tuple[str, dict]:
+    """`IN :name` with a list value → `IN (:name_0, :name_1, …)` (`IN (NULL)`, true for no row, when empty)."""
+    out = {}
+    for name, value in params.items():
+        if not isinstance(value, (list, tuple)):
+            out[name] = value
+            continue
+        names = [f"{name}_{n}" for n in range(len(value))]
+        sql = re.sub(rf":{name}\b", "(" + (", ".join(":" + n for n in names) or "NULL") + ")", sql)
+        out.update(zip(names, value))
+    return sql, out
+
+
+def db_time(value: Any, conn: Connection | None = None) -> Any:
+    """A date or naive-UTC datetime as the column stores it: SQLAlchemy's text format on SQLite, as is elsewhere."""
+    if value is None or (conn or db.session.connection()).dialect.name != "sqlite":
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "microseconds")  # "%Y-%m-%d %H:%M:%S.%f", a fifth of strftime's cost
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_db_time(value: Any) -> Any:
+    """A datetime read back by `fetch_one`: SQLite gives SQLAlchemy's text, PostgreSQL a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+# Bulk loads
+
+def driver_connection():
+    """The DBAPI connection of the current session's transaction (sqlite3 or psycopg)."""
+    return db.session.connection().connection.driver_connection
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert rows (tuples in column order) as fast as the database allows."""
+    conn = driver_connection()
+    cols = ", ".join(columns)
+    if db.engine.dialect.name == "postgresql":
+        with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+def next_id(table: str) -> int:
+    """The next free integer id of a table."""
+    return (db.session.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one() or 0) + 1
+
+
+def sync_sequence(table: str) -> None:
+    """After inserting explicit ids on PostgreSQL, move the id sequence past them."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+
+
+@contextmanager
+def foreign_keys_dropped(*tables: str) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' foreign keys (and the answers' key) for a bulk load, re-add them after.
+
+    PostgreSQL checks a foreign key row by row during COPY; re-adding the constraint checks the whole table
+    in one join, which is what its manual advises for populating a database. SQLite checks cheaply in place.
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    from survey.models import Base
+
+    constraints = [fk for name in tables for fk in Base.metadata.tables[name].foreign_key_constraints]
+    # The answers' primary key is rebuilt by one sort afterwards instead of 13 million B-tree inserts.
+    answers_pk = Base.metadata.tables["answers"].primary_key if "answers" in tables else None
+    for fk in constraints:
+        db.session.execute(DropConstraint(fk))
+    if answers_pk is not None:
+        db.session.execute(DropConstraint(answers_pk))
+    yield
+    db.session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    if answers_pk is not None:
+        db.session.execute(AddConstraint(answers_pk))
+    for fk in constraints:
+        db.session.execute(AddConstraint(fk))
