@@ -11,11 +11,20 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides defaults and SURVEY_* variables (tests pass their own)."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     load_config(app, config)
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
     register_commands(app)
     return app
+
+
+def register_observability(app: Flask) -> None:
+    """Logging with request ids, /healthz and /readyz, and /metrics when SURVEY_METRICS=1 (first: its request-id
+    hook runs before any other hook can answer)."""
+    from survey import observability
+
+    observability.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -38,9 +38,3 @@ def index():
            ("/api/v1/openapi.json", _("the API description (OpenAPI)"))]
     return render_template("home.html", links=links, stats=stats, api=api)
 
-
-@bp.get("/healthz")
-def health():
-    """Liveness probe for operators and scripts/run."""
-    db.session.execute(select(1))
-    return {"status": "ok"}

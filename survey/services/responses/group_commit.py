@@ -24,6 +24,8 @@ from sqlalchemy import Connection, Engine
 
 from survey.errors import DomainError, Forbidden, NotFound
 from survey.extensions import db
+from survey.observability.logs import current_request_id
+from survey.observability.submissions import batch_written, lone_written
 from survey.services.access.devices import KioskCaller, forget_callers
 from survey.services.storage.sql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
@@ -46,6 +48,7 @@ class Submission:
     outcome: Recorded | BaseException | None = None
     lead: bool = False  # handed the lead: this submission's thread writes the next batch
     done: threading.Event = field(default_factory=threading.Event)  # written, failed or handed the lead
+    request_id: str = field(default_factory=current_request_id)  # the submitting request's, for the leader's log
 
     def result(self) -> Recorded:
         """The stored response; re-raises the Conflict, Forbidden, NotFound or failure met while writing."""
@@ -92,6 +95,7 @@ class GroupCommit:
                 with self._lock:
                     batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
                 self._store_batch(batch)
+            batch_written(batch)
         except BaseException as exc:  # nobody may be left waiting, whatever happened
             for submission in batch:
                 if submission.outcome is None:
@@ -113,6 +117,7 @@ class GroupCommit:
         never call it while `write` may be leading on this object)."""
         with self._write_lock():
             self._store_batch(batch)
+        batch_written(batch)
 
     def _store_batch(self, batch: list[Submission]) -> None:
         """One transaction for the batch; on an unexpected error, one transaction per response."""
@@ -244,6 +249,7 @@ def record_kiosk_response(payload: object, caller: KioskCaller, token_hash: str,
         recorded = store_prepared(prepared)
         note_device_seen(caller, queue_length)
         db.session.commit()
+        lone_written(recorded.created)
         return recorded
     if db.session.registry.has() and db.session().in_transaction():
         # A device or version not remembered yet was read through the request's session: give its connection back
