@@ -95,7 +95,6 @@ class GroupCommit:
                 with self._lock:
                     batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
                 self._store_batch(batch)
-            batch_written(batch)
         except BaseException as exc:  # nobody may be left waiting, whatever happened
             for submission in batch:
                 if submission.outcome is None:
@@ -111,6 +110,7 @@ class GroupCommit:
                 submission.done.set()
             if successor is not None:
                 successor.done.set()
+        batch_written(batch)  # once its requests are woken: they need not wait for the log line
 
     def write_batch(self, batch: list[Submission]) -> None:
         """Store these submissions together now, each one's outcome set (for tools and tests: it takes no lead, so
