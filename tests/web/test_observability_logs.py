@@ -76,15 +76,16 @@ def test_a_missing_or_malformed_request_id_is_replaced_by_a_new_one(json_app, gi
     assert len(first) == 16 and int(first, 16) >= 0
 
 
-def test_development_lines_are_readable_text_with_the_request_id(app, capsys):
+def test_development_lines_are_readable_text_with_the_request_id(variant, capsys):
     capsys.readouterr()
+    development = variant()
 
-    @app.get("/test-text-log")
+    @development.get("/test-text-log")
     def test_text_log():
         logging.getLogger("survey.test").warning("plain line")
         return "ok"
 
-    app.test_client().get("/test-text-log", headers={"X-Request-ID": "dev-1"})
+    development.test_client().get("/test-text-log", headers={"X-Request-ID": "dev-1"})
     text = [line for line in capsys.readouterr().err.splitlines() if "plain line" in line]
     assert len(text) == 1 and " WARNING [dev-1] survey.test: plain line" in text[0]
 
