@@ -30,6 +30,7 @@ from survey.services.access.devices import KioskCaller, forget_callers
 from survey.services.storage.sql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
+from survey.services.responses.store import begin_write
 from survey.services.responses.record import Prepared, Recorded, prepare_response, store_batch, store_prepared
 
 log = logging.getLogger(__name__)
@@ -246,6 +247,12 @@ def record_kiosk_response(payload: object, caller: KioskCaller, token_hash: str,
     prepared = prepare_response(payload, device=caller)
     engine = db.engine
     if not _shareable(engine):
+        lone = Submission(prepared, caller, token_hash)
+        # Checked in the write transaction, as the group commit does: the token remembered here may have been
+        # revoked or re-enrolled through another worker or server since.
+        if not _checked_devices([lone], begin_write()):
+            db.session.rollback()
+            raise lone.outcome
         recorded = store_prepared(prepared)
         note_device_seen(caller, queue_length)
         db.session.commit()
