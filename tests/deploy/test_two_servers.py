@@ -23,6 +23,7 @@ NOW = datetime.now(timezone(timedelta(hours=7))).replace(microsecond=0)
 REDIS_DB = 13  # a number no other test uses; this run's keys also carry their own prefix
 ADMIN, PASSWORD = "admin@scaleout.example.vn", "a long enough password"
 RESPONSES = 24
+OUTBOX = 3  # what the kiosk reports waiting in its outbox with each submission
 
 
 @pytest.fixture
@@ -91,7 +92,8 @@ def body(client_id: str) -> dict:
 
 
 def submit(server: AppServer, token: str, payload: dict, request_id: str | None = None) -> tuple[int, dict, object]:
-    headers = {"Authorization": f"Bearer {token}", **({"X-Request-ID": request_id} if request_id else {})}
+    headers = {"Authorization": f"Bearer {token}", "X-Outbox-Length": str(OUTBOX),
+               **({"X-Request-ID": request_id} if request_id else {})}
     return call("POST", f"{server.url}/api/v1/responses", payload, headers)
 
 
@@ -150,6 +152,9 @@ def test_two_servers_share_one_database_and_one_redis(database, redis_client, tm
             assert seen.get(("survey_submissions_stored_total", (("outcome", "created"),)), 0) == answered.count(201)
             assert seen.get(("survey_submissions_stored_total", (("outcome", "already_stored"),)), 0) == \
                 answered.count(200)
+            assert seen[("survey_kiosk_outbox_length_count", ())] == RESPONSES
+            assert seen[("survey_kiosk_outbox_length_sum", ())] == RESPONSES * OUTBOX
+            assert seen[("survey_kiosk_outbox_last", (("device", str(kiosk_id)),))] == OUTBOX
 
         # Every request that stored a response is named by a group-commit line of the server that answered it.
         for server in servers:

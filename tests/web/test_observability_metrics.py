@@ -106,3 +106,18 @@ def test_a_device_revoked_elsewhere_counts_as_refused(metered, make_device):
     after = scrape(client)
     refused = ("survey_submissions_refused_total", (("reason", "revoked_device"),))
     assert after.get(refused, 0) - before.get(refused, 0) == 1
+
+
+def test_gunicorn_start_empties_only_the_metric_files_of_the_last_run(tmp_path, monkeypatch):
+    from survey.observability.metrics import on_starting
+
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    (directory / "counter_123.db").write_bytes(b"old")
+    (directory / "notes.txt").write_text("kept")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    on_starting(None)
+    assert sorted(p.name for p in directory.iterdir()) == ["notes.txt"]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "new" / "dir"))
+    on_starting(None)
+    assert (tmp_path / "new" / "dir").is_dir()
