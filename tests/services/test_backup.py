@@ -15,7 +15,7 @@ from survey.extensions import db
 from survey.models import (Agency, Answer, AuditEntry, Comment, Contact, Device, Response, Unit, UnitSuccession)
 from survey.services.access import accounts
 from survey.services.access import audit
-from survey.services.operations import backup
+from survey.services.operations import backup, restore
 from tests.fixtures.scratch_db import create_database, drop_database
 from tests.fixtures.factories import commune_codes
 
@@ -153,7 +153,7 @@ def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path, make_agency
     backup.dump(buffer)
     buffer.seek(0)
     with pytest.raises(Conflict) as refused:
-        backup.restore(buffer)
+        restore.restore(buffer)
     assert refused.value.code == "not_empty" and "empty" in refused.value.message
 
 
@@ -180,20 +180,20 @@ def test_restore_refuses_another_schema_revision(app, empty_database):
     with target.app_context():
         tampered.seek(0)
         with pytest.raises(Conflict) as refused:
-            backup.restore(tampered)
+            restore.restore(tampered)
         assert refused.value.code == "revision_mismatch"
         db.session.remove()
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(app):
     with pytest.raises(Invalid):
-        backup.restore(io.BytesIO(b"not a zip at all"))
+        restore.restore(io.BytesIO(b"not a zip at all"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "x")
     buffer.seek(0)
     with pytest.raises(Invalid):
-        backup.restore(buffer)
+        restore.restore(buffer)
 
 
 def test_backup_lists_every_table_in_dependency_order(app, make_device):
