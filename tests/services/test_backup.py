@@ -16,7 +16,7 @@ from survey.models import (Agency, Answer, AuditEntry, Comment, Contact, Device,
 from survey.services.access import accounts
 from survey.services.access import audit
 from survey.services.operations import backup, restore
-from tests.fixtures.scratch_db import create_database, drop_database
+from tests.services.backup_support import empty_database, snapshot  # noqa: F401 - a fixture
 from tests.fixtures.factories import commune_codes
 
 
@@ -81,47 +81,11 @@ def _tallies() -> None:
         db.session.commit()
 
 
-def _snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order."""
-    return {t.name: [tuple(r) for r in db.session.execute(select(*t.columns).order_by(*t.primary_key.columns))]
-            for t in backup.tables()}
-
-
-@pytest.fixture
-def empty_database(request, tmp_path):
-    """Factory: a new app on a new, empty database of the given backend, migrated to head."""
-    from flask_migrate import upgrade
-
-    from survey.app import create_app
-
-    made = []
-
-    def make(kind: str):
-        if kind == "sqlite":
-            url = f"sqlite:///{tmp_path / f'restore-{len(made)}.db'}"
-        else:
-            if not request.config.pg_available:
-                pytest.skip("PostgreSQL is not available")
-            url = create_database("survey_restore")
-            made.append(url)
-        target = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
-                             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
-        target.instance_path = str(tmp_path)
-        with target.app_context():
-            upgrade()
-            db.session.remove()
-        return target
-
-    yield make
-    for url in made:
-        drop_database(url)
-
-
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
 def test_round_trip_keeps_every_row(app, runner, tmp_path, empty_database, target_kind,
                                     make_agency, make_service_point, make_device, make_user):
     _fill(make_agency, make_service_point, make_device, make_user)
-    before = _snapshot()
+    before = snapshot()
     path = tmp_path / "survey.zip"
     result = runner.invoke(args=["backup", str(path)])
     assert result.exit_code == 0, result.output
@@ -131,7 +95,7 @@ def test_round_trip_keeps_every_row(app, runner, tmp_path, empty_database, targe
     with target.app_context():  # commands run in the current app context
         result = target.test_cli_runner().invoke(args=["restore", str(path)])
         assert result.exit_code == 0, result.output
-        after = _snapshot()
+        after = snapshot()
         # The restore's own audit entry comes after the restored rows.
         assert after.pop("audit_log")[-1][2:5] == ("cli", "restore", "survey.zip")
         restored_audit = after
