@@ -106,8 +106,9 @@ def _load_table(archive: zipfile.ZipFile, table: Table, entry: dict, postgres: b
     try:
         bulk_insert(table.name, columns, rows())
     except DRIVER_ERRORS as error:
-        raise refuse("rejected_row", f"{name}, after line {loaded[0]}: the database refused a row: "
-                     f"{_first_line(error)}", name) from None
+        raise refuse("rejected_row", f"{name}: the database refused a row: {_first_line(error)}", name) from None
+    if loaded[0] != entry["rows"]:  # a last line without its newline escapes the count of verify_files
+        raise refuse("row_count_mismatch", f"{name}: {loaded[0]} rows, manifest.json says {entry['rows']}", name)
     return loaded[0]
 
 
@@ -152,9 +153,11 @@ def _decoder(column, postgres: bool) -> Callable[[Any], Any]:
 
     def decode(value: Any) -> Any:
         if value is None:
-            if not nullable:
-                raise ValueError("empty, but the column requires a value")
-            return None
+            if nullable:
+                return None
+            if isinstance(kind, JSON):
+                return "null"  # SQLAlchemy stores None in a required JSON column as JSON's null
+            raise ValueError("empty, but the column requires a value")
         if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise TypeError(f"{value!r} is not a {kind}")
         return convert(value)
