@@ -101,6 +101,7 @@ def test_a_backup_under_submissions_restores_into_the_other_kind_and_equals_one_
     with target.app_context():
         result = target.test_cli_runner().invoke(args=["restore", str(path)])
         assert result.exit_code == 0, result.output
+        assert f"  answers: {counts['answers']} rows" in result.output  # progress per table
         restored = snapshot(SEEN)
         assert restored["audit_log"].pop()[2:4] == ("cli", "restore")  # the restore's own entry
         kept = {r[0] for r in restored["responses"]}
