@@ -42,6 +42,10 @@ def estimate_design(codes: np.ndarray, structure: Structure, stratum: np.ndarray
     est = estimands_of(structure)
     codes = np.asarray(codes)
     n_resp = codes.shape[0]
+    if n_resp == 0:  # nothing completed yet: no cells, not an error
+        return DesignEstimates(pd.DataFrame(columns=["cell", "code", "kind", "estimate", "se", "ci_low", "ci_high",
+                                                     "deff", "n", "mean"]),
+                               pd.DataFrame(columns=["cell", "n", "suppressed", "incomplete"]))
     x = ((codes >= VALID[0]) & (codes <= VALID[1])).astype(float)
     y = ((codes >= TOP2) & (codes <= VALID[1])).astype(float)
     w = np.asarray(weight, float)

@@ -72,6 +72,7 @@ def test_draw_takes_certainty_villages_and_records_probabilities(drawn):
     assert all(r["status"] == "issued" and "/c/" in r["link"] for r in rows)
     with pytest.raises(Conflict):
         manage.draw(OPERATOR, "QN-2026")
+    assert estimates.estimates_document(OPERATOR, "QN-2026", "commune")["rows"] == []  # nothing completed yet
 
 
 def test_same_seed_draws_the_same_villages(drawn):

@@ -76,6 +76,11 @@ def test_domain_uses_the_whole_design():
     assert got["n"] == 3
 
 
+def test_no_respondents_gives_no_cells():
+    result = estimate_design(CODES[:0], STRUCTURE, STRATUM[:0], PSU[:0], W[:0], min_n=1)
+    assert result.cells.empty and result.figures.empty
+
+
 def test_small_cells_are_suppressed():
     result = estimate_design(CODES, STRUCTURE, STRATUM, PSU, W, cell=STRATUM, min_n=2)
     cells = result.cells.set_index("cell")
