@@ -249,7 +249,7 @@ def _read_chunk(low: int, high: int) -> tuple[pd.DataFrame, pd.DataFrame]:
              else "CAST(EXTRACT(YEAR FROM local_date) * 100 + EXTRACT(MONTH FROM local_date) AS INTEGER)")
     responses = pd.DataFrame(
         _fetch(f"SELECT id, instrument_version_id, {month}, unit_id, service_point_id, agency_id, channel "
-               "FROM responses WHERE id BETWEEN {p} AND {p}", (low, high)),
+               "FROM responses WHERE id BETWEEN {p} AND {p} AND campaign_id IS NULL", (low, high)),
         columns=["id", *TALLY_KEY])
     # One integer per answer: drivers build a Python tuple per row, so fewer columns read much faster.
     rows = _fetch(f"SELECT (CAST(response_id AS BIGINT) * {ITEM_SPAN} + item_id) * {CODE_SPAN} + code FROM answers "
