@@ -49,11 +49,12 @@ class Envelope:
     respondent: Any
 
 
-def paper_time(day: date, now: datetime | None = None) -> str:
-    """The time of a questionnaire dated `day` (paper has no clock): local noon, or now if that is still ahead."""
-    now = (now or datetime.now(timezone.utc)).astimezone(LOCAL_TZ)
-    moment = min(datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_TZ), now)
-    return moment.isoformat(timespec="seconds")
+def paper_time(day: date) -> str:
+    """The time of a questionnaire dated `day` (paper has no clock): local midnight at the start of that day.
+
+    A function of the keyed date only, so the same questionnaire keyed twice (a double click, a re-imported file)
+    is the same content and answers "already stored"; and never in the future for a questionnaire dated today."""
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).isoformat(timespec="seconds")
 
 
 def _err(field: str, code: str, message: str) -> dict[str, str]:
