@@ -1,13 +1,12 @@
 """Agencies and service points: create one, or many from a CSV, all or nothing."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 
 from sqlalchemy import select
 
+from survey.csvfile import read_rows
 from survey.database import open_transaction
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
@@ -90,10 +89,11 @@ def add_service_point(code: str, name: str, agency: str, unit: str, kind: str = 
 
 def import_csv(text: str, kind: str) -> int:
     """Create agencies (kind="agencies") or service points from CSV rows; any bad row imports nothing."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    required = ("code", "name", "unit") if kind == "agencies" else ("code", "name", "agency", "unit")
+    _header, rows = read_rows(text, required)
     errors, count = [], 0
     open_transaction()
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:
             with db.session.begin_nested():
