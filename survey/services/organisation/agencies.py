@@ -72,7 +72,8 @@ def add_service_point(code: str, name: str, agency: str, unit: str, kind: str = 
     if not name:
         raise Invalid([{"field": "name", "code": "required", "message": "name is required"}])
     if kind not in POINT_KINDS:
-        raise Invalid([{"field": "kind", "code": "unknown", "message": f"kind must be one of {', '.join(POINT_KINDS)}"}])
+        raise Invalid([{"field": "kind", "code": "unknown",
+                        "message": f"kind must be one of {', '.join(POINT_KINDS)}"}])
     if db.session.scalar(select(ServicePoint.id).where(ServicePoint.code == code)):
         raise Conflict("duplicate_service_point", f"Service point {code} already exists", service_point=code)
     owner, place = get_agency(agency), find_unit(unit)
