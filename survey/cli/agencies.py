@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from survey.cli.common import transactional
+from survey.csvfile import decode
 from survey.models.agencies import AGENCY_KINDS
 from survey.services.organisation import agencies
 
@@ -33,7 +34,7 @@ def add_agency(code: str, name: str, unit: str, parent: str | None, kind: str) -
 @transactional
 def import_agencies(file: Path) -> None:
     """Create agencies from a CSV (code,name,unit,parent,kind); any bad row imports nothing."""
-    click.echo(f"{agencies.import_csv(file.read_text('utf-8-sig'), 'agencies')} agencies created.")
+    click.echo(f"{agencies.import_csv(decode(file.read_bytes()), 'agencies')} agencies created.")
 
 
 @click.group("service-points")
@@ -60,7 +61,7 @@ def add_point(code: str, name: str, agency: str, unit: str, kind: str) -> None:
 @transactional
 def import_points(file: Path) -> None:
     """Create service points from a CSV (code,name,agency,unit,kind); any bad row imports nothing."""
-    click.echo(f"{agencies.import_csv(file.read_text('utf-8-sig'), 'service_points')} service points created.")
+    click.echo(f"{agencies.import_csv(decode(file.read_bytes()), 'service_points')} service points created.")
 
 
 commands = [agencies_group, points_group]
