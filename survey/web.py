@@ -45,11 +45,12 @@ def format_number(value, decimals: int = 0) -> str:
 
 
 def _load_user(user_id: str):
-    """The session's account (None when unknown or disabled)."""
+    """The session's account (None when unknown, disabled, or the session was not made by its current sign-in)."""
+    from survey.auth.session import is_valid
     from survey.models import User
 
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    return user if user is not None and user.active and is_valid(user) else None
 
 
 def _domain_error(exc: DomainError):
