@@ -53,10 +53,10 @@ def login():
         outcome = "locked" if exc.code == "locked" else "failed"
         audit.record(form.email.data or "", audit.LOGIN_FAILED, "session", outcome, ip=request.remote_addr)
         db.session.commit()
-        form.password.errors = [_("This account is locked for %(minutes)d minutes after repeated failed "
-                                  "sign-ins. Try again later or ask Home Affairs to reset it.",
-                                  minutes=accounts.LOCK_MINUTES) if outcome == "locked"
-                                else _("Wrong e-mail or password.")]
+        # One message for a wrong e-mail, a wrong password and a locked account: none reveals that an account exists.
+        form.password.errors = [_("Wrong e-mail or password. After %(n)d failed sign-ins in a row an account is "
+                                  "locked for %(minutes)d minutes; ask Home Affairs to reset it sooner.",
+                                  n=accounts.LOCK_AFTER, minutes=accounts.LOCK_MINUTES)]
         return render_template("auth/login.html", form=form), 200
     staff_session.sign_in(user)
     audit.record(user.email, audit.LOGIN, "session", ip=request.remote_addr)
