@@ -17,8 +17,9 @@ from survey.models import User
 # not inherit the previous caller's identity, scope or language.
 REQUEST_STATE = ("_login_user", "_flask_babel", "scope", "actor", "api_user", "device", "kiosk_lang")
 FINGERPRINT = "_pw"
+GENERATION = "_gen"
 # Flask-Login's keys and ours: dropped together when the loader refuses a session.
-AUTH_KEYS = ("_user_id", "_fresh", "_id", FINGERPRINT)
+AUTH_KEYS = ("_user_id", "_fresh", "_id", FINGERPRINT, GENERATION)
 
 
 def configure(_state) -> None:
@@ -63,15 +64,16 @@ def fingerprint(user: User) -> str:
 
 
 def is_valid(user: User) -> bool:
-    """Whether the session was made by sign-in for the user's current password: a cookie without the fingerprint
-    (forged with a leaked key, or from before a password change or reset) is no session."""
+    """Whether the session was made by sign-in for the user's current password and session generation: a cookie
+    without them (forged with a leaked key, or from before a sign-out, password change or reset) is no session."""
     stored = session.get(FINGERPRINT)
-    return isinstance(stored, str) and hmac.compare_digest(stored, fingerprint(user))
+    return (isinstance(stored, str) and hmac.compare_digest(stored, fingerprint(user))
+            and session.get(GENERATION) == user.session_generation)
 
 
 def session_keys(user: User) -> dict:
     """What a signed-in session holds besides Flask-Login's own keys (tests build sessions with it too)."""
-    return {FINGERPRINT: fingerprint(user)}
+    return {FINGERPRINT: fingerprint(user), GENERATION: user.session_generation}
 
 
 def sign_in(user: User) -> None:
@@ -85,5 +87,5 @@ def sign_in(user: User) -> None:
 
 
 def refresh_fingerprint(user: User) -> None:
-    """Keep this session valid after its own password change (the others end)."""
+    """Keep this session valid after its own password change (the others end with the new generation)."""
     session.update(session_keys(user))

@@ -73,6 +73,7 @@ def logout():
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("auth/logout.html", form=form)
     audit.record(current_user.email, audit.LOGOUT, "session")
+    accounts.end_sessions(current_user)  # a copy of this cookie (or any other session of the account) ends too
     db.session.commit()
     logout_user()
     session.clear()

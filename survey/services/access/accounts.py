@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.errors import Conflict, Forbidden, Invalid, NotFound
@@ -167,6 +168,7 @@ def change_password(user: User, current: str, new: str) -> User:
     _check_new_password(user, new)
     user.password_hash, user.must_change_password = hash_password(new), False
     db.session.flush()
+    end_sessions(user)
     return user
 
 
@@ -179,7 +181,16 @@ def reset_password(user: User) -> str:
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
     user.must_change_password = True  # an administrator has seen it
     db.session.flush()
+    end_sessions(user)
     return password
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to the user so far (sign-out, password change or reset)."""
+    generation = db.session.execute(
+        update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1)
+        .returning(User.session_generation).execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(user, "session_generation", generation)  # works on current_user's proxy too
 
 
 def set_active(user: User, active: bool) -> User:
