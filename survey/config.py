@@ -26,6 +26,10 @@ class Defaults:
     # Per worker, in memory (survey/limiter_storage.py); SURVEY_REDIS_URL shares the counters between workers.
     RATELIMIT_STORAGE_URI = "worker-memory://"
     RATELIMIT_ENABLED = True
+    # Redis down: count in each worker's memory (logged) rather than answer 500 (survey/api/throttle.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Worker processes (gunicorn reads WEB_CONCURRENCY too): limits counted per worker are divided by it.
+    WORKERS = 0  # 0: WEB_CONCURRENCY, else 1
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -45,6 +49,9 @@ def load_config(app, override: dict | None = None) -> None:
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or _default_sqlite(app)
     if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+    if str(cfg.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
+        # A Redis that hangs must not hang a submission: give up fast and count in memory meanwhile.
+        cfg.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     production = bool(cfg.get("PRODUCTION") or cfg.get("ENV_PRODUCTION") or os.environ.get("SURVEY_PRODUCTION"))
     if production:
         cfg["PRODUCTION"] = True

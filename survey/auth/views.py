@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from survey.api.throttle import per_worker
 from survey.auth import session as staff_session
 from survey.auth.forms import ConfirmForm, LoginForm, PasswordForm
 from survey.errors import Forbidden, Invalid
@@ -21,7 +22,7 @@ bp.before_app_request(staff_session.start_request)
 
 def _login_limit() -> str:
     """Per-address limit on sign-in attempts (config LOGIN_RATE_LIMIT)."""
-    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+    return per_worker(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
 
 
 def _limits_off() -> bool:
