@@ -42,5 +42,8 @@ def index():
 @bp.get("/healthz")
 def health():
     """Liveness probe for operators and scripts/run."""
+    from survey.api.throttle import status as rate_limits
+
     db.session.execute(select(1))
-    return {"status": "ok"}
+    # "shared" (Redis), "per-worker" (memory; limits divided by the workers) or "degraded" (Redis unreachable)
+    return {"status": "ok", "rate_limits": rate_limits()}

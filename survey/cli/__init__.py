@@ -26,9 +26,17 @@ def register(app: Flask) -> None:
 
 
 def _create_app() -> Flask:
-    from survey.app import create_app
+    """The app, or a one-line message and exit status 2 when it must not start (no traceback)."""
+    import sys
 
-    return create_app()
+    from survey.app import create_app
+    from survey.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

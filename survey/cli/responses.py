@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from survey.csvfile import decode
 from survey.errors import Invalid
 from survey.extensions import db
@@ -43,7 +43,7 @@ def import_command(path: str, channel: str, dry_run: bool, verbose: bool) -> Non
         click.echo(f"Dry run: {len(report.rows)} rows are valid ({stored} new, {unchanged} already stored); "
                    "nothing was stored.")
         return
-    audit.record("cli", "responses.import", path, rows=len(report.rows), stored=stored)
+    audit.record(actor(), "responses.import", path, rows=len(report.rows), stored=stored)
     click.echo(f"Imported {len(report.rows)} rows: {stored} stored, {unchanged} already stored.")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from survey.auth.session import session_keys
 from survey.extensions import db
 from survey.models import ApiToken, Comment, Contact, Response
 from tests.fixtures.factories import commune_codes
@@ -329,6 +330,7 @@ def _request(client, case: Case, principal: str, world: World):
         if principal in STAFF:
             session["_user_id"] = str(world.principals[principal].id)
             session["_fresh"] = True
+            session.update(session_keys(world.principals[principal]))
     headers = {"Authorization": f"Bearer {world.device_token}"} if principal == "device" else {}
     kwargs = {"headers": headers}
     if case.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -511,6 +513,7 @@ def test_write_matrix_refuses_objects_outside_the_callers_reach(app, principal, 
             if principal in STAFF:
                 session["_user_id"] = str(world.principals[principal].id)
                 session["_fresh"] = True
+                session.update(session_keys(world.principals[principal]))
         before = _tallies()
         response = client.open(url, method=method, **kwargs)
         after = _tallies()
