@@ -16,7 +16,7 @@ from survey.auth.access import current_actor, permission_required
 from survey.errors import DomainError, Forbidden, Invalid
 from survey.extensions import db
 from survey.services.indices import weights
-from survey.services.indices.cells import _choice_names as choice_names
+from survey.services.indices.cells import choice_names
 from survey.services.instruments.versions import current_version
 from survey.services.organisation.units import province_of
 from survey.uploads import uploaded_text
