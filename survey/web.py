@@ -46,10 +46,9 @@ def format_number(value, decimals: int = 0) -> str:
 
 def _load_user(user_id: str):
     """The session's account (None when unknown or disabled)."""
-    from survey.models import User
+    from survey.services.access.staff import session_user
 
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    return session_user(int(user_id))
 
 
 def _domain_error(exc: DomainError):
