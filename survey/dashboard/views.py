@@ -21,9 +21,9 @@ from survey.services.responses.comments import comments_for, moderate
 
 from survey.dashboard import links, pages
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
-from survey.dashboard.charts_for import overview_charts, unit_charts
-from survey.dashboard.periods import choices as period_choices
-from survey.dashboard.periods import local_date, local_time, long_label
+from survey.dashboard.page_charts import overview_charts, unit_charts
+from survey.dashboard.period_labels import choices as period_choices
+from survey.dashboard.period_labels import local_date, local_time, long_label
 from survey.dashboard.selection import BREAKDOWNS, FILTERS, Selection, parse_selection
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
