@@ -12,7 +12,8 @@ def owner_codes(instruments: list[Instrument]) -> dict[int, str]:
     ids = [i.id for i in instruments if i.owner_unit_id is not None]
     if not ids:
         return {}
-    stmt = select(Instrument.id, Unit.code).join(Unit, Unit.id == Instrument.owner_unit_id).where(Instrument.id.in_(ids))
+    stmt = (select(Instrument.id, Unit.code).join(Unit, Unit.id == Instrument.owner_unit_id)
+            .where(Instrument.id.in_(ids)))
     return {instrument_id: code for instrument_id, code in db.session.execute(stmt)}
 
 
