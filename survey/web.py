@@ -47,10 +47,10 @@ def format_number(value, decimals: int = 0) -> str:
 def _load_user(user_id: str):
     """The session's account (None when unknown, disabled, or the session was not made by its current sign-in)."""
     from survey.auth.session import is_valid
-    from survey.models import User
+    from survey.services.access.staff import session_user
 
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return user if user is not None and user.active and is_valid(user) else None
+    user = session_user(int(user_id)) if str(user_id).isdigit() else None
+    return user if user is not None and is_valid(user) else None
 
 
 def _domain_error(exc: DomainError):

@@ -17,7 +17,7 @@ from survey.errors import DomainError, Forbidden, Invalid
 from survey.extensions import db
 from survey.services.exports.cells import safe_row
 from survey.services.indices import weights
-from survey.services.indices.cells import _choice_names as choice_names
+from survey.services.indices.cells import choice_names
 from survey.services.instruments.versions import current_version
 from survey.services.organisation.units import province_of
 from survey.uploads import uploaded_text

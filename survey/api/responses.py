@@ -8,7 +8,6 @@ from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 
 from survey.api import bp
-from survey.api import openapi  # noqa: F401  (registers /openapi.json)
 from survey.api import jsonbody
 from survey.api.auth import bearer_token, device_errors, device_required, submitting_device
 from survey.api.throttle import enforce

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
-MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "indices", "reports",
+MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
            "responses", "privacy", "weights", "frame", "campaigns")
 
 

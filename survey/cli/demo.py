@@ -5,12 +5,9 @@ import time
 
 import click
 
-from sqlalchemy import select
-
 from survey.cli.common import transactional
-from survey.extensions import db
-from survey.models import Response
 from survey.services.operations import demo
+from survey.services.operations.status import holds_responses
 from survey.services.organisation import units
 from survey.services.instruments.versions import load_official_instruments
 
@@ -27,7 +24,7 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     """Create the province's agencies and service points, then N responses over the last 12 months."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
-    if if_empty and db.session.scalar(select(Response.id).limit(1)) is not None:
+    if if_empty and holds_responses():
         click.echo("Responses exist already; demo data left as it is.")
         return
     started = time.perf_counter()

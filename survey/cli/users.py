@@ -38,12 +38,9 @@ def add(email: str, role: str, unit: str | None, agency: str | None, name: str) 
 @transactional
 def ensure_admin(province: str, email: str) -> None:
     """Create the first Home Affairs administrator unless any account exists (password printed once if generated)."""
-    from sqlalchemy import select
+    from survey.services.access.staff import any_account
 
-    from survey.extensions import db
-    from survey.models import User
-
-    if db.session.scalar(select(User.id).limit(1)) is not None:
+    if any_account():
         click.echo("Accounts exist already; no administrator created.")
         return
     password = os.environ.get("SURVEY_ADMIN_PASSWORD")
