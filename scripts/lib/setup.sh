@@ -13,6 +13,10 @@ install_project() {
   local extras="${1:-}" stamp=".venv/.installed${1:+-$1}"
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "==> Installing the project${extras:+ with [$extras]}"
+    # The distribution was called `survey` before it became sipas-survey; two editable installs would fight.
+    if ls -d .venv/lib/python3*/site-packages/survey-*.dist-info >/dev/null 2>&1; then
+      .venv/bin/pip uninstall -q -y survey
+    fi
     .venv/bin/pip install -q -e ".${extras:+[$extras]}"
     touch "$stamp"
   fi
