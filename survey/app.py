@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=resource_dir("templates"), static_folder=resource_dir("static"),
                 instance_relative_config=True)
     load_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
@@ -27,6 +28,16 @@ def resource_dir(name: str) -> str:
     package = Path(__file__).resolve().parent
     inside = package / name
     return str(inside if inside.is_dir() else package.parent / name)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme, host and port from the last
+    that many X-Forwarded-* entries, so rate limits, lock-out and the audit log see the citizen, not nginx."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:
