@@ -36,6 +36,9 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     RETENTION_DAYS = 730
     LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (0: none, the headers are
+    # ignored, since anyone can send them). Behind one nginx: 1.
+    TRUSTED_PROXIES = 0
 
 
 def load_config(app, override: dict | None = None) -> None:
@@ -49,6 +52,7 @@ def load_config(app, override: dict | None = None) -> None:
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("DATABASE_URL") or _default_sqlite(app)
     if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+    _check_trusted_proxies(cfg)
     if str(cfg.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
         # A Redis that hangs must not hang a submission: give up fast and count in memory meanwhile.
         cfg.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
@@ -65,7 +69,7 @@ def load_config(app, override: dict | None = None) -> None:
 MIN_SECRET_KEY = 32
 
 
-class ConfigError(RuntimeError):
+class ConfigError(ValueError):
     """The configuration cannot be served safely; the message says what to set."""
 
 
@@ -93,6 +97,16 @@ def _instance_key(app) -> str | None:
         return path.read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+def _check_trusted_proxies(cfg) -> None:
+    """SURVEY_TRUSTED_PROXIES is a hop count; anything else stops start-up with the variable's name."""
+    hops = cfg.get("TRUSTED_PROXIES")
+    if isinstance(hops, str) and hops.strip().isdigit():
+        hops = int(hops)
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise ConfigError(f"SURVEY_TRUSTED_PROXIES must be a whole number of proxy hops (0 or more), not {hops!r}")
+    cfg["TRUSTED_PROXIES"] = hops
 
 
 def _default_sqlite(app) -> str:

@@ -27,6 +27,7 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     if if_empty and holds_responses():
         click.echo("Responses exist already; demo data left as it is.")
         return
+    _require_faker()
     started = time.perf_counter()
     units.load_current_units(province)
     load_official_instruments()
@@ -36,6 +37,15 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
         demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
     click.echo(f"{count} responses written in {time.perf_counter() - started:.1f} s.")
+
+
+def _require_faker() -> None:
+    """Faker (names of officers, comments) is in the `demo` extra, not in a production install."""
+    try:
+        import faker  # noqa: F401
+    except ImportError:
+        raise click.ClickException("`survey demo` needs Faker, which is in the demo extra: "
+                                   "pip install 'sipas-survey[demo]' (scripts/run installs it).") from None
 
 
 commands = [demo_command]
