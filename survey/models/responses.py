@@ -19,6 +19,9 @@ class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (
         CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
+        # A campaign response (methodology §7) has no service point: its unit is the village's commune.
+        CheckConstraint("campaign_id IS NOT NULL OR (service_point_id IS NOT NULL AND agency_id IS NOT NULL)",
+                        name="service_point"),
         # Period queries filter on version and local date, then group by unit.
         Index("ix_responses_version_date_unit", "instrument_version_id", "local_date", "unit_id"),
         # One rating per dossier code per channel; partial, so the many responses without a dossier cost nothing.
@@ -31,11 +34,13 @@ class Response(Base):
     # sha256 of the canonical submitted content: same id + same hash → 200, different → 409.
     content_hash: Mapped[str] = mapped_column(String(64))
     instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_versions.id"))
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"))
+    service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_points.id"))
     # The unit where the service was given (commune, or legacy commune/district), denormalised for GROUP BY.
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     # The agency whose procedure was served; defaults to the service point's agency.
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    # Set for the answers of a sample-survey campaign, which never enter the kiosk/online figures.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     procedure_code: Mapped[str | None] = mapped_column(String(40))
     field_code: Mapped[str | None] = mapped_column(String(80))

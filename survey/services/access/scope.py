@@ -67,7 +67,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         "audit.read": ("homeaffairs",),
         "results.publish": ("homeaffairs",),
         "contacts.delete": ("homeaffairs",),
-        "weights.manage": ("homeaffairs",),  # population margins for the secondary, weighted figures
+        "weights.manage": ("homeaffairs",),
+        "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes  # population margins for the secondary, weighted figures
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),

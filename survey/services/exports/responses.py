@@ -138,6 +138,7 @@ def response_export(scope: Scope, instrument: str, period: str, unit: str | None
     stored = current_version(instrument, version)
     span = parse_period(period)
     where = and_(Response.instrument_version_id == stored.id, Response.local_date.between(span.start, span.end),
+                 Response.campaign_id.is_(None),
                  scope_filter(scope, Response.unit_id, Response.agency_id))
     if unit:
         where = and_(where, Response.unit_id.in_(sorted(descendant_ids(check_unit(scope, find_unit(unit), unit)))))

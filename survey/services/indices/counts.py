@@ -97,7 +97,8 @@ def _typed(items: pd.DataFrame) -> pd.DataFrame:
 
 def _where(filters: Filters) -> tuple[str, dict]:
     """The WHERE clause over responses r (and its parameters) shared by the raw queries."""
-    clauses = ["r.instrument_version_id = :version", "r.local_date BETWEEN :start AND :end"]
+    # Campaign responses (methodology §7) are a probability sample with their own estimates: never counted here.
+    clauses = ["r.instrument_version_id = :version", "r.local_date BETWEEN :start AND :end", "r.campaign_id IS NULL"]
     params: dict = {"version": filters.version_id, "start": filters.period.start, "end": filters.period.end}
     if filters.unit_ids is not None:
         clauses.append("r.unit_id IN :units")

@@ -20,7 +20,7 @@ COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
 CHUNK = 50_000  # responses per read while rebuilding: bounds memory to a few tens of MB
 ITEM_SPAN, CODE_SPAN = 1 << 24, 100  # packing of (response, item, code) into one integer: codes are 0–99
 
-# Upserts run on the driver connection (rawsql.insert_rows): the per-submission ones are a hot path.
+# Upserts run on the driver connection (storage.sql.insert_rows): the per-submission ones are a hot path.
 ANSWER_COLUMNS = (*TALLY_KEY, "item_id", *COUNT_COLUMNS)
 _ANSWER_CONFLICT = (f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
                     + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))
@@ -249,7 +249,7 @@ def _read_chunk(low: int, high: int) -> tuple[pd.DataFrame, pd.DataFrame]:
              else "CAST(EXTRACT(YEAR FROM local_date) * 100 + EXTRACT(MONTH FROM local_date) AS INTEGER)")
     responses = pd.DataFrame(
         _fetch(f"SELECT id, instrument_version_id, {month}, unit_id, service_point_id, agency_id, channel "
-               "FROM responses WHERE id BETWEEN {p} AND {p}", (low, high)),
+               "FROM responses WHERE id BETWEEN {p} AND {p} AND campaign_id IS NULL", (low, high)),
         columns=["id", *TALLY_KEY])
     # One integer per answer: drivers build a Python tuple per row, so fewer columns read much faster.
     rows = _fetch(f"SELECT (CAST(response_id AS BIGINT) * {ITEM_SPAN} + item_id) * {CODE_SPAN} + code FROM answers "

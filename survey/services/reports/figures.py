@@ -38,7 +38,7 @@ class Slice:
 
     def where(self) -> ColumnElement[bool]:
         """The WHERE clause over responses."""
-        clauses = [Response.local_date.between(self.period.start, self.period.end)]
+        clauses = [Response.local_date.between(self.period.start, self.period.end), Response.campaign_id.is_(None)]
         if self.version_id is not None:
             clauses.append(Response.instrument_version_id == self.version_id)
         if self.unit_ids is not None:

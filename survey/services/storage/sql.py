@@ -209,7 +209,8 @@ def sync_sequence(table: str) -> None:
     """After inserting explicit ids on PostgreSQL, move the id sequence past them."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) "
+            f"FROM {table}"))  # an empty table's next id stays 1
 
 
 @contextmanager

@@ -1,0 +1,138 @@
+"""`survey campaigns`: create, draw, follow and estimate a sample-survey campaign (methodology §7)."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from survey.cli.common import transactional
+from survey.services.access.scope import OPERATOR
+from survey.services.campaigns import estimates, manage, progress
+
+QUESTIONNAIRE_COLUMNS = ("questionnaire", "commune_code", "village_code", "village_probability",
+                         "person_probability", "status", "link")
+
+
+@click.group("campaigns")
+def campaigns_group() -> None:
+    """Probability-sample surveys the Ministry's way, with design-based estimates."""
+
+
+@campaigns_group.command("create")
+@click.option("--code", required=True)
+@click.option("--province", required=True)
+@click.option("--instrument", required=True)
+@click.option("--version", type=int, default=None)
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--villages-per-commune", required=True, type=int)
+@click.option("--people-per-village", required=True, type=int)
+@click.option("--communes", default="", help="Comma-separated commune codes (default: every commune in the frame).")
+@click.option("--seed", type=int, default=None)
+@transactional
+def create_command(code, province, instrument, version, start, end, villages_per_commune, people_per_village,
+                   communes, seed) -> None:
+    """A draft campaign: design parameters and seed; `draw` selects the sample."""
+    chosen = [c.strip() for c in communes.split(",") if c.strip()] or None
+    campaign = manage.create_campaign(OPERATOR, code, province, instrument, version, start.date(), end.date(),
+                                      villages_per_commune, people_per_village, chosen, seed)
+    click.echo(f"Campaign {campaign.code} created (draft, seed {campaign.seed}).")
+
+
+@campaigns_group.command("draw")
+@click.argument("code")
+@transactional
+def draw_command(code: str) -> None:
+    """Select villages by systematic PPS in each commune and issue the questionnaires (once)."""
+    done = manage.draw(OPERATOR, code)
+    click.echo(f"Drew {done['villages']} villages in {done['communes']} communes: "
+               f"{done['questionnaires']} questionnaires issued.")
+
+
+@campaigns_group.command("questionnaires")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@transactional
+def questionnaires_command(code: str, fmt: str) -> None:
+    """Every questionnaire with its probabilities, status and personal link."""
+    rows = manage.questionnaire_rows(OPERATOR, code)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(QUESTIONNAIRE_COLUMNS)
+        writer.writerows([[r[c] if not isinstance(r[c], float) else repr(r[c]) for c in QUESTIONNAIRE_COLUMNS]
+                          for r in rows])
+        return
+    for r in rows:
+        click.echo(f"{r['questionnaire']}  {r['commune_code']}  {r['village_code']:<12} "
+                   f"π_v={r['village_probability']:.4f}  π_k|v={r['person_probability']:.4f}  {r['status']}")
+
+
+@campaigns_group.command("outcome")
+@click.argument("code")
+@click.option("--questionnaire", required=True)
+@click.option("--status", required=True, type=click.Choice(manage.NON_RESPONSE))
+@transactional
+def outcome_command(code: str, questionnaire: str, status: str) -> None:
+    """Record a non-response outcome of one questionnaire."""
+    q = manage.record_outcome(OPERATOR, code, questionnaire, status)
+    click.echo(f"Questionnaire {q.code}: {q.status}.")
+
+
+@campaigns_group.command("status")
+@click.argument("code")
+@transactional
+def status_command(code: str) -> None:
+    """Outcomes and the response rate (AAPOR RR1) per commune and for the campaign."""
+    s = progress.campaign_status(OPERATOR, code)
+    head = f"{'commune':<8} {'issued':>7} {'completed':>9} {'refused':>7} {'not_reached':>11} {'ineligible':>10} {'RR1':>7}"
+    click.echo(f"Campaign {s['campaign']} ({s['status']})")
+    click.echo(head)
+    for r in [*s["communes"], {"commune_code": "TOTAL", **s}]:
+        rate = "—" if r["response_rate"] is None else f"{r['response_rate']:.2f}%"
+        click.echo(f"{r['commune_code']:<8} {r['issued']:>7} {r['completed']:>9} {r['refused']:>7} "
+                   f"{r['not_reached']:>11} {r['ineligible']:>10} {rate:>7}")
+
+
+@campaigns_group.command("estimates")
+@click.argument("code")
+@click.option("--by", default="province", type=click.Choice(estimates.BY))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@transactional
+def estimates_command(code: str, by: str, fmt: str) -> None:
+    """Design-based estimates (method sipas-design-1) with standard errors."""
+    doc = estimates.estimates_document(OPERATOR, code, by)
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    columns = ("unit_code", "n", "index", "se", "ci_low", "ci_high", "deff", "response_rate", "suppressed")
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        comps = list(doc["rows"][0]["components"]) if doc["rows"] else []
+        writer.writerow([*columns, *[f"{c}.{k}" for c in comps for k in ("pct", "se")]])
+        for r in doc["rows"]:
+            writer.writerow([*(r[c] for c in columns), *[r["components"][c][k] for c in comps for k in ("pct", "se")]])
+        return
+    click.echo(f"{doc['campaign']} — {doc['instrument']} v{doc['instrument_version']} ({doc['method_version']})")
+    click.echo("  ".join(f"{c:>9}" for c in columns))
+    for r in doc["rows"]:
+        click.echo("  ".join(f"{'' if r[c] is None else r[c]!s:>9}" for c in columns))
+
+
+@campaigns_group.command("export")
+@click.argument("code")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@transactional
+def export_command(code: str, output: Path) -> None:
+    """One row per completed questionnaire with stratum, PSU, weights and answer codes (for R or Stata)."""
+    header, rows = estimates.export_rows(OPERATOR, code)
+    with output.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    click.echo(f"{len(rows)} completed questionnaires written to {output}.")
+
+
+commands = [campaigns_group]

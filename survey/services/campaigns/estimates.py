@@ -1,0 +1,158 @@
+"""Weights of a campaign's completed questionnaires, its design-based estimates document and the analyst export."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from survey.errors import Invalid
+from survey.extensions import db
+from survey.indices.structure import OVERALL, structure_from_definition
+from survey.models import Answer, InstrumentVersion, Item, PopulationMargin, Questionnaire, Response, Unit
+from survey.models.responses import PROFILE_FIELDS
+from survey.sampling import METHOD_VERSION, estimate_design, nonresponse_adjust, poststratify
+from survey.services.access.scope import Scope
+from survey.services.campaigns.manage import get_campaign
+from survey.services.campaigns.progress import outcome_frame, response_rate
+
+BY = ("province", "commune", *PROFILE_FIELDS)
+DECIMALS = 2
+
+
+def compute_weights(campaign_id: int, calibrate: bool = False) -> pd.DataFrame:
+    """Non-response-adjusted (and optionally post-stratified) weights, stored on the completed questionnaires."""
+    frame = outcome_frame(campaign_id)
+    weight = nonresponse_adjust(frame["village"].to_numpy(), frame["status"].to_numpy(),
+                                frame["base_weight"].to_numpy())
+    frame = frame.assign(weight=weight)
+    done = frame[frame["status"] == "completed"].copy()
+    if calibrate and len(done):
+        done = _calibrated(campaign_id, done)
+    for qid, w in zip(done["id"], done["weight"]):
+        db.session.get(Questionnaire, int(qid)).weight = float(w)
+    db.session.flush()
+    return done
+
+
+def _calibrated(campaign_id: int, done: pd.DataFrame) -> pd.DataFrame:
+    from survey.models import Campaign
+
+    province = db.session.get(Campaign, campaign_id).province_id
+    margins = {f"{m.sex}-{m.age_band}": float(m.population) for m in db.session.scalars(
+        select(PopulationMargin).where(PopulationMargin.unit_id == province))}
+    profile = dict(db.session.execute(select(Response.id, Response.sex * 10 + Response.age_band)
+                                      .where(Response.id.in_([int(r) for r in done["response_id"]]))).all())
+    cells = [f"{v // 10}-{v % 10}" if v else None for v in (profile.get(int(r)) for r in done["response_id"])]
+    return done.assign(weight=poststratify(done["weight"].to_numpy(), np.array(cells, dtype=object), margins))
+
+
+def _answers(campaign, done: pd.DataFrame, item_codes: list[str]) -> np.ndarray:
+    """codes[k, i] of the completed questionnaires (0 when absent)."""
+    ids = [int(r) for r in done["response_id"]]
+    row = {rid: k for k, rid in enumerate(ids)}
+    col = {code: j for j, code in enumerate(item_codes)}
+    codes = np.zeros((len(ids), len(item_codes)), dtype=np.int16)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        for rid, item, code in db.session.execute(
+                select(Answer.response_id, Item.code, Answer.code).join(Item, Item.id == Answer.item_id)
+                .where(Answer.response_id.in_(chunk))):
+            if item in col:
+                codes[row[rid], col[item]] = code
+    return codes
+
+
+def estimates_document(scope: Scope, code: str, by: str = "province", min_n: int = 30) -> dict:
+    """The indices document of SPEC 2.3 with `se` on every figure and `deff`, `response_rate` on every row."""
+    if by not in BY:
+        raise Invalid([{"field": "by", "code": "bad_by", "message": f"by must be one of {', '.join(BY)}"}])
+    campaign = get_campaign(scope, code, "results.read")
+    version = db.session.get(InstrumentVersion, campaign.instrument_version_id)
+    structure = structure_from_definition(version.definition)
+    done = compute_weights(campaign.id)
+    frame = outcome_frame(campaign.id)
+    item_codes = list(structure.item_weights)
+    codes = _answers(campaign, done, item_codes)
+    cell = _cells(done, by)
+    result = estimate_design(codes, structure, done["commune"].to_numpy(), done["village"].to_numpy(),
+                             done["weight"].to_numpy(), cell=cell, min_n=min_n)
+    names = {u.code: u.name for u in db.session.scalars(select(Unit).where(Unit.parent_id == campaign.province_id))}
+    province = db.session.get(Unit, campaign.province_id)
+    figures = {(r["cell"], r["code"]): r for r in result.figures.to_dict("records")}
+    rows = []
+    for rec in result.cells.to_dict("records"):
+        label = str(rec["cell"])
+        if by == "commune" and not _sees(scope, label, names, campaign.province_id):
+            continue
+        if by != "commune" and scope.unit_ids is not None and campaign.province_id not in scope.unit_ids:
+            continue  # a commune manager sees only its commune's rows
+        unit_code, unit_name, level = (province.code, province.name, "province") if by == "province" else \
+            (label, names.get(label, label), "commune") if by == "commune" else (label, f"{by} = {label}", by)
+        part = frame if by != "commune" else frame[frame["commune"] == label]
+        counts = {s: int((part["status"] == s).sum()) for s in set(part["status"])}
+        hide = rec["suppressed"]
+        rows.append(_row(unit_code, unit_name, level, rec, figures, structure, item_codes, hide,
+                         response_rate(counts) if by in ("province", "commune") else None))
+    return {"instrument": version.instrument.code, "instrument_version": version.version,
+            "method_version": METHOD_VERSION, "campaign": campaign.code, "by": by, "min_n": min_n,
+            "computed_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"), "rows": rows}
+
+
+def _sees(scope: Scope, commune: str, names: dict, province_id: int) -> bool:
+    if scope.unit_ids is None:
+        return scope.agency_ids is None
+    if province_id in scope.unit_ids:
+        return True
+    unit = db.session.scalar(select(Unit.id).where(Unit.code == commune, Unit.parent_id == province_id))
+    return unit in scope.unit_ids
+
+
+def _cells(done: pd.DataFrame, by: str) -> np.ndarray | None:
+    if by == "province":
+        return None
+    if by == "commune":
+        return done["commune"].to_numpy()
+    values = dict(db.session.execute(select(Response.id, getattr(Response, by)).where(
+        Response.id.in_([int(r) for r in done["response_id"]]))).all())
+    return np.array([str(values.get(int(r))) if values.get(int(r)) is not None else "unknown"
+                     for r in done["response_id"]], dtype=object)
+
+
+def _num(value, hide: bool = False):
+    if hide or value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return round(float(value), DECIMALS)
+
+
+def _row(unit_code, unit_name, level, rec, figures, structure, item_codes, hide, rr) -> dict:
+    top = figures[(rec["cell"], OVERALL)]
+    measured = [c for c in structure.components if c in set(structure.measured)]
+    return {
+        "unit_code": unit_code, "unit_name": unit_name, "level": level, "n": int(rec["n"]),
+        "index": _num(top["estimate"], hide), "se": _num(top["se"], hide), "ci_low": _num(top["ci_low"], hide),
+        "ci_high": _num(top["ci_high"], hide), "deff": _num(top["deff"], hide), "suppressed": bool(hide),
+        "incomplete": bool(rec["incomplete"]), "response_rate": _num(rr),
+        "components": {c: {"pct": _num(figures[(rec["cell"], c)]["estimate"], hide),
+                           "se": _num(figures[(rec["cell"], c)]["se"], hide),
+                           "n": int(figures[(rec["cell"], c)]["n"])} for c in measured},
+        "items": {i: {"pct": _num(f["estimate"], hide), "se": _num(f["se"], hide), "n_valid": int(f["n"]),
+                      "mean": _num(f["mean"], hide), "ci_low": _num(f["ci_low"], hide),
+                      "ci_high": _num(f["ci_high"], hide)}
+                  for i in item_codes for f in (figures[(rec["cell"], i)],)},
+    }
+
+
+def export_rows(scope: Scope, code: str) -> tuple[list[str], list[list]]:
+    """One row per completed questionnaire: questionnaire, stratum, psu, base_weight, weight, one column per item."""
+    campaign = get_campaign(scope, code)
+    done = compute_weights(campaign.id)
+    item_codes = list(db.session.scalars(select(Item.code).where(Item.version_id == campaign.instrument_version_id)
+                                         .order_by(Item.position, Item.id)))
+    codes = _answers(campaign, done, item_codes)
+    header = ["questionnaire", "stratum", "psu", "base_weight", "weight", *item_codes]
+    rows = [[q, h, v, repr(float(b)), repr(float(w)), *[int(c) if c else "" for c in line]]
+            for q, h, v, b, w, line in zip(done["code"], done["commune"], done["village"], done["base_weight"],
+                                           done["weight"], codes)]
+    return header, rows
