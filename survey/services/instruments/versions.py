@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
-from survey.instruments.definition import Definition, document_hash, load_document, official_codes, walk_sections
+from survey.instruments.definition import (Definition, document_hash, load_document, official_codes,
+                                           official_versions, walk_sections)
 from survey.instruments.validate import check_definition
 from survey.models import Instrument, InstrumentVersion, Item, Section
 from survey.models.base import utcnow
@@ -23,14 +24,19 @@ def definition_hash(definition: dict) -> str:
 
 
 def official_definitions() -> list[dict]:
-    """The definitions shipped in survey/instruments/data, by code."""
-    return [load_document(code) for code in official_codes()]
+    """The definitions shipped in survey/instruments/data, by code, each version oldest first."""
+    return [load_document(code, number) for code in official_codes() for number in official_versions(code)]
 
 
 def load_official_instruments() -> dict[str, str]:
     """Store each shipped instrument version once, published; returns code → "added" | "unchanged"."""
     forget_versions()  # a reload after a wipe or restore gives versions new rows
-    return {doc["code"]: store_version(doc, official=True, publish=True) for doc in official_definitions()}
+    # One entry per code: the newest version's outcome, or "added" when any of its versions was new.
+    outcome: dict[str, str] = {}
+    for doc in official_definitions():
+        result = store_version(doc, official=True, publish=True)
+        outcome[doc["code"]] = result if outcome.get(doc["code"], "unchanged") == "unchanged" else outcome[doc["code"]]
+    return outcome
 
 
 def store_version(definition: dict, official: bool = False, publish: bool = False) -> str:
