@@ -13,7 +13,7 @@ from survey.instruments.describe import describe, scales
 from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion, Unit
 from survey.services.instruments.drafts import can_edit
-from survey.services.instruments.versions import definition_of, version_summary, visible_instruments
+from survey.services.instruments.versions import definition_of, legal_summary, version_summary, visible_instruments
 from survey.services.access.scope import require
 
 STATUSES = ("published", "all")
@@ -36,7 +36,7 @@ def _instrument(instrument: Instrument, with_drafts: bool) -> dict[str, Any]:
     published = [v.version for v in versions if v.status == "published"]
     return {"code": instrument.code, "name": {"vi": instrument.name_vi, "en": instrument.name_en},
             "kind": instrument.kind, "official": instrument.official, "owner": owner.code if owner else None,
-            "current_version": max(published) if published else None,
+            "current_version": max(published) if published else None, **legal_summary(instrument),
             "versions": [_version(v) for v in versions]}
 
 

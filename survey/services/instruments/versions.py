@@ -12,6 +12,7 @@ from survey.instruments.definition import (Definition, document_hash, load_docum
 from survey.instruments.validate import check_definition
 from survey.models import Instrument, InstrumentVersion, Item, Section
 from survey.models.base import utcnow
+from survey.services.instruments.legal import apply_legal_bases
 from survey.services.responses.catalog import forget_versions
 from survey.services.access.scope import Scope
 
@@ -36,6 +37,7 @@ def load_official_instruments() -> dict[str, str]:
     for doc in official_definitions():
         result = store_version(doc, official=True, publish=True)
         outcome[doc["code"]] = result if outcome.get(doc["code"], "unchanged") == "unchanged" else outcome[doc["code"]]
+    apply_legal_bases()
     return outcome
 
 
@@ -180,6 +182,13 @@ def sees_instrument(scope: Scope, instrument: Instrument) -> bool:
     """Official instruments are public; a province's own one is seen inside that province's scope."""
     return instrument.official or scope.is_operator or (
         instrument.owner_unit_id is not None and scope.sees_unit(instrument.owner_unit_id))
+
+
+def legal_summary(instrument: Instrument) -> dict[str, Any]:
+    """The instrument's legal basis and the dates it applies between (None = open)."""
+    return {"legal_basis": instrument.legal_basis,
+            "valid_from": instrument.valid_from.isoformat() if instrument.valid_from else None,
+            "valid_to": instrument.valid_to.isoformat() if instrument.valid_to else None}
 
 
 def version_summary(version: InstrumentVersion) -> dict[str, Any]:
