@@ -38,8 +38,8 @@ def _items(version: InstrumentVersion) -> dict[str, Item]:
 
 def test_official_instruments_are_loaded_once_and_reloading_changes_nothing(app):
     assert instruments.load_official_instruments() == {code: "unchanged" for code in (
-        "KIOSK-QUICK", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")}
-    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 5  # SIPAS-1001 versions 1 and 2
+        "KIOSK-QUICK", "ONESTOP-61", "ONESTOP-118", "SIPAS-1001", "SIPAS-2640")}
+    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 6  # SIPAS-1001 versions 1 and 2
     assert all(v.status == "published" and v.published_at for v in db.session.scalars(select(InstrumentVersion)))
 
 
@@ -239,4 +239,4 @@ def test_version_2_is_published_beside_version_1_which_stays_as_it_was(app):
     assert len(items) == 83 and items["A2.1.G"].section_code == "A2.1" and items["I.1"].type == "int3"
     assert "A2.1.4" not in items and "respondent_type" not in items
     assert instruments.load_official_instruments()["SIPAS-1001"] == "unchanged"
-    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 5
+    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 6

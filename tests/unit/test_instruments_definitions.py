@@ -12,7 +12,7 @@ from survey.instruments.definition import (Condition, document_hash, load_defini
                                            official_codes, official_versions, parse_definition, walk_sections)
 from survey.instruments.validate import definition_errors
 
-OFFICIAL = ("KIOSK-QUICK", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")
+OFFICIAL = ("KIOSK-QUICK", "ONESTOP-118", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")
 
 
 def _codes(prefix: str, count: int) -> list[str]:
@@ -157,7 +157,7 @@ def test_onestop_61_nine_pts2_indicators_with_scoring_tables_and_no_bands():
 
 
 def test_paraphrased_sipas_wording_is_marked_pending_verification():
-    for code in ("SIPAS-1001", "SIPAS-2640", "ONESTOP-61"):
+    for code in ("SIPAS-1001", "SIPAS-2640", "ONESTOP-61", "ONESTOP-118"):
         defn = load_definition(code)
         assert defn.pending_verification
         assert all(item.pending_verification for item in defn.items())
@@ -204,3 +204,10 @@ def test_pure_modules_import_neither_flask_nor_sqlalchemy():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_onestop_118_has_the_structure_of_onestop_61_under_its_own_code():
+    old, new = load_definition("ONESTOP-61"), load_definition("ONESTOP-118")
+    assert new.code == "ONESTOP-118" and "118/2025/NĐ-CP" in new.name["vi"] and new.kind == "onestop"
+    assert [(i.code, i.type) for i in new.items()] == [(i.code, i.type) for i in old.items()]
+    assert new.settings["scoring"] == old.settings["scoring"] and new.settings["bands"] == ()
