@@ -10,8 +10,8 @@ from survey.indices.kiosk import kiosk_figures
 from survey.indices.onestop import onestop_bands, onestop_indicators, onestop_totals
 from survey.indices.priorities import priority_index
 from survey.indices.ranking import rank_cells
-from survey.indices.respondent_scores import (ANSWERED, ONESTOP_TOTAL, Scorer, respondent_scores, score_response, score_sums,
-                                              scorer_for)
+from survey.indices.respondent_scores import (ANSWERED, ONESTOP_TOTAL, Scorer, respondent_scores, score_response,
+                                              score_sums, scorer_for)
 from survey.indices.significance import ABOVE, BELOW, SAME, against_parent, against_previous
 from survey.indices.structure import (GENERAL_METHOD, METHODS, OVERALL, Component, Structure,
                                       structure_from_definition)
@@ -22,7 +22,8 @@ from survey.indices.weighting import poststrat_weights, weighted_index, weighted
 METHOD_VERSION = "sipas-default-1"
 
 __all__ = [
-    "ANSWERED", "GENERAL_METHOD", "METHODS", "assessment_shares", "ABOVE", "BELOW", "DEFAULT_MIN_N", "METHOD_VERSION", "ONESTOP_TOTAL", "OVERALL", "SAME", "SAT5_VALID",
+    "ABOVE", "ANSWERED", "BELOW", "DEFAULT_MIN_N", "GENERAL_METHOD", "METHODS", "METHOD_VERSION", "ONESTOP_TOTAL",
+    "OVERALL", "SAME", "SAT5_VALID", "assessment_shares",
     "TOP2_BOX", "Component", "IndexTable", "Scorer", "Structure", "against_parent", "against_previous",
     "component_values", "composite_intervals", "distribution", "index_table", "item_stats", "kiosk_figures",
     "onestop_bands", "onestop_indicators", "onestop_totals", "overall_index", "poststrat_weights", "priority_index",
