@@ -43,7 +43,7 @@ def _create_app() -> Flask:
 # area and service (seconds). tests/deploy/test_cli_lazy.py checks this table against the app's own commands.
 SUMMARY = {
     "agencies": "Agencies keyed by their electronic identifier (e.g. 000.21.22.H49).",
-    "backup": "Write every table to FILE (a zip of JSON lines), atomically: a failed backup leaves no partial file.",
+    "backup": "Write one snapshot of every table to FILE (a zip of JSON lines with a manifest), then check the file.",
     "campaigns": "Probability-sample surveys the Ministry's way, with design-based estimates.",
     "db": "Perform database migrations.",
     "demo": "Create the province's agencies and service points, then N responses over the last 12 months.",
