@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, current_app, jsonify
-from sqlalchemy import text
 
-from survey.extensions import db, limiter
+from survey.extensions import limiter
+from survey.services.operations import readiness
 
 bp = Blueprint("health", __name__)
 LIVENESS_FIELDS: dict[str, Callable[[Flask], object]] = {}
@@ -42,19 +42,16 @@ def ready():
 
 
 def rate_limit_state(app: Flask) -> str:
-    """How rate limits are counted now: "shared" (Redis), "per-worker" (memory), "degraded" (Redis configured but
-    the limiter fell back to memory), or "disabled". Read from the limiter's state, without I/O."""
-    if not app.config.get("RATELIMIT_ENABLED", True):
-        return "disabled"
-    if getattr(limiter, "_storage_dead", False):
-        return "degraded"
-    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
-    return "per-worker" if uri.startswith(("memory", "worker-memory")) else "shared"
+    """How rate limits are counted now: "shared" (Redis), "per-worker" (memory) or "degraded" (Redis configured but
+    unreachable: counted in each worker's memory meanwhile); the kiosk throttle's own account of it."""
+    from survey.api.throttle import status
+
+    return status()
 
 
 def check_rate_limits(app: Flask) -> dict:
-    """Reported, never failing: with Redis down every server is degraded alike, and taking them all out of the
-    load balancer would stop collection (the Redis check says whether Redis answers)."""
+    """Reported, never failing by itself: degraded limits still limit (per worker); the Redis check says whether
+    Redis answers."""
     state = rate_limit_state(app)
     return {"ok": True, "state": state, "degraded": state == "degraded"}
 
@@ -62,21 +59,16 @@ def check_rate_limits(app: Flask) -> dict:
 def check_database(app: Flask) -> dict:
     """The database answers a query."""
     try:
-        with db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        dialect = readiness.database_dialect()
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; its class names the cause
         return {"ok": False, "error": type(exc).__name__}
-    return {"ok": True, "dialect": db.engine.dialect.name}
+    return {"ok": True, "dialect": dialect}
 
 
 def check_migrations(app: Flask) -> dict:
     """The database's Alembic revision is the code's head (None when the database is empty or unreachable)."""
     heads = _heads(app)
-    try:
-        with db.engine.connect() as conn:
-            current = sorted(row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version")))
-    except Exception:  # noqa: BLE001 - no alembic_version table (never migrated) or no database
-        current = []
+    current = readiness.migration_revisions()
     return {"ok": current == heads, "current": current or None, "head": heads}
 
 

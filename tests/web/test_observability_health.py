@@ -46,7 +46,7 @@ def test_healthz_answers_without_touching_the_database(app, variant, tmp_path):
     down = variant(SQLALCHEMY_DATABASE_URI=unreachable(app, tmp_path))
     response = down.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "rate_limits": "disabled"}  # the variant turns limits off
+    assert response.get_json() == {"status": "ok", "rate_limits": "per-worker"}
     status, body = ready(down)
     assert status == 503 and body["status"] == "unavailable"
     assert body["checks"]["database"]["ok"] is False and body["checks"]["database"]["error"] == "OperationalError"
@@ -86,7 +86,7 @@ def test_a_database_one_migration_behind_is_not_ready_until_upgraded(app, varian
 def test_redis_configured_but_unreachable_is_not_ready(app, variant):
     dead = variant(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
     status, body = ready(dead)
-    assert status == 503
+    assert status == 503 and body["status"] == "unavailable"
     assert body["checks"]["redis"] == {"ok": False, "configured": True, "error": "ConnectionError"}
     assert body["checks"]["database"]["ok"] is True and body["checks"]["migrations"]["ok"] is True
     assert body["checks"]["rate_limits"]["state"] == "shared"
@@ -103,13 +103,18 @@ def test_a_reachable_redis_is_ready(app, variant):
     assert status == 200 and body["checks"]["redis"] == {"ok": True, "configured": True}
 
 
-def test_degraded_rate_limits_are_reported_without_failing_readiness(app, variant, monkeypatch):
-    limited = variant(RATELIMIT_ENABLED=True)
-    assert limited.test_client().get("/healthz").get_json()["rate_limits"] == "per-worker"
-    monkeypatch.setattr(limiter, "_storage_dead", True, raising=False)  # what Flask-Limiter sets on falling back
-    assert limited.test_client().get("/healthz").get_json()["rate_limits"] == "degraded"
-    status, body = ready(limited)
-    assert status == 200 and body["checks"]["rate_limits"] == {"ok": True, "state": "degraded", "degraded": True}
+def test_degraded_rate_limits_are_reported(app, variant, make_device, monkeypatch):
+    monkeypatch.setattr(limiter, "_storage_dead", False)  # put back as it was after the test
+    dead = variant(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
+    assert dead.test_client().get("/healthz").get_json()["rate_limits"] == "shared"  # not known to be down yet
+    _device, token = make_device()
+    heartbeat = dead.test_client().post("/api/v1/devices/heartbeat", json={"queue_length": 0},
+                                        headers={"Authorization": f"Bearer {token}"})
+    assert heartbeat.status_code == 200  # counted in memory meanwhile
+    assert dead.test_client().get("/healthz").get_json() == {"status": "ok", "rate_limits": "degraded"}
+    status, body = ready(dead)
+    assert status == 503 and body["checks"]["rate_limits"] == {"ok": True, "state": "degraded", "degraded": True}
+    assert body["checks"]["redis"]["ok"] is False
 
 
 def test_other_modules_add_their_own_checks_and_fields(app, monkeypatch):
