@@ -3,6 +3,7 @@ from survey.models.accounts import ApiToken, User
 from survey.models.agencies import Agency, Device, ServicePoint
 from survey.models.audit import AuditEntry
 from survey.models.base import Base
+from survey.models.jobs import Alert, AlertRule, Job, ReportSending, ReportSubscription
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
 from survey.models.responses import Answer, Comment, Contact, Response
 from survey.models.tallies import AnswerTally, ScoreTally
@@ -10,7 +11,7 @@ from survey.models.units import Unit, UnitSuccession
 from survey.models.weights import PopulationMargin
 
 __all__ = [
-    "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Comment", "Contact", "Device",
-    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Response", "ScoreTally", "Section",
+    "Agency", "Alert", "AlertRule", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Comment", "Contact", "Device",
+    "Instrument", "InstrumentVersion", "Item", "Job", "PopulationMargin", "ReportSending", "ReportSubscription", "Response", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
 ]

@@ -38,6 +38,8 @@ class User(UserMixin, Base):
     # Set when an administrator generated the password (new account or reset): it was seen by someone else, so
     # the account may do nothing but choose its own before anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Language of the e-mails sent to this person (scheduled reports, alerts).
+    lang: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
 
     unit: Mapped[Unit | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
