@@ -37,16 +37,16 @@ def redis_connection(app: Flask | None = None):
     return Redis.from_url((app or current_app).config["REDIS_URL"])
 
 
-def submit(job: Job) -> None:
-    """Hand a committed job to the runner."""
+def submit(job: Job):
+    """Hand a committed job to the runner; returns the in-process future (None on RQ), for tests and the CLI."""
     app = current_app._get_current_object()
     if uses_redis(app):
         from rq import Queue
 
         Queue(queue_name(app), connection=redis_connection(app)).enqueue(
             rq_entry, job.id, job_id=f"survey-job-{job.public_id}", job_timeout=-1, result_ttl=0)
-        return
-    _executor(app).submit(execute, app, job.id)
+        return None
+    return _executor(app).submit(execute, app, job.id)
 
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
