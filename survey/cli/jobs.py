@@ -81,24 +81,25 @@ def start_job(kind: str, pairs: tuple[str, ...], wait: bool, output: Path | None
 
 def _follow(public_id: str, thread: threading.Thread | None, output: Path | None) -> None:
     """Print progress until the job ends; exit non-zero when it failed."""
-    from survey.error_text import explain
+    from survey.jobs.text import job_error
 
     with click.progressbar(length=100, label=public_id) as bar:
         shown = 0
         while True:
             db.session.rollback()  # a fresh snapshot each poll
             job = store.get_job(OPERATOR, public_id)
-            bar.update(job.progress - shown)
-            shown = job.progress
-            if job.state in ("done", "failed"):
+            progress, state = job.progress, job.state
+            db.session.commit()  # never hold a transaction (SQLite's write lock) while waiting
+            bar.update(progress - shown)
+            shown = progress
+            if state in ("done", "failed"):
                 break
             time.sleep(0.5)
     if thread is not None:
         thread.join()
     db.session.commit()
     if job.state == "failed":
-        raise click.ClickException(f"job {public_id} failed: "
-                                   f"{explain(DomainError(job.error_code or 'job_failed', job.error_code or '', **job.error_params))}")
+        raise click.ClickException(f"job {public_id} failed: {job_error(job)}")
     path, name = store.result_file(OPERATOR, public_id)
     if output:
         shutil.copyfile(path, output)
