@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
-           "responses", "privacy", "weights", "frame", "campaigns")
+           "responses", "privacy", "weights", "frame", "campaigns", "jobs")
 
 
 def register(app: Flask) -> None:
@@ -52,6 +52,7 @@ SUMMARY = {
     "frame": "Villages and residential groups with their adult population, per commune.",
     "indices": "Indices, intervals and rankings per unit, agency, channel or profile group.",
     "instruments": "Instruments (questionnaires) and their versions.",
+    "jobs": "Long work as jobs: start one, list them, purge expired results.",
     "privacy": "Respondents' privacy: retention and deletion.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",
@@ -61,6 +62,7 @@ SUMMARY = {
     "units": "Geographic units: provinces, communes, legacy districts.",
     "users": "Staff accounts.",
     "weights": "Population margins for the optional weighted figures (unweighted figures stay the published ones).",
+    "worker": "Run jobs from Redis (SURVEY_REDIS_URL); start one or more beside the web workers.",
 }
 
 
