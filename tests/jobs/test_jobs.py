@@ -174,7 +174,8 @@ def test_failed_job_error_in_readers_language_and_purge(app, backend, make_user)
     user = make_user("homeaffairs", HOME_PROVINCE)
     mine = client_for(app, user)
     job = runner.prepare(scope_for(user), "check", {"seconds": "0"}, user.email, user.id)
-    job.state, job.started_at, job.heartbeat_at = "running", utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=2)
+    long_ago = utcnow() - timedelta(hours=2)
+    job.state, job.started_at, job.heartbeat_at = "running", long_ago, long_ago
     db.session.commit()
     vi = mine.get(f"/jobs/{job.public_id}/status?lang=vi").json
     assert vi["state"] == "failed" and vi["error"].startswith("Tiến trình chạy công việc này đã dừng")
