@@ -7,6 +7,7 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from survey.labels import AGENCY_KINDS, POINT_KINDS, ROLES as ROLE_LABELS_TABLE
 from survey.models.accounts import ROLES
 from survey.services.organisation.manage import IDLE_SECONDS, KIOSK_INSTRUMENTS
 
@@ -17,15 +18,9 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-AGENCY_KIND_LABELS = (
-    ("department", _l("Department")), ("branch", _l("Branch of a central agency")),
-    ("centre", _l("Public administrative service centre")), ("commune_committee", _l("Commune People's Committee")),
-    ("commune_centre", _l("Commune service centre")), ("other", _l("Other")),
-)
-POINT_KIND_LABELS = (("centre", _l("Centre")), ("counter", _l("Counter")), ("desk", _l("Desk")),
-                     ("online", _l("Online")))
-ROLE_LABELS = {"homeaffairs": _l("Home Affairs (whole province)"), "manager": _l("Manager (agency or unit)"),
-               "clerk": _l("Clerk (paper entry)"), "viewer": _l("Viewer (reads results)")}
+AGENCY_KIND_LABELS = tuple(AGENCY_KINDS.items())
+POINT_KIND_LABELS = tuple(POINT_KINDS.items())
+ROLE_LABELS = ROLE_LABELS_TABLE
 LANGUAGE_LABELS = (("vi", "Tiếng Việt"), ("en", "English"))
 IDLE_ACTION_LABELS = (("discard", _l("Discard the unfinished answers")),
                       ("submit", _l("Send what was answered")))

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from survey.admin.base import done, show_errors
-from survey.admin.instrument_forms import AddItemForm, NewInstrumentForm, ScaleForm, add_item_form
+from survey.admin.instrument_forms import AddItemForm, NewInstrumentForm, ScaleForm, add_item_form, factor_types
 from survey.admin.instrument_labels import ROLES, STATUSES, error_text, preview_screens, translation_rows
 from survey.auth.access import current_actor, permission_required
 from survey.errors import DomainError, Forbidden, Invalid, NotFound
@@ -77,8 +78,8 @@ def _render_version(code: str, number: int, failed: tuple[str, AddItemForm] | No
     for error in errors:
         by_code.setdefault(error["field"], []).append(error_text(error))
     factors = [s["code"] for s in builder.sections_of(doc) if s.get("role") == "factor"]
-    add_forms = {factor: add_item_form(factor, formdata=None, code=builder.next_item_code(doc, factor))
-                 for factor in factors} if editable else {}
+    add_forms = {factor: add_item_form(factor, builder.next_item_code(doc, factor), _section_type(doc, factor),
+                                       formdata=None) for factor in factors} if editable else {}
     if failed is not None:
         add_forms[failed[0]] = failed[1]
     scale_form = ScaleForm(formdata=None, scale=doc.get("settings", {}).get("scale", "sat5"))
@@ -88,6 +89,12 @@ def _render_version(code: str, number: int, failed: tuple[str, AddItemForm] | No
                            statuses=STATUSES, roles=ROLES,
                            scale_form=scale_form, newer=newer,
                            missing=builder.missing_translations(doc, "en")), status
+
+
+def _section_type(doc: builder.Document, section: str) -> str:
+    """The question type the section's items already use (a new item defaults to it), else 5 levels."""
+    kinds = [i["type"] for s in builder.sections_of(doc) if s["code"] == section for i in s.get("items", [])]
+    return kinds[0] if kinds else "sat5"
 
 
 @bp.get("/<code>/v<int:number>")
@@ -102,15 +109,17 @@ def version(code: str, number: int):
 def add_item(code: str, number: int, section: str):
     """Add a satisfaction item inside a factor of the draft."""
     drafts.draft_version(code, number, g.scope)
-    form = add_item_form(section)
+    doc = _visible_version(code, number).definition
+    form = add_item_form(section, builder.next_item_code(doc, section) if section in builder.codes(doc) else "")
     if form.validate_on_submit():
-        doc = _visible_version(code, number).definition
-        if form.code.data in builder.codes(doc):
+        item_code, qtype = form.code.data or form.suggested, form.qtype.data or _section_type(doc, section)
+        if item_code in builder.codes(doc) or not item_code:
             form.code.errors = [*form.code.errors, _("This code is already used in the instrument.")]
+        elif qtype not in factor_types():
+            form.qtype.errors = [*form.qtype.errors, _("Choose one of the offered answer scales.")]
         else:
-            kinds = [i["type"] for s in builder.sections_of(doc) if s["code"] == section for i in s.get("items", [])]
             text = {"vi": form.text_vi.data, **({"en": form.text_en.data} if form.text_en.data else {})}
-            item = {"code": form.code.data, "type": kinds[0] if kinds else "sat5", "text": text, "weight": 1.0}
+            item = {"code": item_code, "type": qtype, "text": text, "weight": 1.0}
             _edit(code, number, lambda d: builder.add_item(d, section, item), f"add item {item['code']}")
             done(_("Item %(item)s added.", item=item["code"]))
             return _to_version(code, number, section)
@@ -148,7 +157,8 @@ def publish(code: str, number: int):
         done(_("%(code)s version %(number)s is published; it can no longer change.", code=code, number=number))
     except Invalid as exc:
         db.session.rollback()
-        flash(_("Not published: %(n)s problem(s) must be fixed first.", n=len(exc.errors)), "error")
+        flash(ngettext("Not published: %(num)d problem must be fixed first.",
+                       "Not published: %(num)d problems must be fixed first.", len(exc.errors)), "error")
     return _to_version(code, number)
 
 
@@ -181,7 +191,7 @@ def translate(code: str, number: int):
 
         if changes:
             _edit(code, number, apply, f"translate {len(changes)} text(s)")
-        done(_("%(n)s text(s) saved.", n=len(changes)))
+        done(ngettext("%(num)d text saved.", "%(num)d texts saved.", len(changes)))
         return redirect(url_for(".translate", code=code, number=number))
     editable = version.status == "draft" and not version.instrument.official
     return render_template("admin/instruments/translate.html", version=version, rows=rows, editable=editable,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from survey.web import format_number
@@ -96,8 +97,10 @@ def unit_charts(page: UnitPage) -> dict[str, Markup]:
         categories = [_("Very dissatisfied"), _("Dissatisfied"), _("Neutral"), _("Satisfied"), _("Very satisfied")]
         stacks = [Stack(f"{i.code}", list(i.shares) if i.shares else None, no_data_note(min_n)) for i in page.items]
         charts["items"] = distribution_chart(stacks, chart_id="chart-items", title=_("Answers to each question (%)"),
-                                             desc=_("Share of each answer, from very dissatisfied to very "
-                                                    "satisfied, for %(count)d questions.", count=len(stacks)),
+                                             desc=ngettext("Share of each answer, from very dissatisfied to "
+                                                          "very satisfied, for %(num)d question.",
+                                                          "Share of each answer, from very dissatisfied to "
+                                                          "very satisfied, for %(num)d questions.", len(stacks)),
                                              categories=categories, fmt=format_number, label_width=90)
     if page.reasons:
         charts["reasons"] = bar_chart([Bar(s.label, float(s.n)) for s in page.reasons], chart_id="chart-reasons",

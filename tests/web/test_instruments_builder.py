@@ -99,7 +99,7 @@ def test_dropping_a_routing_item_shows_the_problems_and_blocks_publishing(client
     assert '<a href="#A2"><code>A2</code></a>' in page
     assert "disabled" in page
     response = client.post(f"{BASE}/SIPAS-QN/v1/publish?lang=en", follow_redirects=True)
-    assert "Not published: 2 problem(s) must be fixed first." in response.get_data(as_text=True)
+    assert "Not published: 2 problems must be fixed first." in response.get_data(as_text=True)
     assert get_version("SIPAS-QN", 1).status == "draft"
 
 
@@ -170,4 +170,4 @@ def test_another_province_cannot_see_the_draft(client, own, login_as):
 
 def test_the_builder_speaks_vietnamese_by_default(client, own):
     page = client.get(f"{BASE}/SIPAS-QN/v1?lang=vi").get_data(as_text=True)
-    assert "Xem trước ở kích thước ki-ốt" in page and "Công bố" in page
+    assert "Xem trước trên ki-ốt" in page and "Công bố" in page

@@ -56,6 +56,16 @@ class ResponseExport:
         """The header: place and profile columns, then one column per item (per option of a multi-select)."""
         return PLACE_COLUMNS + self.profile + [column for column, _, _ in self.item_columns]
 
+    def empty_note(self) -> str:
+        """Why the export has no rows, in Vietnamese then English (shown in the file and before download)."""
+        if self.withheld_responses:
+            return (f"Không xuất phiếu nào: {self.withheld_responses} phiếu thuộc {self.withheld_groups} nơi có ít hơn "
+                    f"{self.min_n} phiếu nên bị ẩn để bảo vệ người trả lời. / No response exported: "
+                    f"{self.withheld_responses} responses at {self.withheld_groups} place(s) with fewer than "
+                    f"{self.min_n} responses are withheld to protect respondents.")
+        return ("Không có phiếu nào trong kỳ và phạm vi đã chọn. / "
+                "There are no responses for the chosen period and scope.")
+
     def codebook(self) -> list[list[str]]:
         """Rows [column, label_vi, label_en, values] describing every column."""
         return codebook_rows(self)
