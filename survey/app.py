@@ -1,6 +1,8 @@
 """Application factory: a short list of register_* steps; no I/O, no migrations."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from survey.config import load_config
@@ -9,13 +11,34 @@ from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides defaults and SURVEY_* variables (tests pass their own)."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app = Flask(__name__, template_folder=resource_dir("templates"), static_folder=resource_dir("static"),
+                instance_relative_config=True)
     load_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
     register_commands(app)
     return app
+
+
+def resource_dir(name: str) -> str:
+    """`templates`, `static` or `migrations`: inside the package when installed from a wheel (setup.py copies
+    them there at build time), else the checkout's top-level folder (editable install, tests, scripts/run)."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return str(inside if inside.is_dir() else package.parent / name)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme, host and port from the last
+    that many X-Forwarded-* entries, so rate limits, lock-out and the audit log see the citizen, not nginx."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -25,7 +48,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+    migrate.init_app(app, db, directory=resource_dir("migrations"), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
@@ -52,7 +75,7 @@ def register_blueprints(app: Flask) -> None:
 OPTIONAL_BLUEPRINTS = (
     "survey.auth.views", "survey.collection.kiosk", "survey.collection.online", "survey.collection.paper",
     "survey.admin.views", "survey.admin.instruments", "survey.dashboard.views", "survey.reports.views",
-    "survey.home_methodology", "survey.collection.campaign",
+    "survey.methodology_page", "survey.collection.campaign",
 )
 
 

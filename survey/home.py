@@ -4,10 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from survey.extensions import db
-from survey.models import Response, ServicePoint, Unit
+from survey.services.operations.status import database_answers, platform_counts
 
 bp = Blueprint("home", __name__)
 
@@ -28,12 +26,7 @@ LINKS = (
 def index():
     """Home page with live counts and links to every area present."""
     links = [(url_for(ep), label, text) for ep, label, text in LINKS if ep in current_app.view_functions]
-    stats = {
-        "provinces": db.session.scalar(select(func.count()).where(Unit.level == "province", Unit.vintage == "2025")),
-        "communes": db.session.scalar(select(func.count()).where(Unit.level == "commune", Unit.vintage == "2025")),
-        "service_points": db.session.scalar(select(func.count(ServicePoint.id))),
-        "responses": db.session.scalar(select(func.count(Response.id))),
-    }
+    stats = platform_counts()
     api = [("/api/v1/units", _("administrative units")), ("/api/v1/service-points", _("service points")),
            ("/api/v1/openapi.json", _("the API description (OpenAPI)"))]
     return render_template("home.html", links=links, stats=stats, api=api)
@@ -42,5 +35,8 @@ def index():
 @bp.get("/healthz")
 def health():
     """Liveness probe for operators and scripts/run."""
-    db.session.execute(select(1))
-    return {"status": "ok"}
+    from survey.api.throttle import status as rate_limits
+
+    database_answers()
+    # "shared" (Redis), "per-worker" (memory; limits divided by the workers) or "degraded" (Redis unreachable)
+    return {"status": "ok", "rate_limits": rate_limits()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
+from survey.csvfile import decode
 from survey.errors import Invalid
 
 
@@ -15,6 +16,6 @@ def uploaded_text(name: str, max_bytes: int, too_big: str) -> tuple[str, str]:
     if not raw or len(raw) > max_bytes:
         raise Invalid([{"field": name, "code": "size", "message": too_big}])
     try:
-        return upload.filename or "", raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return upload.filename or "", decode(raw, name)
+    except Invalid:
         raise Invalid([{"field": name, "code": "encoding", "message": _("The file must be UTF-8 text.")}]) from None

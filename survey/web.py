@@ -1,7 +1,7 @@
 """Web glue: domain errors → HTTP, security headers (CSP), the login loader and template helpers."""
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -45,11 +45,12 @@ def format_number(value, decimals: int = 0) -> str:
 
 
 def _load_user(user_id: str):
-    """The session's account (None when unknown or disabled)."""
-    from survey.models import User
+    """The session's account (None when unknown, disabled, or the session was not made by its current sign-in)."""
+    from survey.auth.session import is_valid
+    from survey.services.access.staff import session_user
 
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = session_user(int(user_id)) if str(user_id).isdigit() else None
+    return user if user is not None and is_valid(user) else None
 
 
 def _domain_error(exc: DomainError):
@@ -76,13 +77,45 @@ def _http_error(exc: HTTPException):
     # Keep the exception's own headers (Retry-After on 429, Allow on 405) but not its Content-Type.
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code, headers
+        body = {"error": exc.name.lower().replace(" ", "_"), "message": exc.description}
+        if exc.code == 413:
+            body["errors"] = [_size_error()]
+        return jsonify(body), exc.code, headers
     return (render_template("error.html", status=exc.code, message=explain_http(exc), errors=[]), exc.code,
             headers)
 
 
+def _size_error() -> dict:
+    """What a 413 exceeded: the body and its limit in bytes (this endpoint's own, else the app's)."""
+    limit = request.max_content_length
+    return {"field": "body", "code": "too_large", "limit": limit,
+            "message": f"the body is larger than the limit of {limit} bytes" if limit else "the body is too large"}
+
+
+def _private(response) -> None:
+    """Answers for a signed-in or token-holding caller (scoped JSON, CSV, PDF, pages) are never stored by a cache,
+    and a shared cache must not hand one caller's answer to another."""
+    if request.endpoint == "static":
+        return
+    if "Authorization" in request.headers or "_user_id" in session or g.get("scope") is not None:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Authorization")
+        response.vary.add("Cookie")
+
+
+def _one_charset(response) -> None:
+    """One charset parameter: werkzeug appends `; charset=utf-8` to a text mimetype that already carries one."""
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.count("charset=") > 1:
+        parts = [p.strip() for p in content_type.split(";")]
+        charsets = [p for p in parts if p.lower().startswith("charset=")]
+        response.headers["Content-Type"] = "; ".join([p for p in parts if p not in charsets] + charsets[:1])
+
+
 def _security_headers(response):
-    """CSP allowing only our own scripts and styles, plus the usual hardening headers."""
+    """CSP allowing only our own scripts and styles, plus the usual hardening headers; private answers uncached."""
+    _private(response)
+    _one_charset(response)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -35,6 +35,16 @@ def pytest_configure(config):
         raise pytest.UsageError("CI=true but PostgreSQL does not answer on 127.0.0.1:5432")
 
 
+def pytest_collection_modifyitems(config, items):
+    """`slow` tests (building and installing the wheel) run under CI=true or SURVEY_SLOW_TESTS=1."""
+    if os.environ.get("CI") == "true" or os.environ.get("SURVEY_SLOW_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set SURVEY_SLOW_TESTS=1 (CI=true runs it)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     """A fresh, empty database of each backend for the whole session."""

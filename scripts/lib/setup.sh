@@ -8,12 +8,17 @@ ensure_venv() {
   fi
 }
 
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml or constraints.txt changed since the last install. Every install takes the
+# versions pinned in constraints.txt (`pip freeze` of a working venv), so a fresh clone gets what was tested.
 install_project() {
   local extras="${1:-}" stamp=".venv/.installed${1:+-$1}"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
     echo "==> Installing the project${extras:+ with [$extras]}"
-    .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+    # The distribution was called `survey` before it became sipas-survey; two editable installs would fight.
+    if ls -d .venv/lib/python3*/site-packages/survey-*.dist-info >/dev/null 2>&1; then
+      .venv/bin/pip uninstall -q -y survey
+    fi
+    .venv/bin/pip install -q -c constraints.txt -e ".${extras:+[$extras]}"
     touch "$stamp"
   fi
 }

@@ -15,8 +15,9 @@ from survey.admin.base import bp, done
 from survey.auth.access import current_actor, permission_required
 from survey.errors import DomainError, Forbidden, Invalid
 from survey.extensions import db
+from survey.services.exports.cells import safe_row
 from survey.services.indices import weights
-from survey.services.indices.cells import _choice_names as choice_names
+from survey.services.indices.cells import choice_names
 from survey.services.instruments.versions import current_version
 from survey.services.organisation.units import province_of
 from survey.uploads import uploaded_text
@@ -90,10 +91,10 @@ def weights_template():
     table = {(m.sex, m.age_band): m.population for m in weights.margins_for(province.id)}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(weights.COLUMNS)
+    writer.writerow(safe_row(weights.COLUMNS))
     for sex in weights.SEXES:
         for band in weights.AGE_BANDS:
-            writer.writerow([sex, band, table.get((sex, band), "")])
+            writer.writerow(safe_row([sex, band, table.get((sex, band), "")]))
     response = make_response("\ufeff" + out.getvalue())  # a BOM so spreadsheet programs read it as UTF-8
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f"attachment; filename=population-{province.code}.csv"

@@ -8,11 +8,11 @@ from flask import g, jsonify, request
 from survey.api import bp
 from survey.api.auth import staff_required
 from survey.errors import Invalid, NotFound
-from survey.extensions import db
 from survey.instruments.describe import describe, scales
 from survey.instruments.validate import definition_errors
-from survey.models import Instrument, InstrumentVersion, Unit
+from survey.models import Instrument, InstrumentVersion
 from survey.services.instruments.drafts import can_edit
+from survey.services.instruments.listing import owner_codes
 from survey.services.instruments.versions import definition_of, version_summary, visible_instruments
 from survey.services.access.scope import require
 
@@ -30,12 +30,11 @@ def _version(version: InstrumentVersion) -> dict[str, Any]:
     return {**body, **described}
 
 
-def _instrument(instrument: Instrument, with_drafts: bool) -> dict[str, Any]:
-    owner = db.session.get(Unit, instrument.owner_unit_id) if instrument.owner_unit_id else None
+def _instrument(instrument: Instrument, with_drafts: bool, owner: str | None) -> dict[str, Any]:
     versions = [v for v in instrument.versions if with_drafts or v.status != "draft"]
     published = [v.version for v in versions if v.status == "published"]
     return {"code": instrument.code, "name": {"vi": instrument.name_vi, "en": instrument.name_en},
-            "kind": instrument.kind, "official": instrument.official, "owner": owner.code if owner else None,
+            "kind": instrument.kind, "official": instrument.official, "owner": owner,
             "current_version": max(published) if published else None,
             "versions": [_version(v) for v in versions]}
 
@@ -53,4 +52,5 @@ def list_instruments():
     if code and not found:
         raise NotFound("unknown_instrument", f"Unknown instrument {code}", instrument=code)
     with_drafts = status == "all" and can_edit(g.scope)
-    return jsonify({"scales": scales(), "instruments": [_instrument(i, with_drafts) for i in found]})
+    owners = owner_codes(found)
+    return jsonify({"scales": scales(), "instruments": [_instrument(i, with_drafts, owners.get(i.id)) for i in found]})

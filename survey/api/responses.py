@@ -8,7 +8,7 @@ from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 
 from survey.api import bp
-from survey.api import openapi  # noqa: F401  (registers /openapi.json)
+from survey.api import jsonbody
 from survey.api.auth import bearer_token, device_errors, device_required, submitting_device
 from survey.api.campaign_responses import campaign_tablets
 from survey.api.throttle import enforce
@@ -51,12 +51,11 @@ def read_json_body() -> object:
     request.max_content_length = current_app.config.get("SUBMIT_MAX_BYTES", DEFAULT_MAX_BYTES)
     if request.mimetype != "application/json":
         raise UnsupportedJson()
-    raw = request.get_data(cache=False)
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nesting deep enough to blow the stack
-        raise Invalid([{"field": "body", "code": "bad_json", "message": "the body is not valid UTF-8 JSON"}],
-                      "The body is not valid JSON") from None
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise Invalid([{"field": "Content-Type", "code": "not_utf8",
+                        "message": f"charset={charset} is refused: send the body as UTF-8"}], "Expected UTF-8")
+    return jsonbody.decode(request.get_data(cache=False))
 
 
 class UnsupportedJson(Invalid):

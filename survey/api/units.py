@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
-from sqlalchemy import select
 
 from survey.api import bp
 from survey.api.auth import staff_required
 from survey.errors import Invalid
-from survey.extensions import db
-from survey.models import ServicePoint
 from survey.models.units import LEVELS
-from survey.services.organisation.units import descendant_ids, get_unit, search_units
+from survey.services.organisation.places import directory_points
+from survey.services.organisation.units import search_units
 
 
 @bp.get("/units")
@@ -34,10 +32,7 @@ def list_units():
 @staff_required
 def list_service_points():
     """Service points visible to the caller, optionally within a province."""
-    stmt = select(ServicePoint).order_by(ServicePoint.code)
-    if request.args.get("province"):
-        stmt = stmt.where(ServicePoint.unit_id.in_(descendant_ids(get_unit(request.args["province"]))))
-    points = [p for p in db.session.scalars(stmt) if g.scope.sees(p.unit_id, p.agency_id)]
+    points = directory_points(g.scope, request.args.get("province") or None)
     return jsonify({"service_points": [
         {"code": p.code, "name": p.name, "kind": p.kind, "agency": p.agency.code, "agency_name": p.agency.name,
          "unit_code": p.unit.code, "unit_name": p.unit.name} for p in points]})

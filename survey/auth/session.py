@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from flask import flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from survey.extensions import login_manager
 from survey.models import User
@@ -16,6 +17,9 @@ from survey.models import User
 # not inherit the previous caller's identity, scope or language.
 REQUEST_STATE = ("_login_user", "_flask_babel", "scope", "actor", "api_user", "device", "kiosk_lang")
 FINGERPRINT = "_pw"
+GENERATION = "_gen"
+# Flask-Login's keys and ours: dropped together when the loader refuses a session.
+AUTH_KEYS = ("_user_id", "_fresh", "_id", FINGERPRINT, GENERATION)
 
 
 def configure(_state) -> None:
@@ -34,13 +38,11 @@ def start_request():
     account whose password an administrator generated to choose its own before anything else."""
     for key in REQUEST_STATE:
         g.pop(key, None)
-    stored = session.get(FINGERPRINT)
-    # Sessions made by sign-in carry the fingerprint; a mismatch means the password was changed or reset.
-    if stored is None or not current_user.is_authenticated:
+    if "_user_id" not in session:
         return None
-    if stored != fingerprint(current_user):
-        logout_user()
-        session.pop(FINGERPRINT, None)
+    if not current_user.is_authenticated:  # refused by the loader (is_valid): forget the stale sign-in
+        for key in AUTH_KEYS:
+            session.pop(key, None)
         return None
     if current_user.must_change_password and request.endpoint not in PASSWORD_FIRST_ENDPOINTS:
         return _password_first()
@@ -61,6 +63,19 @@ def fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def is_valid(user: User) -> bool:
+    """Whether the session was made by sign-in for the user's current password and session generation: a cookie
+    without them (forged with a leaked key, or from before a sign-out, password change or reset) is no session."""
+    stored = session.get(FINGERPRINT)
+    return (isinstance(stored, str) and hmac.compare_digest(stored, fingerprint(user))
+            and session.get(GENERATION) == user.session_generation)
+
+
+def session_keys(user: User) -> dict:
+    """What a signed-in session holds besides Flask-Login's own keys (tests build sessions with it too)."""
+    return {FINGERPRINT: fingerprint(user), GENERATION: user.session_generation}
+
+
 def sign_in(user: User) -> None:
     """A fresh session (no fixation) for the user, keeping only the language choice."""
     lang = session.get("lang")
@@ -68,9 +83,9 @@ def sign_in(user: User) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
-    session[FINGERPRINT] = fingerprint(user)
+    session.update(session_keys(user))
 
 
 def refresh_fingerprint(user: User) -> None:
-    """Keep this session valid after its own password change (the others end)."""
-    session[FINGERPRINT] = fingerprint(user)
+    """Keep this session valid after its own password change (the others end with the new generation)."""
+    session.update(session_keys(user))

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from survey.api.throttle import per_worker
 from survey.auth import session as staff_session
 from survey.auth.forms import ConfirmForm, LoginForm, PasswordForm
 from survey.errors import Forbidden, Invalid
@@ -21,7 +22,7 @@ bp.before_app_request(staff_session.start_request)
 
 def _login_limit() -> str:
     """Per-address limit on sign-in attempts (config LOGIN_RATE_LIMIT)."""
-    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+    return per_worker(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
 
 
 def _limits_off() -> bool:
@@ -53,10 +54,10 @@ def login():
         outcome = "locked" if exc.code == "locked" else "failed"
         audit.record(form.email.data or "", audit.LOGIN_FAILED, "session", outcome, ip=request.remote_addr)
         db.session.commit()
-        form.password.errors = [_("This account is locked for %(minutes)d minutes after repeated failed "
-                                  "sign-ins. Try again later or ask Home Affairs to reset it.",
-                                  minutes=accounts.LOCK_MINUTES) if outcome == "locked"
-                                else _("Wrong e-mail or password.")]
+        # One message for a wrong e-mail, a wrong password and a locked account: none reveals that an account exists.
+        form.password.errors = [_("Wrong e-mail or password. After %(n)d failed sign-ins in a row an account is "
+                                  "locked for %(minutes)d minutes; ask Home Affairs to reset it sooner.",
+                                  n=accounts.LOCK_AFTER, minutes=accounts.LOCK_MINUTES)]
         return render_template("auth/login.html", form=form), 200
     staff_session.sign_in(user)
     audit.record(user.email, audit.LOGIN, "session", ip=request.remote_addr)
@@ -73,6 +74,7 @@ def logout():
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("auth/logout.html", form=form)
     audit.record(current_user.email, audit.LOGOUT, "session")
+    accounts.end_sessions(current_user)  # a copy of this cookie (or any other session of the account) ends too
     db.session.commit()
     logout_user()
     session.clear()

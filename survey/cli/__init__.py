@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
-MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "indices", "reports",
+MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
            "responses", "privacy", "weights", "frame", "campaigns")
 
 
@@ -26,11 +26,66 @@ def register(app: Flask) -> None:
 
 
 def _create_app() -> Flask:
+    """The app, or a one-line message and exit status 2 when it must not start (no traceback)."""
+    import sys
+
     from survey.app import create_app
+    from survey.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+# The app's commands and their help, so `survey --help` lists them without building the app, which imports every
+# area and service (seconds). tests/deploy/test_cli_lazy.py checks this table against the app's own commands.
+SUMMARY = {
+    "agencies": "Agencies keyed by their electronic identifier (e.g. 000.21.22.H49).",
+    "backup": "Write every table to FILE (a zip of JSON lines), atomically: a failed backup leaves no partial file.",
+    "campaigns": "Probability-sample surveys the Ministry's way, with design-based estimates.",
+    "db": "Perform database migrations.",
+    "demo": "Create the province's agencies and service points, then N responses over the last 12 months.",
+    "devices": "Kiosk and tablet devices bound to a service point.",
+    "export": "Export index tables or anonymised raw responses as CSV or XLSX (small cells suppressed).",
+    "frame": "Villages and residential groups with their adult population, per commune.",
+    "indices": "Indices, intervals and rankings per unit, agency, channel or profile group.",
+    "instruments": "Instruments (questionnaires) and their versions.",
+    "privacy": "Respondents' privacy: retention and deletion.",
+    "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
+    "responses": "Responses: import paper questionnaires.",
+    "restore": "Load FILE into this empty database (run `survey db upgrade` on a new database first).",
+    "service-points": "Service points: centres and counters where citizens are served.",
+    "tokens": "API tokens for integrations.",
+    "units": "Geographic units: provinces, communes, legacy districts.",
+    "users": "Staff accounts.",
+    "weights": "Population margins for the optional weighted figures (unweighted figures stay the published ones).",
+}
+
+
+class LazyFlaskGroup(FlaskGroup):
+    """FlaskGroup whose command list comes from SUMMARY; the app is built only when a command of its runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return sorted(set(click.Group.list_commands(self, ctx)) | set(SUMMARY))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            own = click.Group.get_command(self, ctx, name)  # run, shell, routes and plugins: no app needed
+            if own is not None:
+                if not own.hidden:
+                    rows.append((name, own.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=SUMMARY[name]).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyFlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """Citizen satisfaction survey platform (SIPAS-style) — management commands."""

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import audited, transactional
+from survey.csvfile import decode
 from survey.models.agencies import AGENCY_KINDS
 from survey.services.organisation import agencies
 
@@ -25,6 +26,7 @@ def agencies_group() -> None:
 def add_agency(code: str, name: str, unit: str, parent: str | None, kind: str) -> None:
     """Create an agency."""
     agency = agencies.add_agency(code, name, unit, parent, kind)
+    audited("agency.create", agency.code)
     click.echo(f"Agency {agency.code} created: {agency.name}")
 
 
@@ -33,7 +35,9 @@ def add_agency(code: str, name: str, unit: str, parent: str | None, kind: str) -
 @transactional
 def import_agencies(file: Path) -> None:
     """Create agencies from a CSV (code,name,unit,parent,kind); any bad row imports nothing."""
-    click.echo(f"{agencies.import_csv(file.read_text('utf-8-sig'), 'agencies')} agencies created.")
+    created = agencies.import_csv(decode(file.read_bytes()), 'agencies')
+    audited("agencies.import", file.name, created=created)
+    click.echo(f"{created} agencies created.")
 
 
 @click.group("service-points")
@@ -52,6 +56,7 @@ def points_group() -> None:
 def add_point(code: str, name: str, agency: str, unit: str, kind: str) -> None:
     """Create a service point."""
     point = agencies.add_service_point(code, name, agency, unit, kind)
+    audited("service_point.create", point.code)
     click.echo(f"Service point {point.code} created: {point.name}")
 
 
@@ -60,7 +65,9 @@ def add_point(code: str, name: str, agency: str, unit: str, kind: str) -> None:
 @transactional
 def import_points(file: Path) -> None:
     """Create service points from a CSV (code,name,agency,unit,kind); any bad row imports nothing."""
-    click.echo(f"{agencies.import_csv(file.read_text('utf-8-sig'), 'service_points')} service points created.")
+    created = agencies.import_csv(decode(file.read_bytes()), 'service_points')
+    audited("service_points.import", file.name, created=created)
+    click.echo(f"{created} service points created.")
 
 
 commands = [agencies_group, points_group]

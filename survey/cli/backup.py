@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from survey.services.access import audit
 from survey.services.operations import backup, restore
 from survey.services.operations.manifest import open_archive, read_manifest, verify_files
@@ -36,7 +36,7 @@ def backup_command(file: Path) -> None:
         Path(partial).unlink(missing_ok=True)
         raise
     rows, size = sum(counts.values()), file.stat().st_size
-    audit.record("cli", "backup", file.name, tables=len(counts), rows=rows, bytes=size)
+    audit.record(actor(), "backup", file.name, tables=len(counts), rows=rows, bytes=size)
     click.echo(f"Backup written and checked: {len(counts)} tables, {rows} rows, {size} bytes in {file}.")
 
 
@@ -51,7 +51,7 @@ def restore_command(file: Path) -> None:
     click.echo(f"Checking and restoring {file} …", err=True)
     with file.open("rb") as source:
         counts = restore.restore(source, _progress)
-    audit.record("cli", "restore", file.name, tables=len(counts), rows=sum(counts.values()))
+    audit.record(actor(), "restore", file.name, tables=len(counts), rows=sum(counts.values()))
     click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables.")
 
 

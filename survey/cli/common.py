@@ -1,12 +1,28 @@
 """Helpers shared by commands: one transaction per command, domain errors as clear CLI errors."""
 from __future__ import annotations
 
+import getpass
 from functools import wraps
 
 import click
 
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
+from survey.services.access import audit
+
+
+def actor() -> str:
+    """Who acts from the command line, for the audit log: "cli:<operating-system user>"."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        name = "unknown"
+    return f"cli:{name}"
+
+
+def audited(action: str, obj: str = "", **details: object) -> None:
+    """Write an administrative act of the command line to the audit log, as the web's are (same transaction)."""
+    audit.record(actor(), action, obj, **details)
 
 
 def transactional(command):

@@ -5,12 +5,9 @@ import time
 
 import click
 
-from sqlalchemy import select
-
 from survey.cli.common import transactional
-from survey.extensions import db
-from survey.models import Response
 from survey.services.operations import demo
+from survey.services.operations.status import holds_responses
 from survey.services.organisation import units
 from survey.services.instruments.versions import load_official_instruments
 
@@ -27,9 +24,10 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     """Create the province's agencies and service points, then N responses over the last 12 months."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
-    if if_empty and db.session.scalar(select(Response.id).limit(1)) is not None:
+    if if_empty and holds_responses():
         click.echo("Responses exist already; demo data left as it is.")
         return
+    _require_faker()
     started = time.perf_counter()
     units.load_current_units(province)
     load_official_instruments()
@@ -39,6 +37,15 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
         demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
     click.echo(f"{count} responses written in {time.perf_counter() - started:.1f} s.")
+
+
+def _require_faker() -> None:
+    """Faker (names of officers, comments) is in the `demo` extra, not in a production install."""
+    try:
+        import faker  # noqa: F401
+    except ImportError:
+        raise click.ClickException("`survey demo` needs Faker, which is in the demo extra: "
+                                   "pip install 'sipas-survey[demo]' (scripts/run installs it).") from None
 
 
 commands = [demo_command]

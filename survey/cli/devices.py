@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from survey.cli.common import print_secret, transactional
+from survey.cli.common import audited, print_secret, transactional
 from survey.services.access import devices
 
 
@@ -32,6 +32,7 @@ def add(service_point: str | None, campaign: str | None, name: str, instrument: 
         print_secret("Device token", token)
         return
     device, token, enrol = devices.register_device(service_point, name, instrument)
+    audited("device.register", f"device:{device.id}", service_point=device.service_point.code)
     base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     click.echo(f"Device {device.id} registered at {device.service_point.code}.")
     click.echo(f"Enrolment link (open once on the kiosk): {base}/kiosk/enrol/{enrol}")
@@ -44,6 +45,7 @@ def add(service_point: str | None, campaign: str | None, name: str, instrument: 
 def revoke(device_id: int) -> None:
     """Revoke a device at once."""
     devices.revoke_device(device_id)
+    audited("device.revoke", f"device:{device_id}")
     click.echo(f"Device {device_id} revoked.")
 
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import audited, transactional
 from survey.errors import Invalid
 from survey.instruments.describe import describe
 from survey.instruments.validate import definition_errors
@@ -66,6 +66,7 @@ def import_definition(path: str, publish: bool, official: bool) -> None:
     """Store a definition file as a new version (a draft unless --publish)."""
     document = _read(path)
     outcome = instruments.store_version(document, official=official, publish=publish)
+    audited("instrument.import", f"{document['code']} v{document['version']}", result=str(outcome), publish=publish)
     click.echo(f"{document['code']} v{document['version']}: {outcome}")
 
 
@@ -76,6 +77,7 @@ def import_definition(path: str, publish: bool, official: bool) -> None:
 def publish(code: str, number: int) -> None:
     """Publish a draft version: responses may use it, and it never changes again."""
     instruments.publish_draft(instruments.get_version(code, number))
+    audited("instrument.publish", f"{code} v{number}")
     click.echo(f"{code} v{number}: published")
 
 

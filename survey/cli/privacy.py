@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from survey.services.access import privacy
 
 
@@ -20,7 +20,7 @@ def privacy_group() -> None:
 def purge_comments(days: int | None) -> None:
     """Erase the text of comments older than the retention period; counts and answers stay."""
     days = current_app.config["RETENTION_DAYS"] if days is None else days
-    erased = privacy.purge_comments("cli", days)
+    erased = privacy.purge_comments(actor(), days)
     click.echo(f"Erased the text of {erased} comment(s) older than {days} days; the comment rows are kept.")
 
 
@@ -31,7 +31,7 @@ def purge_comments(days: int | None) -> None:
 def purge_contacts(days: int | None) -> None:
     """Delete contact details given more than the retention period ago."""
     days = current_app.config["RETENTION_DAYS"] if days is None else days
-    deleted = privacy.purge_contacts("cli", days)
+    deleted = privacy.purge_contacts(actor(), days)
     click.echo(f"Deleted {deleted} contact record(s) older than {days} days.")
 
 
@@ -40,7 +40,7 @@ def purge_contacts(days: int | None) -> None:
 @transactional
 def delete_contact(client_id: str) -> None:
     """Delete the contact details left with one response (a person's deletion request)."""
-    deleted = privacy.delete_contact_of_response("cli", client_id)
+    deleted = privacy.delete_contact_of_response(actor(), client_id)
     click.echo(f"Deleted {deleted} contact record(s) of response {client_id}.")
 
 

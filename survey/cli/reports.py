@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from flask import current_app
 
 from survey.indices import DEFAULT_MIN_N
@@ -16,7 +16,7 @@ from survey.reports.pdf import render_province_report, render_unit_summary
 from survey.services.access import audit
 from survey.services.exports.files import (codebook_csv, indices_csv, indices_xlsx, responses_csv, responses_xlsx,
                                            write_stream)
-from survey.services.exports.indices import indices_export
+from survey.services.exports.index_rows import indices_export
 from survey.services.exports.responses import response_export
 from survey.services.reports.province import province_report
 from survey.services.reports.targets import DEFAULT_INSTRUMENT
@@ -77,14 +77,14 @@ def report_command(unit: str | None, province: str | None, period: str, instrume
     if unit:
         summary = unit_summary(OPERATOR, unit, period, instrument, version, min_n)
         output.write_bytes(render_unit_summary(summary, lang))
-        audit.record("cli", audit.REPORT_DOWNLOAD, unit, kind="unit", period=period, instrument=summary.instrument_code)
+        audit.record(actor(), audit.REPORT_DOWNLOAD, unit, kind="unit", period=period, instrument=summary.instrument_code)
         click.echo(f"{output}: {summary.unit_name} ({summary.unit_code}), {summary.n} responses.")
         return
     chosen = instrument or DEFAULT_INSTRUMENT
     if not every_unit:
         report = province_report(OPERATOR, province, period, chosen, version, min_n)
         output.write_bytes(render_province_report(report, lang))
-        audit.record("cli", audit.REPORT_DOWNLOAD, province, kind="province", period=period, instrument=chosen)
+        audit.record(actor(), audit.REPORT_DOWNLOAD, province, kind="province", period=period, instrument=chosen)
         click.echo(f"{output}: {report.province_name}, {report.n} responses.")
         return
     tables, targets, summaries = province_unit_summaries(OPERATOR, province, period, chosen, version, min_n)
@@ -98,7 +98,7 @@ def report_command(unit: str | None, province: str | None, period: str, instrume
                 yield f"{level}-{code}-{tables.period.label}.pdf", pdf
 
     count = _write_batch(output, files())
-    audit.record("cli", audit.REPORT_DOWNLOAD, province, kind="province-all", period=period, instrument=chosen,
+    audit.record(actor(), audit.REPORT_DOWNLOAD, province, kind="province-all", period=period, instrument=chosen,
                  files=count)
     click.echo(f"{output}: {count} PDF files (the provincial report and {count - 1} unit summaries).")
 
@@ -135,7 +135,7 @@ def export_indices(instrument: str, period: str, by: str, province: str | None, 
             write_stream(indices_csv(table), out)
     else:
         indices_xlsx(table, str(output))
-    audit.record("cli", audit.EXPORT, instrument, kind="indices", period=period, by=by, province=province or "")
+    audit.record(actor(), audit.EXPORT, instrument, kind="indices", period=period, by=by, province=province or "")
     click.echo(f"{output}: {len(table.rows)} rows.")
 
 
@@ -162,7 +162,7 @@ def export_responses(instrument: str, period: str, unit: str | None, version: in
                 write_stream(codebook_csv(export), out)
     else:
         responses_xlsx(export, str(output))
-    audit.record("cli", audit.EXPORT, instrument, kind="responses", period=period, unit=unit or "")
+    audit.record(actor(), audit.EXPORT, instrument, kind="responses", period=period, unit=unit or "")
     click.echo(f"{output}: written; {export.withheld_responses} responses withheld in "
                f"{export.withheld_groups} groups under {min_n}.")
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
+from survey.csvfile import decode
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.services.access import audit
@@ -24,8 +25,8 @@ def responses_group() -> None:
 @transactional
 def import_command(path: str, channel: str, dry_run: bool, verbose: bool) -> None:
     """Import FILE.csv: columns instrument, service_point, submitted_at, then one per item code (see README)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
+    with open(path, "rb") as handle:
+        text = decode(handle.read())  # Invalid (a clear message, exit 1) when not UTF-8
     try:
         report = import_responses_csv(text, default_channel=channel)
     except ImportRejected as exc:
@@ -42,7 +43,7 @@ def import_command(path: str, channel: str, dry_run: bool, verbose: bool) -> Non
         click.echo(f"Dry run: {len(report.rows)} rows are valid ({stored} new, {unchanged} already stored); "
                    "nothing was stored.")
         return
-    audit.record("cli", "responses.import", path, rows=len(report.rows), stored=stored)
+    audit.record(actor(), "responses.import", path, rows=len(report.rows), stored=stored)
     click.echo(f"Imported {len(report.rows)} rows: {stored} stored, {unchanged} already stored.")
 
 

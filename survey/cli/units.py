@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import audited, transactional
 from survey.services.organisation import legacy
 from survey.services.organisation import units
 
@@ -30,6 +30,7 @@ def load(province: str | None) -> None:
 def import_legacy(file: Path) -> None:
     """Import pre-July-2025 province/district/commune units and their successors (all or nothing)."""
     result = legacy.import_legacy_csv(file.read_bytes())
+    audited("units.import_legacy", file.name, **result)
     click.echo("Legacy units imported: {province} provinces, {district} districts, {commune} communes, "
                "{successions} crosswalk links.".format(**result))
 

@@ -6,7 +6,7 @@ import secrets
 
 import click
 
-from survey.cli.common import print_secret, transactional
+from survey.cli.common import audited, print_secret, transactional
 from survey.models.accounts import ROLES
 from survey.services.access import accounts
 
@@ -28,6 +28,7 @@ def add(email: str, role: str, unit: str | None, agency: str | None, name: str) 
     password = os.environ.get("SURVEY_USER_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
     user = accounts.add_user(email, role, password, unit, agency, name)
+    audited("user.create", user.email, role=role, unit=unit or "", agency=agency or "")
     click.echo(f"User {user.email} created with role {user.role}.")
 
 
@@ -37,18 +38,16 @@ def add(email: str, role: str, unit: str | None, agency: str | None, name: str) 
 @transactional
 def ensure_admin(province: str, email: str) -> None:
     """Create the first Home Affairs administrator unless any account exists (password printed once if generated)."""
-    from sqlalchemy import select
+    from survey.services.access.staff import any_account
 
-    from survey.extensions import db
-    from survey.models import User
-
-    if db.session.scalar(select(User.id).limit(1)) is not None:
+    if any_account():
         click.echo("Accounts exist already; no administrator created.")
         return
     password = os.environ.get("SURVEY_ADMIN_PASSWORD")
     generated = not password
     password = password or secrets.token_urlsafe(12)
-    accounts.add_user(email, "homeaffairs", password, unit=province, name="Quản trị Sở Nội vụ")
+    user = accounts.add_user(email, "homeaffairs", password, unit=province, name="Quản trị Sở Nội vụ")
+    audited("user.create", user.email, role="homeaffairs", unit=province, agency="")
     click.echo(f"Administrator {email} created for province {province}.")
     if generated:
         print_secret(f"Password for {email}", password)
@@ -66,6 +65,7 @@ def tokens_group() -> None:
 def add_token(email: str, label: str) -> None:
     """Issue an API token with the user's scope; prints it alone on the last line."""
     token, secret = accounts.add_token(email, label)
+    audited("token.issue", f"token:{token.id}", user=token.user.email)
     click.echo(f"Token {token.id} issued for {token.user.email} ({token.user.role}).")
     print_secret("API token", secret)
 
@@ -75,7 +75,8 @@ def add_token(email: str, label: str) -> None:
 @transactional
 def revoke_token(token_id: int) -> None:
     """Revoke an API token at once."""
-    accounts.revoke_token(token_id)
+    token = accounts.revoke_token(token_id)
+    audited("token.revoke", f"token:{token.id}", user=token.user.email)
     click.echo(f"Token {token_id} revoked.")
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
+from survey.csvfile import decode
 from survey.services.indices import weights
 from survey.services.access.scope import OPERATOR
 
@@ -21,7 +22,7 @@ def weights_group() -> None:
 @transactional
 def import_command(province: str, file: Path) -> None:
     """Replace the province's margins from a CSV (sex,age_band,population); any bad row imports nothing."""
-    count = weights.import_margins(OPERATOR, province, file.read_text("utf-8-sig"), actor="cli")
+    count = weights.import_margins(OPERATOR, province, decode(file.read_bytes()), actor=actor())
     click.echo(f"{count} margins stored for province {province}.")
 
 

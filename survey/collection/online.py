@@ -33,7 +33,9 @@ def _instrument() -> str:
 
 
 def _online_limit() -> str:
-    return current_app.config.get("RATE_LIMIT_ONLINE", "30/minute")
+    from survey.api.throttle import per_worker  # divided by the workers when counted per worker (issue 15.11)
+
+    return per_worker(current_app.config.get("RATE_LIMIT_ONLINE", "30/minute"))
 
 
 @bp.get("/")

@@ -18,6 +18,7 @@ from survey.error_text import explain
 from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
 from survey.services.access import audit
+from survey.services.exports.cells import safe_row
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
 from survey.uploads import uploaded_text
@@ -136,7 +137,7 @@ def csv_template():
     version = accepted_version((request.args.get("instrument") or "KIOSK-QUICK").upper())
     codes = [q.code for q in questions_for(version, None, profile=True)]
     out = io.StringIO()
-    csv.writer(out).writerow([*META, *codes])
+    csv.writer(out).writerow(safe_row([*META, *codes]))
     resp = make_response("\ufeff" + out.getvalue())
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{version.code}-v{version.number}.csv"'

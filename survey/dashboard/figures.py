@@ -17,8 +17,8 @@ from survey.services.access.scope import Scope
 
 from survey.dashboard.labels import Labels, labels_of
 from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint
-from survey.dashboard.periods import long_label, short_label, trend_periods
-from survey.dashboard.trend import PeriodTable, period_table
+from survey.dashboard.period_labels import long_label, short_label, trend_periods
+from survey.services.indices.period_tables import PeriodTable, period_table
 
 SHARE_CODES = (1, 2, 3, 4, 5)
 

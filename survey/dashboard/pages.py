@@ -1,27 +1,38 @@
 """The data of each dashboard page, assembled from the index service for the caller's scope."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import replace
 
 from survey.errors import NotFound
-from survey.extensions import db
 from survey.models import Agency, ServicePoint, Unit
 from survey.services.indices.compute import compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period
-from survey.services.access.scope import OPERATOR, Scope, visible_agencies
+from survey.services.access.scope import OPERATOR, Scope
+from survey.services.indices.item_counts import item_counts, priorities
+from survey.services.indices.period_tables import PeriodTable, months_of
+from survey.services.organisation.places import only_point_of_pair, provincial_agency_codes
 from survey.services.organisation.units import descendant_ids, province_of, search_units
 
-from survey.dashboard import counts
 from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,
                                       meta, min_n, ranked_cells, rows_by_code)
 from survey.dashboard.labels import labels_of
 from survey.dashboard.model import Cell, Overview, Share, UnitPage
-from survey.dashboard.trend import PeriodTable, months_of
 
-PROVINCIAL_KINDS = ("department", "branch", "centre")
 KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
 BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point"}
+
+
+def meet(current: frozenset[int] | None, wanted: set[int] | frozenset[int] | None) -> frozenset[int] | None:
+    """The intersection of a scope axis with the ids wanted (None = unrestricted); never widens the scope."""
+    if wanted is None:
+        return current
+    return frozenset(wanted) if current is None else current & frozenset(wanted)
+
+
+def narrowed(scope: Scope, unit_ids: set[int] | None = None, agency_ids: set[int] | None = None) -> Scope:
+    """The caller's scope restricted to some units and/or agencies (one unit's page)."""
+    return replace(scope, unit_ids=meet(scope.unit_ids, unit_ids), agency_ids=meet(scope.agency_ids, agency_ids))
 
 
 def _empty(code: str, name: str, level: str) -> Cell:
@@ -38,12 +49,12 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     row = rows_by_code(current).get(province.code)
     labels = labels_for(instrument, lang)
     communes = ranked_cells(run.result(period, "commune"), "commune")
-    provincial = _provincial_agencies(scope, province)
+    provincial = provincial_agency_codes(scope, province)
     departments = [c for c in ranked_cells(run.result(period, "agency"), "agency") if c.code in provincial]
     seen = {c.code for c in communes}
     silent = [_empty(u.code, u.name, "commune") for u in search_units(province=province.code, level="commune",
                                                                         unit_ids=scope.unit_ids) if u.code not in seen]
-    whole = counts.narrowed(scope, unit_ids=descendant_ids(province))
+    whole = narrowed(scope, unit_ids=descendant_ids(province))
     trend, change, table = history(run, period, "province", province.code, whole)
     page = Overview(
         meta=meta(current, period, lang),
@@ -62,12 +73,6 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     return page
 
 
-def _provincial_agencies(scope: Scope, province: Unit) -> set[str]:
-    """Codes of the province's departments, branches and centre: commune committees are ranked as communes."""
-    stmt = visible_agencies(scope).where(Agency.unit_id == province.id, Agency.kind.in_(PROVINCIAL_KINDS))
-    return set(db.session.scalars(stmt.with_only_columns(Agency.code)))
-
-
 def _priorities(whole: Scope, instrument: str, period: Period, labels, min_n: int,
                 table: PeriodTable | None) -> list[Share]:
     """Improvement priorities (prio3 items) named by the province's respondents, most pressing first; counted
@@ -79,8 +84,8 @@ def _priorities(whole: Scope, instrument: str, period: Period, labels, min_n: in
         months = table.months[table.months["month"].isin(months_of(period)) & table.months["item"].isin(codes)]
         found = months.groupby(["item", "code"], sort=False)["count"].sum().reset_index()
     else:
-        found = counts.item_counts(whole, current_version(instrument).id, period, codes)
-    figures = counts.priorities(found, codes, min_n)
+        found = item_counts(whole, current_version(instrument).id, period, codes)
+    figures = priorities(found, codes, min_n)
     return [Share(r["item"], labels.item(r["item"]), r["pct"], int(r["n_valid"]),
                   None if r["rank"] is None or r["rank"] != r["rank"] else int(r["rank"]))
             for r in figures.astype(object).where(figures.notna(), None).to_dict("records")]
@@ -89,11 +94,11 @@ def _priorities(whole: Scope, instrument: str, period: Period, labels, min_n: in
 def place_scope(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) -> tuple[Scope, str, int | None]:
     """The caller's scope narrowed to one place, the tally column that holds it and its key there."""
     if kind == "commune":
-        return counts.narrowed(scope, unit_ids={place.id}), "unit_id", place.id
+        return narrowed(scope, unit_ids={place.id}), "unit_id", place.id
     if kind == "agency":
-        return counts.narrowed(scope, agency_ids={place.id}), "agency_id", place.id
+        return narrowed(scope, agency_ids={place.id}), "agency_id", place.id
     point: ServicePoint = place  # type: ignore[assignment]
-    return counts.narrowed(scope, {point.unit_id}, {point.agency_id}), "service_point_id", point.id
+    return narrowed(scope, {point.unit_id}, {point.agency_id}), "service_point_id", point.id
 
 
 def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, instrument: str, period: Period,
@@ -133,9 +138,7 @@ def _isolated(kind: str, place: Unit | Agency | ServicePoint) -> bool:
     service point, when no other point shares its unit and agency (the roll-ups are not keyed finer)."""
     if kind != "service_point":
         return True
-    point: ServicePoint = place  # type: ignore[assignment]
-    twins = select(func.count()).where(ServicePoint.unit_id == point.unit_id, ServicePoint.agency_id == point.agency_id)
-    return db.session.scalar(twins) == 1
+    return only_point_of_pair(place)  # type: ignore[arg-type]
 
 
 def _reasons(scope: Scope, period: Period, column: str, key: int | None,
@@ -147,7 +150,7 @@ def _reasons(scope: Scope, period: Period, column: str, key: int | None,
         version = current_version(KIOSK)
     except NotFound:
         return [], 0, "few"
-    found = counts.item_counts(scope, version.id, period, ("Q", "R"), column, key)
+    found = item_counts(scope, version.id, period, ("Q", "R"), column, key)
     rated = found[(found["item"] == "Q") & found["code"].between(1, 5)]
     if rated["count"].sum() < min_n():
         return [], 0, "few"

@@ -11,7 +11,7 @@ from survey.errors import Invalid
 from survey.models.responses import CHANNELS
 from survey.services.indices.periods import Period, parse_period
 
-from survey.dashboard.periods import default_period
+from survey.dashboard.period_labels import default_period
 
 # Breakdowns offered on the overview (the API's `by` values beyond places), in the order shown.
 BREAKDOWNS = {

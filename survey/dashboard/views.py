@@ -16,12 +16,14 @@ from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.instruments.versions import visible_instruments
 from survey.services.access.scope import Scope, can, check_agency, check_service_point, check_unit
 from survey.services.organisation.units import get_unit, province_of
+from survey.services.organisation.places import kiosks_for, points_for
+from survey.services.responses.comments import comments_for, moderate
 
-from survey.dashboard import feed, kiosks, links, pages
+from survey.dashboard import links, pages
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
-from survey.dashboard.charts_for import overview_charts, unit_charts
-from survey.dashboard.periods import choices as period_choices
-from survey.dashboard.periods import local_date, local_time, long_label
+from survey.dashboard.page_charts import overview_charts, unit_charts
+from survey.dashboard.period_labels import choices as period_choices
+from survey.dashboard.period_labels import local_date, local_time, long_label
 from survey.dashboard.selection import BREAKDOWNS, FILTERS, Selection, parse_selection
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -122,7 +124,7 @@ def _unit_view(kind: str, place):
         context["selection"] = _filter_errors(selection, exc)
         return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
                                **context), 400
-    comments, totals = feed.comments_for(scope, kind, place, selection.period, selection.comments)
+    comments, totals = comments_for(scope, kind, place, selection.period, selection.comments)
 
     def place_url(**changes: str) -> str:
         """This page with some filters changed."""
@@ -131,7 +133,7 @@ def _unit_view(kind: str, place):
     return render_template(
         "dashboard/unit.html", page=page, place=place, kind=kind, crumbs=crumbs, charts=unit_charts(page),
         comments=comments, comment_totals=totals, place_url=place_url, may_moderate=can(scope, "comments.moderate"),
-        kiosks=kiosks.kiosks_for(scope, kind, place), points=kiosks.points_for(scope, kind, place),
+        kiosks=kiosks_for(scope, kind, place), points=points_for(scope, kind, place),
         downloads=links.downloads(scope, links.UNIT, unit=place.code, by=kind, instrument=selection.instrument,
                                   period=selection.period.label), **context)
 
@@ -176,7 +178,7 @@ def service_point(point_code: str):
 @permission_required("comments.moderate")
 def moderate_comment(comment_id: int):
     """Approve a comment for reports or hide it; back to the page it was moderated on."""
-    comment = feed.moderate(g.scope, comment_id, request.form.get("status", ""), current_actor())
+    comment = moderate(g.scope, comment_id, request.form.get("status", ""), current_actor())
     db.session.commit()
     flash({"approved": _("Comment approved: it may appear in reports."), "hidden": _("Comment hidden."),
            "new": _("Comment marked as not yet reviewed.")}[comment.status], "ok")

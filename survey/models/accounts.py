@@ -38,6 +38,9 @@ class User(UserMixin, Base):
     # Set when an administrator generated the password (new account or reset): it was seen by someone else, so
     # the account may do nothing but choose its own before anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Stored in each session at sign-in and compared on every request: sign-out and password changes or resets
+    # raise it, ending every session issued before (API tokens are revoked on their own).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
     agency: Mapped[Agency | None] = relationship()

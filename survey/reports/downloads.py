@@ -17,7 +17,7 @@ from survey.reports.pdf import render_province_report, render_unit_summary
 from survey.services.access import audit
 from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, indices_csv, indices_xlsx,
                                            responses_csv, responses_xlsx)
-from survey.services.exports.indices import indices_export
+from survey.services.exports.index_rows import indices_export
 from survey.services.exports.responses import response_export
 from survey.services.reports.province import province_report
 from survey.services.reports.targets import DEFAULT_INSTRUMENT

@@ -1,4 +1,5 @@
-"""DejaVu Sans from matplotlib's mpl-data, registered once with reportlab: it covers all 146 Vietnamese letters."""
+"""DejaVu Sans (shipped in survey/reports/fonts/, licence LICENSE_DEJAVU), registered once with reportlab: it
+covers all 146 Vietnamese letters."""
 from __future__ import annotations
 
 import threading
@@ -18,10 +19,8 @@ _registered = False
 
 
 def font_dir() -> Path:
-    """The folder holding matplotlib's bundled TTFs (matplotlib is imported, pyplot is not)."""
-    import matplotlib  # deferred: only the font path is needed, and only once
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """The folder holding the four TTFs (package data; copied from matplotlib 3.x's mpl-data, DejaVu 2.37)."""
+    return Path(__file__).resolve().parent / "fonts"
 
 
 def register_fonts() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from survey.reports.charts import bar_chart, column_chart
+from survey.reports.pdf_charts import bar_chart, column_chart
 from survey.reports.data import ProvinceReport, UnitSummary
 from survey.reports.fmt import (DASH, dateline, integer, interval, local_stamp, markup, nfc, number, period_label,
                                 signed)

@@ -5,12 +5,10 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
 
 from survey.auth.access import current_actor, permission_required
-from survey.extensions import db
-from survey.models import Agency, ServicePoint, Unit
 from survey.reports import downloads
 from survey.services.instruments.versions import visible_instruments
-from survey.services.access.scope import can, visible_agencies, visible_service_points, visible_units
-from survey.services.organisation.units import province_of
+from survey.services.access.scope import can
+from survey.services.reports.targets import report_choices
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PLACE_ARGS = ("unit", "agency", "service_point")  # the dashboard links name the place by its kind
@@ -32,16 +30,10 @@ def _args() -> dict[str, str]:
 def index():
     """Forms for a unit's PDF, the provincial report and the exports this caller may use."""
     scope = g.scope
-    units = list(db.session.scalars(visible_units(scope).where(Unit.level.in_(("province", "commune")),
-                                                               Unit.vintage == "2025").order_by(Unit.code)))
-    agencies = list(db.session.scalars(visible_agencies(scope).order_by(Agency.code)))
-    points = list(db.session.scalars(visible_service_points(scope).order_by(ServicePoint.code)))
-    provinces = [u for u in units if u.level == "province" and scope.agency_ids is None and
-                 (scope.unit_ids is None or u.id in scope.unit_ids)]
-    if not provinces and units and scope.unit_ids is None and scope.agency_ids is None:
-        provinces = [province_of(units[0])]
-    return render_template("reports/index.html", units=units, agencies=agencies, points=points,
-                           provinces=provinces, instruments=[i.code for i in visible_instruments(scope)],
+    choices = report_choices(scope)
+    return render_template("reports/index.html", units=choices.units, agencies=choices.agencies,
+                           points=choices.points, provinces=choices.provinces,
+                           instruments=[i.code for i in visible_instruments(scope)],
                            may_export=can(scope, "results.export"))
 
 

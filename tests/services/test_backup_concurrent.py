@@ -103,7 +103,8 @@ def test_a_backup_under_submissions_restores_into_the_other_kind_and_equals_one_
         assert result.exit_code == 0, result.output
         assert f"  answers: {counts['answers']} rows" in result.output  # progress per table
         restored = snapshot(SEEN)
-        assert restored["audit_log"].pop()[2:4] == ("cli", "restore")  # the restore's own entry
+        entry = restored["audit_log"].pop()  # the restore's own entry
+        assert entry[2].startswith("cli:") and entry[3] == "restore"
         kept = {r[0] for r in restored["responses"]}
         recounted = _tallies_now(restored)
         db.session.remove()

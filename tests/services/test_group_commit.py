@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from survey.errors import Conflict, Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Answer, AnswerTally, Comment, Device, Response, ScoreTally
-from survey.services.storage import sql as rawsql
+from survey.services.storage import sql
 from survey.services.access.devices import authenticate_kiosk, forget_callers
 from survey.services.responses import writelock
 from survey.services.responses.group_commit import GroupCommit, Submission, group_commit_for, record_kiosk_response
@@ -234,7 +234,7 @@ def test_without_group_commit_the_request_writes_its_own_transaction(app, varian
 def test_a_batch_wider_than_one_statement_is_stored_whole(group, kiosk, monkeypatch, max_variables):
     """64 responses of 25 columns exceed the 999 parameters older SQLite takes in one statement (and with 100,
     every table's rows take several statements)."""
-    monkeypatch.setattr(rawsql, "MAX_VARIABLES", max_variables)
+    monkeypatch.setattr(sql, "MAX_VARIABLES", max_variables)
     batch = [submission(kiosk, payload({"Q": 1 + n % 2, "COMMENT": f"Góp ý {n}"})) for n in range(64)]
     group.write_batch(batch)
     assert all(isinstance(s.outcome, Recorded) and s.outcome.created for s in batch)

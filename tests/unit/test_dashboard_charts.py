@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from survey.dashboard.charts import Bar, Point, Stack, bar_chart, distribution_chart, plain, ticks, trend_chart
+from survey.dashboard.svg_charts import Bar, Point, Stack, bar_chart, distribution_chart, plain, ticks, trend_chart
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

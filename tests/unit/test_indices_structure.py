@@ -1,9 +1,6 @@
 """Reading instrument definitions into the index structure: flat (2640), nested (1001), groups and bad input."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from survey.errors import DomainError
@@ -47,9 +44,3 @@ def test_bad_definitions_raise_domain_errors(defn: dict, code: str) -> None:
         structure_from_definition(defn)
     assert err.value.code == code
 
-
-def test_core_imports_neither_flask_nor_sqlalchemy() -> None:
-    probe = ("import sys, survey.indices; "
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy', 'flask_sqlalchemy'}))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from survey.auth.session import session_keys
 from survey.extensions import db
 from survey.models import ApiToken, Comment, Contact, Response
 from tests.fixtures.factories import commune_codes
@@ -329,6 +330,7 @@ def _request(client, case: Case, principal: str, world: World):
         if principal in STAFF:
             session["_user_id"] = str(world.principals[principal].id)
             session["_fresh"] = True
+            session.update(session_keys(world.principals[principal]))
     headers = {"Authorization": f"Bearer {world.device_token}"} if principal == "device" else {}
     kwargs = {"headers": headers}
     if case.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -427,3 +429,138 @@ def test_the_world_has_data_in_every_place(app, make_agency, make_service_point,
     assert db.session.get(Comment, world.places["foreign"].comment_id).text == "Góp ý riêng Zeta"
     assert db.session.get(ApiToken, world.places["foreign"].token_id).label == "Tool Zeta"
     assert len({p.unit_code for p in world.places.values()}) == 3
+
+
+# --- Writes: every write path × every principal × an object outside the caller's reach → refused, nothing written.
+
+def _tallies() -> dict[str, int]:
+    """Rows of every table a write path may add to."""
+    from sqlalchemy import func
+
+    from survey.models import Agency, Device, ServicePoint
+
+    db.session.rollback()  # see what the requests committed
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Response, Agency, ServicePoint, Device)}
+
+
+def _paper_form(point: str, agency: str = "") -> dict:
+    from datetime import date
+
+    form = {"instrument": "KIOSK-QUICK", "service_point": point, "date": date.today().isoformat(),
+            "channel": "paper", "id": str(__import__("uuid").uuid4()), "a.Q": "4"}
+    return {**form, "agency": agency} if agency else form
+
+
+def _paper_csv(point: str, agency: str = "") -> bytes:
+    return (f"instrument,service_point,agency,submitted_at,Q\nKIOSK-QUICK,{point},{agency},2025-09-10,4\n").encode()
+
+
+def _write_cases(world: World, principal: str) -> list[tuple[str, str, str, dict]]:
+    """(label, method, url, request kwargs) of writes this principal must not get through: a foreign service point,
+    agency or unit, and for everyone below Home Affairs a sibling commune's too."""
+    import uuid
+
+    home, sibling, foreign = (world.places[k] for k in PLACES)
+    outside = [foreign] + ([] if principal == "homeaffairs" else [sibling])
+    cases = []
+    api = {"headers": {"Authorization": f"Bearer {world.device_token}"}} if principal == "device" else {}
+    for place in outside:
+        body = {"id": str(uuid.uuid4()), "instrument": "KIOSK-QUICK", "submitted_at": "2025-09-10T09:00:00+07:00",
+                "answers": {"Q": 3}}
+        if principal == "device":
+            if place is foreign:  # a kiosk may name any agency of its province, none of another
+                cases.append((f"api agency {place.tag}", "POST", "/api/v1/responses",
+                              {**api, "json": {**body, "agency": place.agency_code}}))
+            cases.append((f"api point {place.tag}", "POST", "/api/v1/responses",
+                          {**api, "json": {**body, "id": str(uuid.uuid4()), "service_point": place.point_code}}))
+        else:
+            cases.append((f"api point {place.tag}", "POST", "/api/v1/responses",
+                          {"json": {**body, "service_point": place.point_code}}))
+        cases += [
+            (f"paper point {place.tag}", "POST", "/paper/", {"data": _paper_form(place.point_code)}),
+            (f"paper agency {place.tag}", "POST", "/paper/", {"data": _paper_form(home.point_code, place.agency_code)}),
+            (f"import point {place.tag}", "POST", "/paper/import",
+             {"data": {"file": (io.BytesIO(_paper_csv(place.point_code)), "a.csv")}}),
+            (f"import agency {place.tag}", "POST", "/paper/import",
+             {"data": {"file": (io.BytesIO(_paper_csv(home.point_code, place.agency_code)), "b.csv")}}),
+            (f"admin agency unit {place.tag}", "POST", "/admin/agencies",
+             {"data": {"code": "000.77.77.H77", "name": "Sở mới", "unit": place.unit_code, "kind": "department"}}),
+            (f"admin agency parent {place.tag}", "POST", "/admin/agencies",
+             {"data": {"code": "000.78.78.H78", "name": "Phòng mới", "unit": home.unit_code,
+                       "parent": place.agency_code, "kind": "department"}}),
+            (f"admin point agency {place.tag}", "POST", "/admin/service-points",
+             {"data": {"code": "SP-NEW-A", "name": "Quầy", "agency": place.agency_code, "unit": home.unit_code,
+                       "kind": "counter"}}),
+            (f"admin point unit {place.tag}", "POST", "/admin/service-points",
+             {"data": {"code": "SP-NEW-U", "name": "Quầy", "agency": home.agency_code, "unit": place.unit_code,
+                       "kind": "counter"}}),
+            (f"admin device {place.tag}", "POST", "/admin/devices",
+             {"data": {"service_point": place.point_code, "name": "K", "instrument": "KIOSK-QUICK"}}),
+        ]
+    return cases
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_write_matrix_refuses_objects_outside_the_callers_reach(app, principal, make_agency, make_service_point,
+                                                                make_device, make_user):
+    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    client = app.test_client()
+    problems = []
+    for label, method, url, kwargs in _write_cases(world, principal):
+        with client.session_transaction() as session:
+            session.clear()
+            if principal in STAFF:
+                session["_user_id"] = str(world.principals[principal].id)
+                session["_fresh"] = True
+                session.update(session_keys(world.principals[principal]))
+        before = _tallies()
+        response = client.open(url, method=method, **kwargs)
+        after = _tallies()
+        if response.status_code >= 500 or response.status_code in (201, 302) and "/auth/login" not in \
+                response.headers.get("Location", "/auth/login"):
+            problems.append(f"{label}: {method} {url} answered {response.status_code}")
+        if after != before:
+            problems.append(f"{label}: {method} {url} wrote {before} → {after}")
+        if principal in STAFF | {"device"} and response.status_code == 422 and url != "/paper/import":
+            fields = {e.get("field") for e in (response.get_json(silent=True) or {}).get("errors", [])}
+            if fields and not fields & {"agency", "service_point"}:
+                problems.append(f"{label}: 422 names {fields}, not the agency or service point")
+    assert not problems, f"{principal}:\n" + "\n".join(problems)
+
+
+def test_online_form_ignores_an_agency_it_is_sent(app, make_agency, make_service_point, make_device, make_user):
+    """The public form has no agency field: one smuggled in attributes nothing elsewhere."""
+    from survey.models import Agency
+
+    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    home, foreign = world.places["home"], world.places["foreign"]
+    client = app.test_client()
+    client.post(f"/s/{home.public_key}", data={"id": str(__import__("uuid").uuid4()), "a.Q": "4",
+                                               "agency": foreign.agency_code})
+    db.session.rollback()
+    foreign_id = db.session.scalar(select(Agency.id).where(Agency.code == foreign.agency_code))
+    assert db.session.scalar(select(Response.id).where(Response.agency_id == foreign_id,
+                                                       Response.client_id != foreign.client_id)) is None
+
+
+@pytest.mark.parametrize("args", [
+    ["service-points", "add", "--code", "SP-CLI", "--name", "Quầy", "--agency", "{foreign_agency}",
+     "--unit", "{home_unit}"],
+    ["agencies", "add", "--code", "000.79.79.H79", "--name", "Phòng", "--unit", "{home_unit}",
+     "--parent", "{foreign_agency}"],
+    ["responses", "import", "{csv}"],
+])
+def test_cli_writes_refuse_a_foreign_agency(app, args, make_agency, make_service_point, make_device, make_user,
+                                            tmp_path):
+    """The operator is unscoped, but an agency still belongs to one province: never mixed with another's."""
+    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    home, foreign = world.places["home"], world.places["foreign"]
+    path = tmp_path / "rows.csv"
+    path.write_bytes(_paper_csv(home.point_code, foreign.agency_code))
+    values = {"foreign_agency": foreign.agency_code, "home_unit": home.unit_code, "csv": str(path)}
+    before = _tallies()
+    result = app.test_cli_runner().invoke(args=[a.format(**values) for a in args])
+    assert result.exit_code != 0 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "province" in result.output, result.output
+    assert _tallies() == before

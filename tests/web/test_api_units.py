@@ -54,3 +54,30 @@ def test_revoked_token_is_refused(client, app, make_user):
     accounts.revoke_token(token.id)
     db.session.commit()
     assert _get(client, "/api/v1/units", secret).status_code == 403
+
+
+def test_service_points_are_read_in_one_scoped_query(app, make_service_point):
+    """The list and each point's agency and unit come from one statement that filters the scope in SQL."""
+    from sqlalchemy import event
+
+    from survey.extensions import db
+    from survey.services.access.scope import Scope
+    from survey.services.organisation.places import directory_points
+    from survey.services.organisation.units import get_unit
+
+    communes = commune_codes("22", 4)
+    codes = [make_service_point(unit=code).code for code in communes]
+    mine = Scope("manager", frozenset(get_unit(code).id for code in communes[:3]), None)
+    db.session.expunge_all()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        listed = [(p.code, p.agency.code, p.unit.name) for p in directory_points(mine)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert [code for code, _agency, _unit in listed] == sorted(codes[:3])
+    assert len(statements) == 1

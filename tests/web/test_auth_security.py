@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from survey.auth.session import session_keys
 from tests.fixtures.factories import PASSWORD
 
 
@@ -36,6 +37,7 @@ def test_every_post_form_carries_a_csrf_token(variant, make_user, make_device):
     client = variant(WTF_CSRF_ENABLED=True).test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
+        session.update(session_keys(user))
     for url in ("/admin/agencies", "/admin/service-points", "/admin/devices", "/admin/accounts", "/admin/tokens",
                 "/auth/password", "/auth/logout"):
         page = client.get(url).get_data(as_text=True)
@@ -53,7 +55,7 @@ def test_the_api_needs_no_csrf_token(variant, make_device):
 
 
 def test_production_cookies_are_secure_httponly_and_samesite(variant, make_user):
-    production = variant(PRODUCTION=True)
+    production = variant(PRODUCTION=True, SECRET_KEY="k" * 32)
     user = make_user()
     response = production.test_client().post("/auth/login", data={"email": user.email, "password": PASSWORD},
                                              base_url="https://localhost")

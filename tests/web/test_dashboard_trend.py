@@ -14,8 +14,8 @@ from survey.services.indices.periods import parse_period
 from survey.services.access.scope import OPERATOR
 from survey.services.organisation.units import descendant_ids, get_unit
 
-from survey.dashboard.counts import narrowed
-from survey.dashboard.trend import period_table
+from survey.dashboard.pages import narrowed
+from survey.services.indices.period_tables import period_table
 from tests.web.test_dashboard_support import dashboard_world, kiosk  # noqa: F401 - the fixture
 
 MONTHS = [f"2025-{m:02d}" for m in range(7, 13)]

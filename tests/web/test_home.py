@@ -9,4 +9,4 @@ def test_home_page_shows_counts_and_csp(client):
 
 
 def test_health(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "rate_limits": "per-worker"}

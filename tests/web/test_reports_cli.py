@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
+from survey.cli.common import actor
 from survey.extensions import db
 from survey.models import AuditEntry
 from tests.fixtures.factories import HOME_PROVINCE
@@ -28,7 +29,7 @@ def test_report_for_one_unit_writes_a_pdf(runner, data, tmp_path):
     assert result.exit_code == 0, result.output
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
     assert "75.0%" in text and "Overall satisfaction index" in text
-    assert db.session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "report.download")).all() == ["cli"]
+    assert db.session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "report.download")).all() == [actor()]
 
 
 def test_report_for_a_whole_province_writes_every_unit_into_a_zip(runner, data, tmp_path):

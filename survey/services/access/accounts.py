@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.errors import Conflict, Forbidden, Invalid, NotFound
@@ -103,31 +105,60 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 def login(email: str, password: str, now=None) -> User:
     """The account for a correct e-mail and password; counts failures and locks after LOCK_AFTER of them.
 
-    Raises Forbidden("bad_credentials") for a wrong or unknown e-mail, wrong password or disabled account
-    (one message, so accounts cannot be probed) and Forbidden("locked", until=…) while locked. The failure
-    counters are flushed before raising: the caller commits them (and its audit entry) even on failure.
+    Raises Forbidden("bad_credentials") for a wrong or unknown e-mail, wrong password or disabled account and
+    Forbidden("locked", until=…) while locked; callers show both alike, so accounts cannot be probed. Failures are
+    counted by one UPDATE … SET failed_logins = failed_logins + 1 each, so N simultaneous wrong passwords count N on both databases (a read,
+    then a write, counted one). The counters are flushed before raising: the caller commits them even on failure.
     """
-    from datetime import timedelta
-
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         raise Forbidden("bad_credentials", "Wrong e-mail or password")
-    if user.locked_until is not None and user.locked_until > now:
-        raise Forbidden("locked", "Too many failed attempts: this account is locked for a while",
-                        until=user.locked_until.isoformat(timespec="minutes"))
+    if user.locked_until is not None and user.locked_until <= now:
+        _unlock_expired(user, now)
+    if user.locked_until is not None:
+        check_password_hash(_DUMMY_HASH, password or "")  # a locked account answers as slowly as any other
+        raise _locked(user.locked_until)
     if not check_password(user, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER:
-            user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        db.session.flush()
+        _count_failure(user, now)
         raise Forbidden("bad_credentials", "Wrong e-mail or password")
     if not user.active:
         raise Forbidden("bad_credentials", "Wrong e-mail or password")
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    db.session.flush()
+    # Succeeds only if no simultaneous failure locked the account meanwhile.
+    opened = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=0, locked_until=None, last_login_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(user)
+    if not opened:
+        raise _locked(user.locked_until)
     return user
+
+
+def _count_failure(user: User, now) -> None:
+    """One more failure, counted in the database; the LOCK_AFTER-th in a row locks for LOCK_MINUTES."""
+    until = now + timedelta(minutes=LOCK_MINUTES)
+    failed = User.failed_logins + 1
+    db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_logins=failed,
+                locked_until=case((failed >= LOCK_AFTER, until), else_=User.locked_until))
+        .execution_options(synchronize_session=False))
+    db.session.refresh(user)
+
+
+def _unlock_expired(user: User, now) -> None:
+    """A lock-out that has run out starts a fresh count (only once, whoever comes first)."""
+    db.session.execute(
+        update(User).where(User.id == user.id, User.locked_until <= now).values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(user)
+
+
+def _locked(until) -> Forbidden:
+    return Forbidden("locked", "Too many failed attempts: this account is locked for a while",
+                     until=until.isoformat(timespec="minutes") if until else "")
 
 
 def change_password(user: User, current: str, new: str) -> User:
@@ -137,6 +168,7 @@ def change_password(user: User, current: str, new: str) -> User:
     _check_new_password(user, new)
     user.password_hash, user.must_change_password = hash_password(new), False
     db.session.flush()
+    end_sessions(user)
     return user
 
 
@@ -149,7 +181,16 @@ def reset_password(user: User) -> str:
     user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
     user.must_change_password = True  # an administrator has seen it
     db.session.flush()
+    end_sessions(user)
     return password
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to the user so far (sign-out, password change or reset)."""
+    generation = db.session.execute(
+        update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1)
+        .returning(User.session_generation).execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(user, "session_generation", generation)  # works on current_user's proxy too
 
 
 def set_active(user: User, active: bool) -> User:

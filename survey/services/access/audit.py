@@ -1,7 +1,7 @@
 """The audit log: append-only entries (UTC time, actor, action, object, outcome) and the viewer's query.
 
 Call `record(actor, action, obj, outcome, **details)` inside the transaction of the act itself, so the entry
-commits or rolls back with it. Actors: a staff e-mail, "device:<id>", "cli" or "anonymous". Never put answers,
+commits or rolls back with it. Actors: a staff e-mail, "device:<id>", "cli:<os user>" or "anonymous". Never put answers,
 comments or contact details in `details` (ASVS 16.2.5).
 """
 from __future__ import annotations

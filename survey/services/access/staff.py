@@ -101,3 +101,14 @@ def _or_none(getter, code):
         return getter(code)
     except NotFound:
         return None
+
+
+def session_user(user_id: int) -> User | None:
+    """The account a signed-in session names, or None when it is unknown or disabled."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def any_account() -> bool:
+    """Whether any staff account exists (the first administrator is made only before there is one)."""
+    return db.session.scalar(select(User.id).limit(1)) is not None

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from survey.services.exports.codebook import CODEBOOK_HEADER
-from survey.services.exports.indices import IndicesExport
+from survey.services.exports.index_rows import IndicesExport
 from survey.services.exports.responses import ResponseExport
 from survey.services.exports.writers import Sheet, csv_chunks, write_xlsx
 

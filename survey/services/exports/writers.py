@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from survey.services.exports.cells import safe_cell, safe_row
+
 CHUNK_BYTES = 64 * 1024
 BOM = "\ufeff"
 
@@ -29,9 +31,9 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     buffer.write(BOM)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
         if buffer.tell() >= CHUNK_BYTES:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -49,11 +51,18 @@ def write_xlsx(target: str | IO[bytes], sheets: Iterable[Sheet]) -> None:
         ws.freeze_panes = "A2"
         ws.append([_bold_cell(ws, text, bold) for text in sheet.header])
         for row in sheet.rows:
-            ws.append(list(row))
+            ws.append([_text_cell(ws, value) if isinstance(value, str) else value for value in row])
     book.save(target)
 
 
+def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
+    """A text cell that stays text: openpyxl would store a value starting with = as a formula."""
+    cell = WriteOnlyCell(ws, value=safe_cell(value))
+    cell.data_type = "s"
+    return cell
+
+
 def _bold_cell(ws: Any, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = _text_cell(ws, str(value))
     cell.font = font
     return cell

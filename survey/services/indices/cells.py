@@ -51,7 +51,7 @@ def cells_for(by: str, keys: Iterable[Any], allowed_units: frozenset[int] | None
         cell_of = {r.id: r.code for r in rows}
         labels = {r.code: (r.code, r.name, "service_point") for r in rows}
     else:
-        names = _choice_names(definition, by, pick) if by in PROFILE_FIELDS else {}
+        names = choice_names(definition, by, pick) if by in PROFILE_FIELDS else {}
         cell_of = {k: NOT_RECORDED if k is None else str(k) for k in keys}
         for key, cell in cell_of.items():
             if cell == NOT_RECORDED:
@@ -69,7 +69,7 @@ def _mapping(keys: list, cells: list, weights: list[float]) -> pd.DataFrame:
                          "weight": pd.Series(weights, dtype=float)})
 
 
-def _choice_names(definition: dict, code: str, pick: int) -> dict[str, str]:
+def choice_names(definition: dict, code: str, pick: int) -> dict[str, str]:
     """Code → label of a profile item's choices, from the instrument definition."""
     stack = list(definition.get("sections", []))
     while stack:

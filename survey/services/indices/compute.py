@@ -18,7 +18,7 @@ from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services.indices import counts as index_counts
 from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for
-from survey.services.indices.cells import _choice_names as choice_names  # the labels' codes are the valid ones
+from survey.services.indices.cells import choice_names  # the labels' codes are the valid ones
 from survey.services.indices.document import document_for
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period

@@ -20,7 +20,7 @@ COUNT_COLUMNS = tuple(f"n{c}" for c in CODES)
 CHUNK = 50_000  # responses per read while rebuilding: bounds memory to a few tens of MB
 ITEM_SPAN, CODE_SPAN = 1 << 24, 100  # packing of (response, item, code) into one integer: codes are 0–99
 
-# Upserts run on the driver connection (rawsql.insert_rows): the per-submission ones are a hot path.
+# Upserts run on the driver connection (storage.sql.insert_rows): the per-submission ones are a hot path.
 ANSWER_COLUMNS = (*TALLY_KEY, "item_id", *COUNT_COLUMNS)
 _ANSWER_CONFLICT = (f"ON CONFLICT ({', '.join(TALLY_KEY)}, item_id) DO UPDATE SET "
                     + ", ".join(f"{c} = answer_tallies.{c} + excluded.{c}" for c in COUNT_COLUMNS))

@@ -1,11 +1,9 @@
 """Population margins (sex × age band per province) uploaded by Home Affairs for the secondary, weighted figures."""
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import delete, select
 
+from survey.csvfile import read_rows
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
 from survey.models import PopulationMargin, Unit
@@ -47,18 +45,14 @@ def import_margins(scope: Scope, province_code: str, csv_text: str, actor: str =
 
 def _parse(csv_text: str) -> dict[tuple[int, int], int]:
     """{(sex, age_band): population}, or Invalid naming every bad line."""
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise _unreadable(1, exc) from None
-    missing = [c for c in COLUMNS if c not in [(f or "").strip() for f in header]]
+    header, lines = read_rows(csv_text)
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise Invalid([{"field": c, "code": "missing_column", "message": f"Column {c} is missing"} for c in missing],
                       "The file lacks required columns; nothing was imported")
     rows: dict[tuple[int, int], int] = {}
     errors: list[dict] = []
-    for line, raw in _rows(reader):
+    for line, raw in lines:
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
         values = {c: _integer(row.get(c, "")) for c in COLUMNS}
         problems = [(c, "invalid", f"line {line}: {c} must be a whole number") for c, v in values.items() if v is None]
@@ -83,22 +77,6 @@ def _parse(csv_text: str) -> dict[tuple[int, int], int]:
 
 
 MAX_POPULATION = 10 ** 9  # more than a province (or the country) has: anything larger is a typing slip
-
-
-def _rows(reader: csv.DictReader):
-    """(line, row) pairs; Invalid naming the line where the CSV itself cannot be read (e.g. a huge field)."""
-    line = 1
-    try:
-        for line, raw in enumerate(reader, start=2):
-            yield line, raw
-    except csv.Error as exc:
-        raise _unreadable(line + 1, exc) from None
-
-
-def _unreadable(line: int, exc: csv.Error) -> Invalid:
-    return Invalid([{"field": "file", "code": "not_csv", "line": line,
-                     "message": f"line {line}: not readable as CSV ({exc})"}],
-                   "The file is not a readable CSV; nothing was imported")
 
 
 def _integer(text: str) -> int | None:

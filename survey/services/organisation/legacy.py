@@ -1,13 +1,12 @@
 """Import of pre-July-2025 units (province → district → commune) with the crosswalk to today's units."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import insert, select
 
+from survey.csvfile import decode, read_rows
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
@@ -86,28 +85,20 @@ def import_legacy_csv(data: str | bytes) -> dict[str, int]:
 
 def _decode(data: str | bytes) -> str:
     """UTF-8 text (a BOM is allowed); a broken encoding names the line of the first bad byte."""
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise Invalid([_err(line, "file", "encoding", "the file is not UTF-8 (save it as CSV UTF-8)")],
-                      "The legacy unit file is not UTF-8; nothing was imported") from None
+    return decode(data)
 
 
 def _rows(text: str) -> tuple[list[tuple[int, dict]], dict[str, str]]:
     """(line, row with our column names) pairs, and which of our columns the header provides."""
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {fold(h or ""): h for h in reader.fieldnames or []}
+    header, raw_rows = read_rows(text)
+    headers = {fold(h or ""): h for h in header}
     mapping = {}
     for ours, names in ALIASES.items():
         for name in names:
             if fold(name) in headers:
                 mapping[ours] = headers[fold(name)]
                 break
-    rows = [(line, {ours: nfc(raw.get(col) or "") for ours, col in mapping.items()})
-            for line, raw in enumerate(reader, start=2)]
+    rows = [(line, {ours: nfc(raw.get(col) or "") for ours, col in mapping.items()}) for line, raw in raw_rows]
     return rows, mapping
 
 

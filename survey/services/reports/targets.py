@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from survey.errors import Forbidden, NotFound
 from survey.extensions import db
-from survey.models import Instrument, InstrumentVersion, Response, Unit
+from survey.models import Agency, Instrument, InstrumentVersion, Response, ServicePoint, Unit
 from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.indices.periods import Period
 from survey.services.reports.figures import Slice
-from survey.services.access.scope import Scope, check_agency, check_service_point, check_unit
+from survey.services.access.scope import (Scope, check_agency, check_service_point, check_unit, visible_agencies,
+                                         visible_service_points, visible_units)
 from survey.services.organisation.units import descendant_ids, find_unit, province_of
 
 DEFAULT_INSTRUMENT = "SIPAS-1001"
@@ -103,3 +104,27 @@ def check_province(scope: Scope, code: str) -> Unit:
     if scope.agency_ids is not None or (scope.unit_ids is not None and province.id not in scope.unit_ids):
         raise Forbidden("out_of_scope", f"Province {code} is outside your units", province=code)
     return province
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """What the caller may ask a report of: communes (and their province), agencies, service points, provinces."""
+
+    units: list[Unit]
+    agencies: list[Agency]
+    points: list[ServicePoint]
+    provinces: list[Unit]
+
+
+def report_choices(scope: Scope) -> ReportChoices:
+    """The places of the caller's scope offered on the reports page, by code; the provincial report is offered for
+    a whole province the caller sees (by unit, not through an agency)."""
+    units = list(db.session.scalars(visible_units(scope).where(Unit.level.in_(("province", "commune")),
+                                                               Unit.vintage == "2025").order_by(Unit.code)))
+    agencies = list(db.session.scalars(visible_agencies(scope).order_by(Agency.code)))
+    points = list(db.session.scalars(visible_service_points(scope).order_by(ServicePoint.code)))
+    provinces = [u for u in units if u.level == "province" and scope.agency_ids is None and
+                 (scope.unit_ids is None or u.id in scope.unit_ids)]
+    if not provinces and units and scope.unit_ids is None and scope.agency_ids is None:
+        provinces = [province_of(units[0])]
+    return ReportChoices(units, agencies, points, provinces)

@@ -1,15 +1,14 @@
 """Import paper questionnaires from CSV: one response per row, all or nothing, with a row-by-row report."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from survey.csvfile import read_rows
 from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
 from survey.instruments.types import REGISTRY
@@ -58,7 +57,7 @@ class ImportReport:
 
 
 def _date(value: str) -> str:
-    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local noon) or an ISO time, as ISO 8601 with an offset."""
+    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local midnight, see paper_time) or an ISO time, as ISO 8601 with an offset."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return paper_time(datetime.strptime(value, fmt).date())
@@ -116,16 +115,16 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     caller rolls back, so nothing is imported)."""
     text = text.lstrip("\ufeff")
     file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"instrument", "questionnaire"} & {f.strip() for f in reader.fieldnames if f}:
+    header, rows = read_rows(text)
+    if not {"instrument", "questionnaire"} & set(header):  # a campaign file needs only its questionnaire column
         raise Invalid([{"field": "header", "code": "missing_column", "line": 1,
                         "message": "line 1: the header needs at least the columns instrument, service_point, "
                                    "submitted_at and one column per item code"}], "The CSV header is incomplete")
     report, prepared = ImportReport([]), {}
     # First check every row without writing (no write lock held while a big file is read), then write them all
     # in the caller's transaction; a dossier repeated inside the file is caught while writing.
-    for line, row in enumerate(reader, start=2):
-        if line > MAX_ROWS + 1:
+    for line, row in rows:
+        if len(report.rows) >= MAX_ROWS:
             report.rows.append(RowResult(line, "", "error", [{"field": "file", "code": "too_many_rows",
                                                               "message": f"at most {MAX_ROWS} rows per file"}]))
             break

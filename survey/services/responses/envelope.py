@@ -19,9 +19,12 @@ FIELDS = ("id", "instrument", "version", "service_point", "agency", "procedure",
           "submitted_at", "answers", "respondent", "counter", "officer")
 
 INSTRUMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
-POINT_CODE = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
+POINT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")  # never a leading = + - @ (exports)
 AGENCY_CODE = re.compile(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
+# National procedure codes (1.001234, 2.002345.000.00.00.H12) and field codes: letters, digits, '.', '_', '-',
+# starting with a letter or digit, so no code can start a spreadsheet formula in an export (= + - @).
 PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+FIELD_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,79}$")
 # Dossier codes (methodology 5): Circular 01/2018 art. 19, and Circular 03/2025 for national systems.
 DOSSIER_CODES = (re.compile(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}-(\d{6})-\d{4}$"),
                  re.compile(r"^[A-Z][0-9]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{2}-(\d{6})-\d{6,}$"))
@@ -49,11 +52,12 @@ class Envelope:
     respondent: Any
 
 
-def paper_time(day: date, now: datetime | None = None) -> str:
-    """The time of a questionnaire dated `day` (paper has no clock): local noon, or now if that is still ahead."""
-    now = (now or datetime.now(timezone.utc)).astimezone(LOCAL_TZ)
-    moment = min(datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_TZ), now)
-    return moment.isoformat(timespec="seconds")
+def paper_time(day: date) -> str:
+    """The time of a questionnaire dated `day` (paper has no clock): local midnight at the start of that day.
+
+    A function of the keyed date only, so the same questionnaire keyed twice (a double click, a re-imported file)
+    is the same content and answers "already stored"; and never in the future for a questionnaire dated today."""
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).isoformat(timespec="seconds")
 
 
 def _err(field: str, code: str, message: str) -> dict[str, str]:
@@ -180,7 +184,7 @@ def parse_envelope(payload: Any, default_channel: str | None = None, now: dateti
         service_point=_code(payload.get("service_point"), "service_point", POINT_CODE, errors),
         agency=_code(payload.get("agency"), "agency", AGENCY_CODE, errors, upper=True),
         procedure=_code(payload.get("procedure"), "procedure", PROCEDURE_CODE, errors),
-        field=clean_text(payload.get("field"), "field", errors, MAX_LENGTH["field"]),
+        field=_code(payload.get("field"), "field", FIELD_CODE, errors),
         dossier=_dossier(payload.get("dossier"), errors),
         counter=clean_text(payload.get("counter"), "counter", errors, MAX_LENGTH["counter"]),
         officer=clean_text(payload.get("officer"), "officer", errors, MAX_LENGTH["officer"]),

@@ -14,13 +14,14 @@ from survey.extensions import db
 from survey.indices import Scorer
 from survey.instruments.types import REGISTRY
 from survey.instruments.validate import clean_response
-from survey.models import Agency, Device, ServicePoint
+from survey.models import Device, ServicePoint
 from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.access.devices import KioskCaller
 from survey.services.indices.packed_answers import pack
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
+from survey.services.responses.places import named_agency
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_responses)
 from survey.services.access.scope import Scope
@@ -72,7 +73,6 @@ def _resolve_version(env: Envelope, errors: list[dict]) -> Version | None:
 _POINT = select(ServicePoint.id, ServicePoint.code, ServicePoint.unit_id, ServicePoint.agency_id)
 _POINT_BY_ID = _POINT.where(ServicePoint.id == bindparam("id"))
 _POINT_BY_CODE = _POINT.where(ServicePoint.code == bindparam("code"))
-_AGENCY_BY_CODE = select(Agency.id).where(Agency.code == bindparam("code"))
 
 
 def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Scope | None,
@@ -92,15 +92,31 @@ def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Sc
     if row is None:
         errors.append(_err("service_point", "unknown", f"unknown service point {code}"))
         return None
-    agency_id = row.agency_id
-    if env.agency is not None:
-        agency_id = db.session.execute(_AGENCY_BY_CODE, {"code": env.agency}).scalar()
-        if agency_id is None:
-            errors.append(_err("agency", "unknown", f"unknown agency {env.agency}"))
-            return None
     if scope is not None and not scope.sees(row.unit_id, row.agency_id):
         raise Forbidden("out_of_scope", f"Service point {row.code} is outside your units", service_point=row.code)
+    agency_id = row.agency_id
+    if env.agency is not None:
+        agency_id = _named_agency(env.agency, row, scope, errors)
+        if agency_id is None:
+            return None
     return _Place(row.id, row.unit_id, agency_id)
+
+
+def _named_agency(code: str, point: _PointRow, scope: Scope | None, errors: list[dict]) -> int | None:
+    """The id of the agency a submission names, if it may be attributed there: in the service point's province,
+    and for staff either the point's own agency or one in their scope (check_agency's rule)."""
+    agency = named_agency(code, point.unit_id)
+    if agency is None:
+        errors.append(_err("agency", "unknown", f"unknown agency {code}"))
+        return None
+    if not agency.same_province:
+        errors.append(_err("agency", "other_province",
+                           f"agency {code} is not in the province of service point {point.code}"))
+        return None
+    if scope is not None and agency.id != point.agency_id and not scope.sees(agency.unit_id, agency.id):
+        errors.append(_err("agency", "out_of_scope", f"agency {code} is outside your units and agencies"))
+        return None
+    return agency.id
 
 
 def _device_point(device: Device | KioskCaller) -> _PointRow:

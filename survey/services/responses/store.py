@@ -1,4 +1,4 @@
-"""Writing a validated response: one write transaction, plain SQL (rawsql), the unique client id settling races."""
+"""Writing a validated response: one write transaction, plain SQL (storage.sql), the unique client id settling races."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -73,7 +73,7 @@ def begin_write() -> Connection:
     return conn
 
 
-# Statements built once; the per-submission ones are plain SQL for the driver (rawsql: SQLAlchemy's own cost per
+# Statements built once; the per-submission ones are plain SQL for the driver (storage.sql: SQLAlchemy's own cost per
 # statement is as large as SQLite's).
 _EXISTING = "SELECT id, content_hash FROM responses WHERE client_id = :client_id"
 _ANSWER_COLUMNS = ("response_id", "item_id", "code")

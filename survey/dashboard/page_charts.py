@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from survey.web import format_number
 
-from survey.dashboard.charts import Bar, Point, Stack, bar_chart, distribution_chart, trend_chart
+from survey.dashboard.svg_charts import Bar, Point, Stack, bar_chart, distribution_chart, trend_chart
 from survey.dashboard.figures import no_data_note
 from survey.dashboard.model import Cell, ComponentRow, Overview, Share, TrendPoint, UnitPage
 

@@ -1,8 +1,5 @@
-"""The comments feed of a place and its moderation (new → approved for reports, or hidden), scoped and audited.
-
-Kept beside the dashboard because only these screens read the feed; it follows the service rules (takes the
-caller's Scope, checks the action, flushes, never commits).
-"""
+"""The comments feed of a place and its moderation (new → approved for reports, or hidden), scoped and audited: the
+dashboard's comment screens read it; the caller commits."""
 from __future__ import annotations
 
 from collections import Counter

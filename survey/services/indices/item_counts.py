@@ -1,8 +1,6 @@
-"""Answer counts of non-index items (improvement priorities P.k, low-score reasons R) through the index engine's
-counting service, restricted to the caller's scope, and turned into figures by the pure core."""
+"""Answer counts of non-index items (improvement priorities P.k, low-score reasons R) for the dashboards, through
+the index engine's counting, restricted to the caller's scope, and turned into figures by the pure core."""
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import select
@@ -10,22 +8,10 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.indices import priority_index
 from survey.models import Item
-from survey.services.indices import counts as index_counts
+from survey.services.indices import counts
 from survey.services.indices.periods import Period
 from survey.services.access.scope import Scope
 from survey.services.indices.tallies import version_scorer
-
-
-def meet(current: frozenset[int] | None, wanted: set[int] | frozenset[int] | None) -> frozenset[int] | None:
-    """The intersection of a scope axis with the ids wanted (None = unrestricted); never widens the scope."""
-    if wanted is None:
-        return current
-    return frozenset(wanted) if current is None else current & frozenset(wanted)
-
-
-def narrowed(scope: Scope, unit_ids: set[int] | None = None, agency_ids: set[int] | None = None) -> Scope:
-    """The caller's scope restricted to some units and/or agencies (one unit's page)."""
-    return replace(scope, unit_ids=meet(scope.unit_ids, unit_ids), agency_ids=meet(scope.agency_ids, agency_ids))
 
 
 def item_counts(scope: Scope, version_id: int, period: Period, codes: tuple[str, ...], column: str = "unit_id",
@@ -40,12 +26,12 @@ def item_counts(scope: Scope, version_id: int, period: Period, codes: tuple[str,
                           "count": pd.Series(dtype="int64")})
     if not ids or (scope.unit_ids is not None and not scope.unit_ids):
         return empty
-    filters = index_counts.Filters(version_id, period, scope.unit_ids, scope.agency_ids)
-    if index_counts.can_use_tallies(column, period):
-        counts = index_counts.count_from_tallies(column, filters)
+    filters = counts.Filters(version_id, period, scope.unit_ids, scope.agency_ids)
+    if counts.can_use_tallies(column, period):
+        found = counts.count_from_tallies(column, filters)
     else:
-        counts = index_counts.count_from_responses(column, filters, version_scorer(version_id))
-    items = counts.items[counts.items["item_id"].isin(ids)]
+        found = counts.count_from_responses(column, filters, version_scorer(version_id))
+    items = found.items[found.items["item_id"].isin(ids)]
     if key is not None:
         items = items[items["key"] == key]
     if items.empty:
@@ -54,12 +40,12 @@ def item_counts(scope: Scope, version_id: int, period: Period, codes: tuple[str,
     return items.groupby(["item", "code"], sort=False)["count"].sum().reset_index()
 
 
-def priorities(counts: pd.DataFrame, codes: tuple[str, ...], min_n: int) -> pd.DataFrame:
+def priorities(found: pd.DataFrame, codes: tuple[str, ...], min_n: int) -> pd.DataFrame:
     """Priority figures [item, n_valid, pct, ci_low, ci_high, rank] (core: share answering 2 or 3), figures
     nulled where fewer than min_n answered."""
-    if counts.empty:
+    if found.empty:
         return pd.DataFrame(columns=["item", "n_valid", "pct", "ci_low", "ci_high", "rank"])
-    out = priority_index(counts.assign(cell="all")[["cell", "item", "code", "count"]], codes)
+    out = priority_index(found.assign(cell="all")[["cell", "item", "code", "count"]], codes)
     small = out["n_valid"] < min_n
     out.loc[small, ["pct", "ci_low", "ci_high"]] = None
     out["rank"] = out["rank"].where(~small)

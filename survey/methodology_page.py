@@ -3,23 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 from flask_babel import get_locale
-from sqlalchemy import select
 
-from survey.extensions import db
 from survey.indices import METHOD_VERSION, structure_from_definition
-from survey.models import Instrument, InstrumentVersion
+from survey.services.instruments.listing import published_definitions
 
 bp = Blueprint("methodology", __name__, url_prefix="/methodology")
 
 
 def published_structures() -> list[dict]:
     """Each published instrument version with its index components and their weights."""
-    rows = db.session.execute(select(Instrument.code, InstrumentVersion.version, InstrumentVersion.method_version,
-                                     InstrumentVersion.definition)
-                              .join(InstrumentVersion.instrument).where(InstrumentVersion.status == "published")
-                              .order_by(Instrument.code, InstrumentVersion.version)).all()
     out = []
-    for code, version, method, definition in rows:
+    for code, version, method, definition in published_definitions():
         structure = structure_from_definition(definition)
         measured = set(structure.measured)
         out.append({"code": code, "version": version, "method": method or METHOD_VERSION,

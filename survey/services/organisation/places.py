@@ -1,14 +1,20 @@
-"""The service points and kiosks of a place as staff see them: last contact, outbox queue and a plain-words state."""
+"""What the dashboard shows of a place: its service points and kiosks as staff see them (last contact, outbox queue,
+a plain-words state), its provincial agencies, and whether a service point is the only one of its unit and agency."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit
 from survey.models.base import utcnow
-from survey.services.access.scope import Scope, visible_devices, visible_service_points
+from survey.services.access.scope import Scope, visible_agencies, visible_devices, visible_service_points
+from survey.services.organisation.units import descendant_ids, get_unit
 
+PROVINCIAL_KINDS = ("department", "branch", "centre")
 SILENT_AFTER = timedelta(minutes=15)  # kiosks report in every few minutes while switched on
 
 
@@ -51,3 +57,26 @@ def points_for(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) -> 
     column = ServicePoint.unit_id if kind == "commune" else ServicePoint.agency_id
     return list(db.session.scalars(visible_service_points(scope).where(column == place.id)
                                    .order_by(ServicePoint.name)))
+
+
+def provincial_agency_codes(scope: Scope, province: Unit) -> set[str]:
+    """Codes of the province's departments, branches and centre that the caller may see (commune committees are
+    ranked as communes)."""
+    stmt = visible_agencies(scope).where(Agency.unit_id == province.id, Agency.kind.in_(PROVINCIAL_KINDS))
+    return set(db.session.scalars(stmt.with_only_columns(Agency.code)))
+
+
+def only_point_of_pair(point: ServicePoint) -> bool:
+    """Whether no other service point shares this one's unit and agency (the roll-ups are not keyed finer)."""
+    twins = select(func.count()).where(ServicePoint.unit_id == point.unit_id, ServicePoint.agency_id == point.agency_id)
+    return db.session.scalar(twins) == 1
+
+
+def directory_points(scope: Scope, province: str | None = None) -> list[ServicePoint]:
+    """The service points the caller may see (optionally within a province), by code, with their agency and unit
+    loaded in the same query: the scope is a WHERE clause, not a filter over every point."""
+    stmt = (visible_service_points(scope).options(joinedload(ServicePoint.agency), joinedload(ServicePoint.unit))
+            .order_by(ServicePoint.code))
+    if province:
+        stmt = stmt.where(ServicePoint.unit_id.in_(descendant_ids(get_unit(province))))
+    return list(db.session.scalars(stmt))

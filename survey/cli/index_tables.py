@@ -10,6 +10,7 @@ from flask import current_app
 
 from survey.cli.common import transactional
 from survey.indices import against_previous
+from survey.services.exports.cells import safe_row
 from survey.services.indices.cells import BY_COLUMN
 from survey.services.indices.document import flat_rows
 from survey.services.indices.compute import IndicesResult, compute_indices
@@ -51,9 +52,9 @@ def to_csv(document: dict) -> str:
     rows = flat_rows(document)
     out = io.StringIO()
     columns = list(dict.fromkeys(k for row in rows for k in row)) or ["unit_code"]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(safe_row(columns))
+    writer.writerows(safe_row(row.get(column) for column in columns) for row in rows)
     return out.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/indices: the index table of a breakdown, scoped to the caller's units."""
+"""GET /api/v1/indices: the index results of a breakdown, scoped to the caller's units."""
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request

@@ -20,7 +20,7 @@ from survey.extensions import db
 from survey.indices import OVERALL, IndexTable, index_table, structure_from_definition
 from survey.models import InstrumentVersion, Item, ScoreTally, Unit
 from survey.models.units import LEGACY_VINTAGE
-from survey.services.indices import counts as index_counts
+from survey.services.indices import counts
 from survey.services.indices.periods import Period
 from survey.services.access.scope import Scope
 
@@ -74,14 +74,14 @@ def period_table(version: InstrumentVersion, periods: list[Period], scope: Scope
     span = Period("trend", min(p.start for p in periods), max(p.end for p in periods))
     if _legacy_data(version.id, span):
         return None
-    counts = index_counts.count_from_tallies("month", index_counts.Filters(version.id, span, scope.unit_ids,
-                                                                          scope.agency_ids, where or None))
+    found = counts.count_from_tallies("month", counts.Filters(version.id, span, scope.unit_ids, scope.agency_ids,
+                                                              where or None))
     cells = pd.DataFrame([(month, p.label) for p in periods for month in months_of(p)], columns=["month", "cell"])
     codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version.id)).all())
-    items = counts.items.assign(item=counts.items["item_id"].map(codes), month=counts.items["key"].astype(int))
+    items = found.items.assign(item=found.items["item_id"].map(codes), month=found.items["key"].astype(int))
     items = items.dropna(subset=["item"])
     per_cell = items.merge(cells, on="month").groupby(["cell", "item", "code"], sort=False)["count"].sum()
-    sums = counts.sums.assign(month=counts.sums["key"].astype(int)).merge(cells, on="month")
+    sums = found.sums.assign(month=found.sums["key"].astype(int)).merge(cells, on="month")
     sums = sums.groupby(["cell", "component"], sort=False)[["n", "sum", "sumsq"]].sum().reset_index()
     cell_n = sums[sums["component"] == OVERALL][["cell", "n"]]
     table = index_table(per_cell.reset_index(), sums, cell_n, structure, min_n)
