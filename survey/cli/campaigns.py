@@ -135,4 +135,28 @@ def export_command(code: str, output: Path) -> None:
     click.echo(f"{len(rows)} completed questionnaires written to {output}.")
 
 
+@campaigns_group.command("packs")
+@click.argument("code")
+@click.option("-o", "output", required=True, type=click.Path(path_type=Path),
+              help="A folder (one PDF per village) or a FILE.zip.")
+@click.option("--village", default=None, help="Only this village's pack.")
+@transactional
+def packs_command(code: str, output: Path, village: str | None) -> None:
+    """Printable packs for the postal service: a PDF per village, a page per questionnaire with its QR code."""
+    from survey.reports.campaign_packs import packs_zip, render_pack
+    from survey.services.campaigns.packs import village_packs
+
+    packs = village_packs(OPERATOR, code, village)
+    if not packs:
+        raise click.ClickException(f"no questionnaires{' in village ' + village if village else ''}")
+    if output.suffix.lower() == ".zip":
+        output.write_bytes(packs_zip(packs))
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        for pack in packs:
+            (output / pack.filename).write_bytes(render_pack(pack))
+    pages = sum(len(p.questionnaires) for p in packs)
+    click.echo(f"{len(packs)} village packs ({pages} pages) written to {output}.")
+
+
 commands = [campaigns_group]
