@@ -52,6 +52,7 @@ SUMMARY = {
     "frame": "Villages and residential groups with their adult population, per commune.",
     "indices": "Indices, intervals and rankings per unit, agency, channel or profile group.",
     "instruments": "Instruments (questionnaires) and their versions.",
+    "official": "The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates.",
     "privacy": "Respondents' privacy: retention and deletion.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",

@@ -160,4 +160,31 @@ def packs_command(code: str, output: Path, village: str | None) -> None:
     click.echo(f"{len(packs)} village packs ({pages} pages) written to {output}.")
 
 
-commands = [campaigns_group]
+@click.group("official")
+def official_group() -> None:
+    """The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates."""
+
+
+@official_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@transactional
+def official_import_command(file: Path) -> None:
+    """Add or replace figures from a CSV (year,level,unit_code,unit_name,measure,label,value,source); all or
+    nothing, and a row without a source is refused."""
+    from survey.services.campaigns.official import import_figures
+
+    done = import_figures(OPERATOR, file.read_text("utf-8-sig"))
+    click.echo(f"Official figures: {done['added']} added, {done['updated']} replaced.")
+
+
+@official_group.command("list")
+@transactional
+def official_list_command() -> None:
+    """Every figure (shipped and imported) with its source."""
+    from survey.services.campaigns.official import all_figures
+
+    for r in all_figures():
+        click.echo(f"{r['year']}  {r['unit_name']:<12} {r['measure']:<6} {r['value']:>6.2f}  {r['source']}")
+
+
+commands = [campaigns_group, official_group]
