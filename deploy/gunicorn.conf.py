@@ -17,3 +17,7 @@ accesslog = "-"  # to journald through the service's stdout
 errorlog = "-"
 # The app reads X-Forwarded-* itself (SURVEY_TRUSTED_PROXIES=1); gunicorn believes them from nginx only.
 forwarded_allow_ips = "127.0.0.1,::1"
+
+# Prometheus (SURVEY_METRICS=1): each worker writes its metrics to PROMETHEUS_MULTIPROC_DIR (set by the unit) and
+# /metrics adds them up; these hooks empty it at start and drop a dead worker's live gauges.
+from survey.observability.metrics import child_exit, on_starting  # noqa: E402,F401

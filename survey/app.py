@@ -15,11 +15,20 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_relative_config=True)
     load_config(app, config)
     register_proxy(app)
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
     register_commands(app)
     return app
+
+
+def register_observability(app: Flask) -> None:
+    """Logging with request ids, /healthz and /readyz, and /metrics when SURVEY_METRICS=1 (first: its request-id
+    hook runs before any other hook can answer)."""
+    from survey import observability
+
+    observability.init_app(app)
 
 
 def resource_dir(name: str) -> str:
@@ -75,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
 OPTIONAL_BLUEPRINTS = (
     "survey.auth.views", "survey.collection.kiosk", "survey.collection.online", "survey.collection.paper",
     "survey.admin.views", "survey.admin.instruments", "survey.dashboard.views", "survey.reports.views",
-    "survey.methodology_page", "survey.collection.campaign", "survey.dashboard.campaigns",
+    "survey.methodology_page", "survey.jobs.views", "survey.collection.campaign", "survey.dashboard.campaigns",
 )
 
 

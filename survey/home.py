@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from survey.services.operations.status import database_answers, platform_counts
+from survey.services.operations.status import platform_counts
 
 bp = Blueprint("home", __name__)
 
@@ -30,13 +30,3 @@ def index():
     api = [("/api/v1/units", _("administrative units")), ("/api/v1/service-points", _("service points")),
            ("/api/v1/openapi.json", _("the API description (OpenAPI)"))]
     return render_template("home.html", links=links, stats=stats, api=api)
-
-
-@bp.get("/healthz")
-def health():
-    """Liveness probe for operators and scripts/run."""
-    from survey.api.throttle import status as rate_limits
-
-    database_answers()
-    # "shared" (Redis), "per-worker" (memory; limits divided by the workers) or "degraded" (Redis unreachable)
-    return {"status": "ok", "rate_limits": rate_limits()}

@@ -1,7 +1,7 @@
 """sample-survey campaigns: village frame, campaigns, questionnaires; campaign responses without a service point
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 00:00:00
 
 Campaign responses (methodology §7) live in `responses` with `campaign_id` set and no service point or agency;
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

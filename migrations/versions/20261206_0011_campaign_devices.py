@@ -1,7 +1,7 @@
 """campaign tablets (a device bound to a campaign instead of a service point) and the Ministry's official figures
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 00:00:00
 
 An interviewer's tablet (`survey devices add --campaign CODE`) submits campaign questionnaires, which have no
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

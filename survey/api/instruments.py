@@ -13,7 +13,7 @@ from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion
 from survey.services.instruments.drafts import can_edit
 from survey.services.instruments.listing import owner_codes
-from survey.services.instruments.versions import definition_of, version_summary, visible_instruments
+from survey.services.instruments.versions import definition_of, legal_summary, version_summary, visible_instruments
 from survey.services.access.scope import require
 
 STATUSES = ("published", "all")
@@ -35,7 +35,7 @@ def _instrument(instrument: Instrument, with_drafts: bool, owner: str | None) ->
     published = [v.version for v in versions if v.status == "published"]
     return {"code": instrument.code, "name": {"vi": instrument.name_vi, "en": instrument.name_en},
             "kind": instrument.kind, "official": instrument.official, "owner": owner,
-            "current_version": max(published) if published else None,
+            "current_version": max(published) if published else None, **legal_summary(instrument),
             "versions": [_version(v) for v in versions]}
 
 

@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
-           "responses", "privacy", "weights", "frame", "campaigns")
+           "responses", "privacy", "weights", "frame", "campaigns", "jobs")
 
 
 def register(app: Flask) -> None:
@@ -43,7 +43,7 @@ def _create_app() -> Flask:
 # area and service (seconds). tests/deploy/test_cli_lazy.py checks this table against the app's own commands.
 SUMMARY = {
     "agencies": "Agencies keyed by their electronic identifier (e.g. 000.21.22.H49).",
-    "backup": "Write every table to FILE (a zip of JSON lines), atomically: a failed backup leaves no partial file.",
+    "backup": "Write one snapshot of every table to FILE (a zip of JSON lines with a manifest), then check the file.",
     "campaigns": "Probability-sample surveys the Ministry's way, with design-based estimates.",
     "db": "Perform database migrations.",
     "demo": "Create the province's agencies and service points, then N responses over the last 12 months.",
@@ -52,6 +52,7 @@ SUMMARY = {
     "frame": "Villages and residential groups with their adult population, per commune.",
     "indices": "Indices, intervals and rankings per unit, agency, channel or profile group.",
     "instruments": "Instruments (questionnaires) and their versions.",
+    "jobs": "Long work as jobs: start one, list them, purge expired results.",
     "official": "The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates.",
     "privacy": "Respondents' privacy: retention and deletion.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
@@ -62,6 +63,7 @@ SUMMARY = {
     "units": "Geographic units: provinces, communes, legacy districts.",
     "users": "Staff accounts.",
     "weights": "Population margins for the optional weighted figures (unweighted figures stay the published ones).",
+    "worker": "Run jobs from Redis (SURVEY_REDIS_URL); start one or more beside the web workers.",
 }
 
 

@@ -87,8 +87,8 @@ def outcome_command(code: str, questionnaire: str, status: str) -> None:
 def status_command(code: str) -> None:
     """Outcomes and the response rate (AAPOR RR1) per commune and for the campaign."""
     s = progress.campaign_status(OPERATOR, code)
-    head = (f"{'commune':<8} {'issued':>7} {'completed':>9} {'refused':>7} {'not_reached':>11} "
-            f"{'ineligible':>10} {'RR1':>7}")
+    head = (f"{'commune':<8} {'issued':>7} {'completed':>9} {'refused':>7} {'not_reached':>11} {'ineligible':>10} "
+            f"{'RR1':>7}")
     click.echo(f"Campaign {s['campaign']} ({s['status']})")
     click.echo(head)
     for r in [*s["communes"], {"commune_code": "TOTAL", **s}]:

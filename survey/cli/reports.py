@@ -77,7 +77,8 @@ def report_command(unit: str | None, province: str | None, period: str, instrume
     if unit:
         summary = unit_summary(OPERATOR, unit, period, instrument, version, min_n)
         output.write_bytes(render_unit_summary(summary, lang))
-        audit.record(actor(), audit.REPORT_DOWNLOAD, unit, kind="unit", period=period, instrument=summary.instrument_code)
+        audit.record(actor(), audit.REPORT_DOWNLOAD, unit, kind="unit", period=period,
+                     instrument=summary.instrument_code)
         click.echo(f"{output}: {summary.unit_name} ({summary.unit_code}), {summary.n} responses.")
         return
     chosen = instrument or DEFAULT_INSTRUMENT

@@ -15,6 +15,7 @@ from survey.collection.questions import implied, questions_for
 from survey.error_text import explain
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db, limiter
+from survey.services.instruments.legal import onestop_code
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version
 from survey.services.responses.envelope import LOCAL_TZ
@@ -22,14 +23,20 @@ from survey.services.responses.points import point_by_public_key, points_in_scop
 from survey.services.access.scope import scope_for
 
 bp = Blueprint("collection", __name__, url_prefix="/s")
-INSTRUMENTS = {"SIPAS-1001": "A2", "KIOSK-QUICK": None, "ONESTOP-61": None}  # instrument → block shown online
+INSTRUMENTS = {"SIPAS-1001": "A2", "KIOSK-QUICK": None, "ONESTOP-61": None,
+               "ONESTOP-118": None}  # instrument → block shown online
+ONESTOP = ("ONESTOP-61", "ONESTOP-118")
 HONEYPOT = "website"  # hidden from people; bots that fill every field are thanked and ignored
 
 
 def _instrument() -> str:
     chosen = (request.values.get("i") or "").upper()
     default = current_app.config.get("ONLINE_INSTRUMENT", "SIPAS-1001")
-    return chosen if chosen in INSTRUMENTS else default
+    code = chosen if chosen in INSTRUMENTS else default
+    # A one-stop evaluation uses the instrument in force on its dossier's receipt date (today without one).
+    today = datetime.now(timezone.utc).astimezone(LOCAL_TZ).date()
+    found = onestop_code(code, request.values.get("d"), today) if code in ONESTOP else code
+    return found if found in INSTRUMENTS else code
 
 
 def _online_limit() -> str:
@@ -65,7 +72,7 @@ def _render(point, code: str, status: int = 200, values=None, errors=None, messa
         implied=implied(version), values=values or {}, errors=errors or {}, message=message,
         response_id=(values or {}).get("id") or str(uuid.uuid4()), instrument=code,
         procedure=request.values.get("p", ""), dossier=request.values.get("d", ""),
-        needs_dossier=code == "ONESTOP-61", asset_url=asset_url, honeypot=HONEYPOT), status
+        needs_dossier=code in ONESTOP, asset_url=asset_url, honeypot=HONEYPOT), status
 
 
 @bp.get("/<key>")
@@ -89,7 +96,7 @@ def online_submit(key: str):
                "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds")}
     values = {"id": payload["id"], **{f"a.{k}": v for k, v in answers.items()},
               **{f"r.{k}": v for k, v in respondent.items()}}
-    if code == "ONESTOP-61" and not payload["dossier"]:
+    if code in ONESTOP and not payload["dossier"]:
         db.session.rollback()
         return _render(point, code, 422, values, {"d": _("Please enter the dossier code from your receipt.")})
     try:

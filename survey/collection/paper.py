@@ -19,6 +19,7 @@ from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
 from survey.services.access import audit
 from survey.services.exports.cells import safe_row
+from survey.services.instruments.legal import onestop_code
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
 from survey.uploads import uploaded_text
@@ -50,7 +51,20 @@ def _payload(form, settings: dict, version) -> dict:
                "service_point": settings["service_point"], "channel": settings["channel"], "submitted_at": when,
                "answers": answers, "respondent": respondent}
     payload.update({k: form.get(k) for k in ENVELOPE if form.get(k)})
+    if version.definition.kind == "onestop":
+        # The one-stop instrument in force on the dossier's receipt date: the clerk keys the form, not the decree.
+        code = onestop_code(version.code, payload.get("dossier"), _day(settings["date"]))
+        if code != version.code:
+            payload.update(instrument=code, version=None)
     return payload
+
+
+def _day(text: str) -> date:
+    """The batch date, or today when it is not a date yet (validation names the field)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return datetime.now(LOCAL_TZ).date()
 
 
 @bp.get("/")

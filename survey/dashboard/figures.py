@@ -114,7 +114,8 @@ def history(run: Run, period: Period, by: str, code: str,
     periods = trend_periods(period)
     previous = period.previous()
     wanted = list({p.label: p for p in [*periods, period, previous]}.values())
-    version = current_version(run.instrument)
+    # The version of the table shown (the newest with data in the period), not merely the newest published.
+    version = current_version(run.instrument, run.result(period, by).document["instrument_version"])
     fast = period_table(version, wanted, place_scope, min_n(), run.where) if place_scope is not None else None
     label = long_label(previous)
     if fast is not None:

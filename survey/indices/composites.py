@@ -18,16 +18,19 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def component_values(items: pd.DataFrame, structure: Structure, cells: list[object] | None = None) -> pd.DataFrame:
-    """Component values from item percentages.
+    """Component values from item percentages, by the structure's scoring method.
 
     Input `items`: [cell, item, n_valid, pct] (extra columns ignored); an item counts only where n_valid > 0.
-    Output: [cell, component, pct], one row per cell × component of `structure` (definition order), where a
-    factor's pct is the weighted mean of its items' pct and of its sub-factors, an aspect's the weighted mean of
-    its factors; parts without data are skipped and pct is NaN when none has data. `cells` fixes the row order.
+    Output: [cell, component, pct], one row per cell × component of `structure` (definition order). Items methods:
+    a factor's pct is the weighted mean of its items' pct and of its sub-factors. General method
+    (sipas-default-2-general): a factor without sub-factors takes its general question's pct. Either way an
+    aspect's pct is the weighted mean of its factors; parts without data are skipped and pct is NaN when none has
+    data. General questions never enter an item mean. `cells` fixes the row order.
     """
     require(items, ("cell", "item", "n_valid", "pct"), "item figures")
     cells = cells if cells is not None else cell_order(items)
-    item_codes = list(structure.item_weights)
+    item_codes = list(structure.item_weights) + [g for g in structure.general.values()
+                                                 if g not in structure.item_weights]
     item_col = {code: j for j, code in enumerate(item_codes)}
     rows, cols = positions(items["cell"], cells), positions(items["item"], item_codes)
     use = (items["n_valid"].to_numpy() > 0) & (rows >= 0) & (cols >= 0)
@@ -37,9 +40,13 @@ def component_values(items: pd.DataFrame, structure: Structure, cells: list[obje
     value: dict[str, np.ndarray] = {}
     for code in structure.bottom_up():
         comp = structure.components[code]
-        parts = [matrix[:, item_col[i]] for i in comp.items] + [value[c] for c in comp.children]
-        weights = [structure.item_weights[i] for i in comp.items] + \
-                  [structure.components[c].weight for c in comp.children]
+        if structure.by_general and not comp.children:
+            general = structure.general.get(code)
+            value[code] = matrix[:, item_col[general]] if general else np.full(len(cells), np.nan)
+            continue
+        own = [] if structure.by_general else list(comp.items)
+        parts = [matrix[:, item_col[i]] for i in own] + [value[c] for c in comp.children]
+        weights = [structure.item_weights[i] for i in own] + [structure.components[c].weight for c in comp.children]
         value[code] = _weighted_mean(np.column_stack(parts), np.array(weights)) if parts \
             else np.full(len(cells), np.nan)
     codes = list(structure.components)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ from survey.indices.frames import require
 from survey.indices.structure import OVERALL, Structure
 
 ONESTOP_TOTAL = "TOTAL"  # component of the total points of a one-stop evaluation
+ANSWERED = "answered:"  # prefix of a component counting the respondents who answered a multi-select item
 POINTS_TYPES = frozenset({"pts2"})
 SAT_VALID, SAT_TOP, POINTS_VALID = (1, 5), 4, (0, 2)  # inclusive code ranges and the lowest top-box code
 
@@ -22,6 +23,9 @@ class Scorer:
     components: tuple[str, ...]  # measured components, then OVERALL; or TOTAL for points instruments
     membership: dict[Hashable, tuple[int, ...]]  # satisfaction item key → positions in `components`
     points_items: frozenset[Hashable]  # items whose code is a number of points
+    # multi-select assessment item key → its "answered:<code>" component: a share of respondents needs them as
+    # denominator, and code counts alone cannot tell how many people ticked at least one box.
+    answered: dict[Hashable, str] = field(default_factory=dict)
 
 
 def scorer_for(structure: Structure, item_keys: Mapping[str, Hashable] | None = None) -> Scorer:
@@ -30,12 +34,15 @@ def scorer_for(structure: Structure, item_keys: Mapping[str, Hashable] | None = 
     share = [c for c in structure.measured] + ([OVERALL] if structure.measured else [])
     membership: dict[Hashable, list[int]] = {}
     for pos, comp in enumerate(share):
-        for item in structure.items_under(comp):
+        for item in structure.scored_items_under(comp):
             if item_keys is None or item in item_keys:
                 membership.setdefault(key(item), []).append(pos)
     points = [c for c in structure.items_of_type(*POINTS_TYPES) if item_keys is None or c in item_keys]
-    components = tuple(share) + ((ONESTOP_TOTAL,) if points else ())
-    return Scorer(components, {k: tuple(v) for k, v in membership.items()}, frozenset(key(c) for c in points))
+    answered = {key(c): ANSWERED + c for c in structure.assessment
+                if structure.item_types.get(c) == "multi" and (item_keys is None or c in item_keys)}
+    components = tuple(share) + ((ONESTOP_TOTAL,) if points else ()) + tuple(answered.values())
+    return Scorer(components, {k: tuple(v) for k, v in membership.items()}, frozenset(key(c) for c in points),
+                  answered)
 
 
 def score_response(scorer: Scorer, answers: Iterable[tuple[Hashable, int]]) -> dict[str, float]:
@@ -43,8 +50,11 @@ def score_response(scorer: Scorer, answers: Iterable[tuple[Hashable, int]]) -> d
     valid = [0] * len(scorer.components)
     top = [0] * len(scorer.components)
     points, scored = 0, False
+    ticked: set[str] = set()
     for item, code in answers:
-        if item in scorer.points_items and POINTS_VALID[0] <= code <= POINTS_VALID[1]:
+        if item in scorer.answered:
+            ticked.add(scorer.answered[item])
+        elif item in scorer.points_items and POINTS_VALID[0] <= code <= POINTS_VALID[1]:
             points, scored = points + code, True
         elif SAT_VALID[0] <= code <= SAT_VALID[1]:
             for pos in scorer.membership.get(item, ()):
@@ -53,6 +63,7 @@ def score_response(scorer: Scorer, answers: Iterable[tuple[Hashable, int]]) -> d
     out = {scorer.components[p]: top[p] / valid[p] for p in range(len(valid)) if valid[p]}
     if scored:
         out[ONESTOP_TOTAL] = float(points)
+    out.update({comp: 1.0 for comp in ticked})
     return out
 
 
@@ -74,7 +85,7 @@ def respondent_scores(scorer: Scorer, answers: pd.DataFrame) -> pd.DataFrame:
         member[row, list(scorer.membership[key])] = True
     frames = []
     for pos, comp in enumerate(scorer.components):
-        if comp == ONESTOP_TOTAL:
+        if comp == ONESTOP_TOTAL or comp.startswith(ANSWERED):
             continue
         inside = sat & member[at, pos]
         n_valid = np.bincount(resp_codes[inside], minlength=len(respondents))
@@ -89,6 +100,9 @@ def respondent_scores(scorer: Scorer, answers: pd.DataFrame) -> pd.DataFrame:
         who = np.flatnonzero(np.bincount(resp_codes[scored], minlength=len(respondents)))
         frames.append(pd.DataFrame({"respondent": respondents[who], "component": ONESTOP_TOTAL,
                                     "score": total[who].astype(float)}))
+    for key, comp in scorer.answered.items():
+        who = np.unique(resp_codes[(answers["item"] == key).to_numpy()])
+        frames.append(pd.DataFrame({"respondent": respondents[who], "component": comp, "score": 1.0}))
     if not frames:
         return pd.DataFrame({"respondent": [], "component": [], "score": []})
     return pd.concat(frames, ignore_index=True)

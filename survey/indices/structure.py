@@ -8,6 +8,10 @@ from typing import Any
 from survey.errors import DomainError
 
 OVERALL = "OVERALL"  # component code of the whole index in respondent-score sums
+# Scoring methods (methodology 3 and 2.3a): how a factor's value is made; areas and the index are means either way.
+ITEMS_METHODS = frozenset({"sipas-default-1", "sipas-default-2-items"})  # factor = mean of its item percentages
+GENERAL_METHOD = "sipas-default-2-general"  # factor = percentage of its general question
+METHODS = ITEMS_METHODS | {GENERAL_METHOD}
 INDEX_ITEM_TYPES = frozenset({"sat5", "sat3"})  # sat3 is stored on sat5 codes, so both score alike
 COMPONENT_ROLES = frozenset({"aspect", "factor"})
 SECTION_ROLES = COMPONENT_ROLES | {"group"}  # a group only arranges the form; it is transparent to the index
@@ -34,6 +38,26 @@ class Structure:
     components: dict[str, Component]  # in definition order
     item_weights: dict[str, float]  # index items (sat5/sat3 inside a component) only
     item_types: dict[str, str] = field(default_factory=dict)  # every item of the instrument
+    general: dict[str, str] = field(default_factory=dict)  # component → its general question (never an index item)
+    method: str = "sipas-default-1"
+    assessment: tuple[str, ...] = ()  # settings.assessment: items reported as shares per level (v2 block I)
+
+    @property
+    def by_general(self) -> bool:
+        """True when factors are scored by their general question (sipas-default-2-general)."""
+        return self.method == GENERAL_METHOD
+
+    def scored_items_under(self, code: str) -> tuple[str, ...]:
+        """The items whose answers make a component's respondent score under the structure's method: its index
+        items, or (general method) the general questions of the factors inside it."""
+        if not self.by_general:
+            return self.items_under(code)
+        if code == OVERALL:
+            return tuple(i for top in self.top for i in self.scored_items_under(top))
+        comp = self.components[code]
+        if not comp.children:
+            return (self.general[code],) if code in self.general else ()
+        return tuple(i for child in comp.children for i in self.scored_items_under(child))
 
     @property
     def top(self) -> tuple[str, ...]:
@@ -86,6 +110,7 @@ def structure_from_definition(defn: dict[str, Any]) -> Structure:
     components: dict[str, Component] = {}
     item_weights: dict[str, float] = {}
     item_types: dict[str, str] = {}
+    general: dict[str, str] = {}
 
     def walk(sections: list[dict[str, Any]], parent: str | None) -> tuple[list[str], list[str]]:
         """Add the sections under `parent`; return the (items, components) that attach directly to it."""
@@ -106,7 +131,9 @@ def structure_from_definition(defn: dict[str, Any]) -> Structure:
                 if icode in item_types:
                     raise DomainError("instrument_item_repeated", "An item code appears twice", item=icode)
                 item_types[icode] = kind
-                if kind in INDEX_ITEM_TYPES and owner is not None:
+                if item.get("general") is True and is_component and kind in INDEX_ITEM_TYPES:
+                    general[code] = icode  # reported beside its component, never averaged into it
+                elif kind in INDEX_ITEM_TYPES and owner is not None:
                     item_weights[icode] = _weight(item, icode)
                     own_items.append(icode)
             # Reserve the code before descending so children record the right parent.
@@ -123,4 +150,8 @@ def structure_from_definition(defn: dict[str, Any]) -> Structure:
         return direct_items, direct_children
 
     walk(defn.get("sections", []), None)
-    return Structure(str(defn.get("code", "")), str(defn.get("version", "")), components, item_weights, item_types)
+    method = defn.get("method") if defn.get("method") in METHODS else "sipas-default-1"
+    listed = (defn.get("settings") or {}).get("assessment") or ()
+    assessment = tuple(code for code in listed if code in item_types)
+    return Structure(str(defn.get("code", "")), str(defn.get("version", "")), components, item_weights, item_types,
+                     general, method, assessment)

@@ -57,6 +57,7 @@ class Item:
     required: bool = False
     profile: bool = False  # a respondent-profile field: travels in the response's `respondent` object
     pending_verification: bool = False
+    general: bool = False  # the general question of its factor or aspect (SIPAS-1001 v2): never in item means
 
     def label(self, lang: str) -> str:
         """The wording in `lang`, falling back to Vietnamese."""
@@ -180,10 +181,14 @@ def _place(sections: tuple[Section, ...], path: tuple[str, ...], aspect: str | N
         here_aspect = section.code if section.role == "aspect" else aspect
         here_factor = section.code if section.role == "factor" else factor
         here = path + (section.code,)
-        for item in section.items:
-            own = inner + ((item.ask_if,) if item.ask_if else ())
-            yield Placement(item, here, here_aspect, here_factor, own)
-        yield from _place(section.sections, here, here_aspect, here_factor, inner)
+        own_items = (Placement(item, here, here_aspect, here_factor, inner + ((item.ask_if,) if item.ask_if else ()))
+                     for item in section.items)
+        if section.role == "aspect":  # an aspect's own items are its general question, asked after its factors
+            yield from _place(section.sections, here, here_aspect, here_factor, inner)
+            yield from own_items
+        else:
+            yield from own_items
+            yield from _place(section.sections, here, here_aspect, here_factor, inner)
 
 
 def _component(section: Section) -> Component:
@@ -228,7 +233,8 @@ def _item(raw: Mapping[str, Any], settings: Mapping[str, Any]) -> Item:
                 ask_if=_condition(raw.get("ask_if")), choices=choices, max_length=raw.get("max_length"),
                 max_choices=raw.get("max_choices"), required=bool(raw.get("required", False)),
                 profile=bool(raw.get("profile", False)),
-                pending_verification=bool(raw.get("pending_verification", False)))
+                pending_verification=bool(raw.get("pending_verification", False)),
+                general=bool(raw.get("general", False)))
 
 
 def _section(raw: Mapping[str, Any], settings: Mapping[str, Any]) -> Section:
@@ -249,21 +255,44 @@ def parse_definition(document: Mapping[str, Any]) -> Definition:
                       document=canonical_json(document))
 
 
+def _shipped() -> dict[str, dict[int, str]]:
+    """code → version → file name of the shipped data files: `CODE.json` is version 1, `CODE.vN.json` version N."""
+    found: dict[str, dict[int, str]] = {}
+    for f in resources.files("survey.instruments").joinpath("data").iterdir():
+        if not f.name.endswith(".json"):
+            continue
+        stem = f.name.removesuffix(".json")
+        code, _, number = stem.rpartition(".v")
+        if code and number.isdigit():
+            found.setdefault(code, {})[int(number)] = f.name
+        else:
+            found.setdefault(stem, {})[1] = f.name
+    return found
+
+
 def official_codes() -> tuple[str, ...]:
     """Codes of the instruments shipped with the package (the data files), sorted."""
-    files = resources.files("survey.instruments").joinpath("data").iterdir()
-    return tuple(sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json")))
+    return tuple(sorted(_shipped()))
 
 
-def load_document(code: str) -> dict[str, Any]:
-    """The shipped data file of instrument `code` as a fresh dict; NotFound for an unknown code."""
-    if code not in official_codes():
-        raise NotFound("instrument_not_found", f"No shipped instrument {code}", instrument=code)
-    path = resources.files("survey.instruments").joinpath("data", f"{code}.json")
+def official_versions(code: str) -> tuple[int, ...]:
+    """The shipped version numbers of instrument `code`, ascending; () for an unknown code."""
+    return tuple(sorted(_shipped().get(code, {})))
+
+
+def load_document(code: str, version: int | None = None) -> dict[str, Any]:
+    """The shipped data file of instrument `code` (its newest version unless `version` is given) as a fresh dict;
+    NotFound for an unknown code or version."""
+    files = _shipped().get(code, {})
+    number = version if version is not None else max(files, default=None)
+    if number not in files:
+        raise NotFound("instrument_not_found", f"No shipped instrument {code}" + (f" version {version}" if version
+                                                                                  else ""), instrument=code)
+    path = resources.files("survey.instruments").joinpath("data", files[number])
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
-def load_definition(code: str) -> Definition:
-    """The shipped definition of instrument `code`, parsed once per process; NotFound for an unknown code."""
-    return parse_definition(load_document(code))
+def load_definition(code: str, version: int | None = None) -> Definition:
+    """The shipped definition of instrument `code` (newest version unless given), parsed once per process."""
+    return parse_definition(load_document(code, version))

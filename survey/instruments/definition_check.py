@@ -9,6 +9,7 @@ from typing import Any
 
 from survey.instruments.types import REGISTRY, QuestionType
 
+GENERAL_METHOD = "sipas-default-2-general"  # factors scored by their general question (methodology 2.3a)
 KINDS = frozenset({"sipas-1001", "sipas-2640", "kiosk", "onestop", "custom"})
 ROLES = frozenset({"aspect", "factor", "group"})
 CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")  # 40 characters: the width of the code columns
@@ -117,8 +118,10 @@ class DefinitionCheck:
             self.add(field, "wrong_type", f"{field}: sections and items must be lists")
             return
         configurable = section.get("configurable") is True
-        if role == "aspect" and items:
-            self.add(field, "item_outside_factor", f"{field}: items of an index aspect must sit inside a factor")
+        if role == "aspect" and any(not (isinstance(i, Mapping) and i.get("general") is True) for i in items):
+            self.add(field, "item_outside_factor", f"{field}: items of an index aspect must sit inside a factor "
+                                                   "(only its general question sits in the aspect itself)")
+        self.generals(section, role, items, field)
         if role == "aspect" and not children and not configurable:
             self.add(field, "empty_aspect", f"{field}: an aspect needs factors (or \"configurable\": true)")
         if role == "factor" and not items and not configurable:
@@ -127,6 +130,19 @@ class DefinitionCheck:
             self.section(child, role, f"{field}.sections[{position}]")
         for position, item in enumerate(items):
             self.item(item, role, f"{field}.items[{position}]")
+
+    def generals(self, section: Mapping[str, Any], role: str, items: list, field: str) -> None:
+        """General questions (`"general": true`): one per factor or aspect, on a satisfaction scale."""
+        general = [i for i in items if isinstance(i, Mapping) and i.get("general") is True]
+        if general and role not in ("aspect", "factor"):
+            self.add(field, "bad_general", f"{field}: only a factor or an aspect has a general question")
+        if len(general) > 1:
+            self.add(field, "bad_general", f"{field}: a factor or aspect has at most one general question")
+        if general and role == "factor" and len(general) == len(items):
+            self.add(field, "empty_factor", f"{field}: a factor needs items besides its general question")
+        if self.doc.get("method") == GENERAL_METHOD and role == "factor" and not general:
+            self.add(field, "missing_general", f"{field}: the method {GENERAL_METHOD} needs a general question "
+                                               "in every factor")
 
     def item(self, item: Any, role: str, where: str) -> None:
         if not isinstance(item, Mapping):

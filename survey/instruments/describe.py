@@ -24,7 +24,9 @@ def _section(section: Section) -> dict[str, Any]:
 
 def _component(component: Component) -> dict[str, Any]:
     return {"code": component.code, "role": component.role, "weight": component.weight,
-            "configurable": component.configurable, "items": {i.code: i.weight for i in component.items},
+            "configurable": component.configurable,
+            "items": {i.code: i.weight for i in component.items if not i.general},
+            "general": next((i.code for i in component.items if i.general), None),
             "components": [_component(c) for c in component.components]}
 
 
@@ -49,7 +51,8 @@ def describe(defn: Definition) -> dict[str, Any]:
             "ask_if": item.ask_if.to_dict() if item.ask_if else None,
             "asked_if": [c.to_dict() for c in placement.conditions],
             "profile": item.profile, "required": item.required, "max_length": item.max_length,
-            "max_choices": item.max_choices, "pending_verification": item.pending_verification})
+            "max_choices": item.max_choices, "pending_verification": item.pending_verification,
+            "general": item.general})
     return {"code": defn.code, "version": defn.version, "method": defn.method, "kind": defn.kind,
             "name": dict(defn.name), "source": defn.source, "pending_verification": defn.pending_verification,
             "settings": _plain(defn.settings), "sections": [_section(s) for s in defn.sections],

@@ -4,6 +4,7 @@ from survey.models.agencies import Agency, Device, ServicePoint
 from survey.models.audit import AuditEntry
 from survey.models.base import Base
 from survey.models.campaigns import Campaign, FrameVillage, OfficialFigure, Questionnaire
+from survey.models.jobs import Alert, AlertRule, Job, ReportSending, ReportSubscription
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
 from survey.models.responses import Answer, Comment, Contact, Response
 from survey.models.tallies import AnswerTally, ScoreTally
@@ -11,8 +12,8 @@ from survey.models.units import Unit, UnitSuccession
 from survey.models.weights import PopulationMargin
 
 __all__ = [
-    "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "Device",
-    "FrameVillage", "OfficialFigure",
-    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "Response", "ScoreTally", "Section",
+    "Agency", "Alert", "AlertRule", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Campaign", "Comment",
+    "Contact", "Device", "FrameVillage", "Instrument", "InstrumentVersion", "Item", "Job", "OfficialFigure",
+    "PopulationMargin", "Questionnaire", "ReportSending", "ReportSubscription", "Response", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
 ]

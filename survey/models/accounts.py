@@ -41,6 +41,8 @@ class User(UserMixin, Base):
     # Stored in each session at sign-in and compared on every request: sign-out and password changes or resets
     # raise it, ending every session issued before (API tokens are revoked on their own).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Language of the e-mails sent to this person (scheduled reports, alerts).
+    lang: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
 
     unit: Mapped[Unit | None] = relationship()
     agency: Mapped[Agency | None] = relationship()

@@ -1,9 +1,9 @@
 """Instruments (questionnaires), their immutable published versions, sections and items."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, JSON, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index, JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, utcnow
@@ -24,6 +24,11 @@ class Instrument(Base):
     official: Mapped[bool] = mapped_column(default=False)
     # The province whose Home Affairs department owns a province's own instrument; None for official ones.
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The legal text it rests on and the dates (inclusive) of the cases it applies to, e.g. ONESTOP-61 for dossiers
+    # received until 2025-06-30 (Decree 61/2018), ONESTOP-118 from 2025-07-01 (Decree 118/2025); None = open.
+    legal_basis: Mapped[str | None] = mapped_column(String(300))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
     versions: Mapped[list["InstrumentVersion"]] = relationship(
         back_populates="instrument", order_by="InstrumentVersion.version"

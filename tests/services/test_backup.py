@@ -16,7 +16,7 @@ from survey.models import (Agency, Answer, AuditEntry, Comment, Contact, Device,
 from survey.services.access import accounts
 from survey.services.access import audit
 from survey.services.operations import backup, restore
-from tests.services.backup_support import empty_database, snapshot  # noqa: F401 - a fixture
+from tests.services.backup_support import snapshot
 from tests.fixtures.factories import commune_codes
 
 

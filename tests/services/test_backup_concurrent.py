@@ -12,7 +12,7 @@ from survey.services.access.secrets import digest
 from survey.services.indices.tallies import rebuild_tallies
 from survey.services.operations import backup
 from survey.services.responses.group_commit import record_kiosk_response
-from tests.services.backup_support import empty_database, other_kind, snapshot  # noqa: F401 - a fixture
+from tests.services.backup_support import other_kind, snapshot
 
 DURING = 12  # submissions that must complete inside the backup, between two of its table reads
 GUARD = 120  # seconds: only a hang guard, never a timing assertion

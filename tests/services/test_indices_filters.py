@@ -22,7 +22,7 @@ from tests.services.test_indices_service import NOW, dataset  # noqa: F401 - the
 def naive_filtered(keep, start: str = "2026-01-01", end: str = "2026-03-31") -> dict:
     """Every answer loaded into pandas, rows not passing `keep` dropped there, grouped by commune, and given to the
     pure core."""
-    version = current_version("SIPAS-1001")
+    version = current_version("SIPAS-1001", 1)
     codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version.id)).all())
     rows = db.session.execute(select(Response.id, Response.unit_id, Response.channel, Response.sex,
                                      Response.procedure_code, Answer.item_id, Answer.code).join(Answer).where(

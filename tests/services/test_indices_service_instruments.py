@@ -53,7 +53,7 @@ def test_onestop_index_is_the_mean_total_and_items_the_share_given_full_points(a
     plans = [[2] * 9, [1] * 9, [2, 2, 2, 2, 2, 2, 0, 0, 0]]
     for n, points in enumerate(plans):
         submit(point, "ONESTOP-61", {f"I{k}": p for k, p in enumerate(points, start=1)},
-               dossier=f"000.00.22.H49-260210-{n:04d}")
+               dossier=f"000.00.22.H49-250610-{n:04d}")  # received under Decree 61
     db.session.commit()
     row = only_row(compute_indices("ONESTOP-61", "2026-02", "province", HOME_PROVINCE, min_n=1,
                                    source=source).document)

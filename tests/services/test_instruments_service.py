@@ -38,13 +38,13 @@ def _items(version: InstrumentVersion) -> dict[str, Item]:
 
 def test_official_instruments_are_loaded_once_and_reloading_changes_nothing(app):
     assert instruments.load_official_instruments() == {code: "unchanged" for code in (
-        "KIOSK-QUICK", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")}
-    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 4
+        "KIOSK-QUICK", "ONESTOP-61", "ONESTOP-118", "SIPAS-1001", "SIPAS-2640")}
+    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 6  # SIPAS-1001 versions 1 and 2
     assert all(v.status == "published" and v.published_at for v in db.session.scalars(select(InstrumentVersion)))
 
 
 def test_published_official_versions_have_their_section_and_item_rows(app):
-    version = instruments.current_version("SIPAS-1001")
+    version = instruments.current_version("SIPAS-1001", 1)
     items = _items(version)
     assert len(items) == 63 and items["A2.3.1"].section_code == "A2.3" and items["X.4"].type == "yesno"
     assert items["A1.1.1"].text_vi.startswith("Cơ quan nhà nước")
@@ -72,16 +72,16 @@ def test_a_broken_definition_is_never_stored(app):
 
 
 def test_an_imported_annex_version_is_stored_and_becomes_current_when_published(app):
-    doc = load_document("SIPAS-1001")
-    doc["version"] = 2
+    doc = load_document("SIPAS-1001", 1)
+    doc["version"] = 3
     doc["sections"][6]["sections"] = [{"code": "A3.1", "role": "factor", "title": {"vi": "Y tế", "en": "Health"},
                                        "items": [{"code": "A3.1.1", "type": "sat5",
                                                   "text": {"vi": "Trạm y tế sạch sẽ.", "en": "Clean station."}}]}]
     assert instruments.store_version(doc, official=True) == "added"
-    assert instruments.current_version("SIPAS-1001").version == 1  # a draft is not current
-    instruments.publish_draft(instruments.get_version("SIPAS-1001", 2))
+    assert instruments.current_version("SIPAS-1001").version == 2  # a draft is not current
+    instruments.publish_draft(instruments.get_version("SIPAS-1001", 3))
     current = instruments.current_version("SIPAS-1001")
-    assert current.version == 2 and "A3.1.1" in _items(current)
+    assert current.version == 3 and "A3.1.1" in _items(current)
 
 
 def test_kiosk_items_are_stored_with_their_effective_type(app):
@@ -146,7 +146,7 @@ def test_database_allows_retiring_a_published_version_and_editing_drafts(app, ow
 def test_create_own_instrument_from_an_official_one(own):
     assert (own.version, own.status) == (1, "draft")
     assert own.instrument.official is False and own.instrument.kind == "sipas-1001"
-    assert own.definition["based_on"] == {"code": "SIPAS-1001", "version": 1}
+    assert own.definition["based_on"] == {"code": "SIPAS-1001", "version": 2}  # province instruments start from v2
     assert drafts.draft_errors(own) == []
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "instrument.create"))
     assert entry.object == "SIPAS-QN v1"
@@ -227,3 +227,16 @@ def test_a_new_instrument_needs_a_free_code_and_a_vietnamese_name(editor, code, 
     actor, scope = editor
     with pytest.raises(error):
         drafts.create_own_instrument("KIOSK-QUICK", code, name, "22", actor, scope)
+
+
+def test_version_2_is_published_beside_version_1_which_stays_as_it_was(app):
+    v1, v2 = instruments.get_version("SIPAS-1001", 1), instruments.get_version("SIPAS-1001", 2)
+    assert v1.status == v2.status == "published"
+    assert v1.method_version == "sipas-default-1" and v2.method_version == "sipas-default-2-items"
+    assert v1.definition_hash == instruments.definition_hash(load_document("SIPAS-1001", 1))
+    assert instruments.current_version("SIPAS-1001").version == 2
+    items = _items(v2)
+    assert len(items) == 83 and items["A2.1.G"].section_code == "A2.1" and items["I.1"].type == "int3"
+    assert "A2.1.4" not in items and "respondent_type" not in items
+    assert instruments.load_official_instruments()["SIPAS-1001"] == "unchanged"
+    assert db.session.scalar(select(func.count(InstrumentVersion.id))) == 6

@@ -58,19 +58,25 @@ def test_migration_0006_packs_the_answers_already_stored(tmp_path):
     from flask_migrate import upgrade
 
     from survey.app import create_app
-    from survey.services.instruments.versions import load_official_instruments
     from survey.services.organisation.units import load_current_units
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v5.db'}", "TESTING": True})
     with app.app_context():
         upgrade(revision="0005")
         load_current_units("22")
-        load_official_instruments()
+        # Plain SQL: today's models have columns (instruments.legal_basis, 0008) that revision 0005 lacks.
+        db.session.execute(text("INSERT INTO instruments (id, code, name_vi, name_en, kind, official) "
+                                "VALUES (1, 'KIOSK-QUICK', 'K', 'K', 'kiosk', :t)"), {"t": True})
+        db.session.execute(text(
+            "INSERT INTO instrument_versions (id, instrument_id, version, status, method_version, definition, "
+            "definition_hash, created_at) VALUES (1, 1, 1, 'published', 'sipas-default-1', '{}', 'h', "
+            "'2026-01-01')"))
+        for item_id, code, kind in ((1, "Q", "sat5"), (2, "R", "multi"), (3, "COMMENT", "text")):
+            db.session.execute(text(
+                "INSERT INTO instrument_items (id, version_id, code, section_code, type, text_vi, text_en, weight, "
+                "position) VALUES (:i, 1, :c, 'S', :k, :c, :c, 1.0, :i)"), {"i": item_id, "c": code, "k": kind})
         db.session.commit()
-        version, q, r = db.session.execute(text(
-            "SELECT v.id, (SELECT id FROM instrument_items WHERE version_id = v.id AND code = 'Q'), "
-            "(SELECT id FROM instrument_items WHERE version_id = v.id AND code = 'R') FROM instrument_versions v "
-            "JOIN instruments i ON i.id = v.instrument_id WHERE i.code = 'KIOSK-QUICK'")).one()
+        version, q, r = 1, 1, 2
         unit = db.session.scalar(text("SELECT id FROM units WHERE code = '22' AND vintage = '2025'"))
         db.session.execute(text("INSERT INTO agencies (id, code, name, search_name, kind, unit_id) "
                                 "VALUES (1, 'A', 'A', 'a', 'centre', :u)"), {"u": unit})

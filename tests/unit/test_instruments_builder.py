@@ -12,10 +12,12 @@ from survey.instruments.validate import definition_errors
 
 T = {"vi": "Nơi để xe rộng rãi, an toàn.", "en": "Parking is ample and safe."}
 
+PROVINCE_NAMES = {"vi": "Khảo sát tỉnh", "en": "Province"}
+
 
 @pytest.fixture
 def own():
-    return builder.start_from(load_document("SIPAS-1001"), "SIPAS-1001-QN", {"vi": "Khảo sát tỉnh", "en": "Province"})
+    return builder.start_from(load_document("SIPAS-1001", 1), "SIPAS-1001-QN", PROVINCE_NAMES)
 
 
 def _item_codes(doc: dict) -> list[str]:
@@ -27,11 +29,11 @@ def test_start_from_copies_under_a_new_code_and_remembers_the_source(own):
     assert own["based_on"] == {"code": "SIPAS-1001", "version": 1}
     assert own["name"]["vi"] == "Khảo sát tỉnh"
     assert definition_errors(own) == []
-    assert _item_codes(own) == _item_codes(load_document("SIPAS-1001"))
+    assert _item_codes(own) == _item_codes(load_document("SIPAS-1001", 1))
 
 
 def test_edits_never_touch_their_input(own):
-    before = builder.start_from(load_document("SIPAS-1001"), "SIPAS-1001-QN", {"vi": "Khảo sát tỉnh", "en": "Province"})
+    before = builder.start_from(load_document("SIPAS-1001", 1), "SIPAS-1001-QN", PROVINCE_NAMES)
     builder.drop_item(own, "A2.1.3")
     builder.set_text(own, "A2.1.1", "en", "Changed")
     builder.set_kiosk_scale(own, "sat3")

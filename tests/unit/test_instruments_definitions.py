@@ -9,18 +9,25 @@ import pytest
 
 from survey.errors import NotFound
 from survey.instruments.definition import (Condition, document_hash, load_definition, load_document,
-                                           official_codes, parse_definition, walk_sections)
+                                           official_codes, official_versions, parse_definition, walk_sections)
 from survey.instruments.validate import definition_errors
 
-OFFICIAL = ("KIOSK-QUICK", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")
+OFFICIAL = ("KIOSK-QUICK", "ONESTOP-118", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640")
 
 
 def _codes(prefix: str, count: int) -> list[str]:
     return [f"{prefix}{n}" for n in range(1, count + 1)]
 
 
-def test_the_four_official_instruments_ship_as_data_files():
+def test_the_official_instruments_ship_as_data_files():
     assert official_codes() == OFFICIAL
+    assert official_versions("SIPAS-1001") == (1, 2) and official_versions("SIPAS-2640") == (1,)
+
+
+@pytest.mark.parametrize(("code", "number"), [("SIPAS-1001", 1), ("SIPAS-1001", 2)])
+def test_every_shipped_version_passes_definition_validation(code, number):
+    assert definition_errors(load_document(code, number)) == []
+    assert load_document(code, number)["version"] == number
 
 
 @pytest.mark.parametrize("code", OFFICIAL)
@@ -40,7 +47,7 @@ def test_every_wording_is_nfc_vietnamese_with_an_english_gloss(code):
 
 @pytest.mark.parametrize("code", OFFICIAL)
 def test_header_fields(code):
-    doc = load_document(code)
+    doc = load_document(code, 1)
     assert doc["code"] == code and doc["version"] == 1 and doc["method"] == "sipas-default-1"
     assert doc["source"] and isinstance(doc["pending_verification"], bool)
 
@@ -51,7 +58,7 @@ def test_unknown_instrument_is_not_found():
 
 
 def test_sipas_1001_aspects_and_factor_item_counts_match_methodology_2_3():
-    defn = load_definition("SIPAS-1001")
+    defn = load_definition("SIPAS-1001", 1)
     aspects = defn.index_structure()
     assert [a.code for a in aspects] == ["A1", "A2", "A3"] and {a.role for a in aspects} == {"aspect"}
     counts = {f.code: len(f.items) for a in aspects for f in a.components}
@@ -63,7 +70,7 @@ def test_sipas_1001_aspects_and_factor_item_counts_match_methodology_2_3():
 
 
 def test_sipas_1001_a3_is_a_configurable_aspect_without_items():
-    a3 = load_definition("SIPAS-1001").section("A3")
+    a3 = load_definition("SIPAS-1001", 1).section("A3")
     assert a3.role == "aspect" and a3.configurable and a3.sections == () and a3.items == ()
 
 
@@ -80,7 +87,7 @@ def test_sipas_1001_screen_priority_integrity_and_channel_items():
 
 @pytest.mark.parametrize("code", ["SIPAS-1001", "SIPAS-2640"])
 def test_profile_fields_carry_the_codes_of_methodology_2_6(code):
-    defn = load_definition(code)
+    defn = load_definition(code, 1)
     expected = {"sex": 2, "age_band": 5, "ethnicity": 2, "education": 6, "occupation": 7, "area": 2,
                 "terrain": 3, "respondent_type": 2}
     assert defn.profile_codes() == tuple(expected)
@@ -150,7 +157,7 @@ def test_onestop_61_nine_pts2_indicators_with_scoring_tables_and_no_bands():
 
 
 def test_paraphrased_sipas_wording_is_marked_pending_verification():
-    for code in ("SIPAS-1001", "SIPAS-2640", "ONESTOP-61"):
+    for code in ("SIPAS-1001", "SIPAS-2640", "ONESTOP-61", "ONESTOP-118"):
         defn = load_definition(code)
         assert defn.pending_verification
         assert all(item.pending_verification for item in defn.items())
@@ -177,13 +184,16 @@ def test_index_structure_agrees_with_the_index_engine_reading():
     from survey.indices.structure import structure_from_definition
 
     for code in OFFICIAL:
-        engine = structure_from_definition(load_document(code))
-        ours = load_definition(code).index_structure()
-        flat = {c.code: c for top in ours for c in (top, *top.components)}
-        assert set(engine.components) == set(flat)
-        for comp_code, component in flat.items():
-            assert engine.items_under(comp_code) == tuple(
-                i.code for c in (component, *component.components) for i in c.items)
+        for number in official_versions(code):
+            engine = structure_from_definition(load_document(code, number))
+            ours = load_definition(code, number).index_structure()
+            flat = {c.code: c for top in ours for c in (top, *top.components)}
+            assert set(engine.components) == set(flat)
+            for comp_code, component in flat.items():
+                # General questions sit in their factor or aspect but never in its item mean.
+                assert engine.items_under(comp_code) == tuple(
+                    i.code for c in (component, *component.components) for i in c.items if not i.general)
+                assert engine.general.get(comp_code) == next((i.code for i in component.items if i.general), None)
 
 
 def test_pure_modules_import_neither_flask_nor_sqlalchemy():
@@ -194,3 +204,10 @@ def test_pure_modules_import_neither_flask_nor_sqlalchemy():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_onestop_118_has_the_structure_of_onestop_61_under_its_own_code():
+    old, new = load_definition("ONESTOP-61"), load_definition("ONESTOP-118")
+    assert new.code == "ONESTOP-118" and "118/2025/NĐ-CP" in new.name["vi"] and new.kind == "onestop"
+    assert [(i.code, i.type) for i in new.items()] == [(i.code, i.type) for i in old.items()]
+    assert new.settings["scoring"] == old.settings["scoring"] and new.settings["bands"] == ()

@@ -28,7 +28,7 @@ def test_items_carry_codes_place_and_routing():
 
 
 def test_index_shape_and_settings():
-    body = describe(load_definition("SIPAS-1001"))
+    body = describe(load_definition("SIPAS-1001", 1))
     assert [c["code"] for c in body["index"]] == ["A1", "A2", "A3"]
     assert body["index"][2]["configurable"] and body["index"][2]["components"] == []
     assert body["index"][1]["components"][2]["items"] == {f"A2.3.{n}": 1.0 for n in range(1, 6)}
@@ -44,6 +44,16 @@ def test_kiosk_configured_for_three_levels_describes_sat3_codes():
 
 def test_scales_list_the_fixed_codes_with_labels():
     table = scales()
-    assert set(table) == {"sat5", "sat3", "prio3", "yesno", "freq3", "pts2"}
+    assert set(table) == {"sat5", "sat3", "prio3", "yesno", "freq3", "int3", "pts2"}
     assert table["sat5"]["labels"]["9"]["vi"] == "Không trả lời / không áp dụng"
     assert table["yesno"]["codes"] == [0, 1, 9]
+
+
+def test_version_2_describes_general_questions_apart_from_the_items():
+    body = describe(load_definition("SIPAS-1001", 2))
+    access = body["index"][1]["components"][0]
+    assert access["items"] == {"A2.1.1": 1.0, "A2.1.2": 1.0, "A2.1.3": 1.0} and access["general"] == "A2.1.G"
+    assert body["index"][1]["general"] == "A2.G"
+    items = {i["code"]: i for i in body["items"]}
+    assert items["A2.1.G"]["general"] and not items["A2.1.1"]["general"]
+    assert items["I.1"]["codes"] == [1, 2, 3, 9] and items["I.1"]["scoring"] is None

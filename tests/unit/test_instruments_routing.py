@@ -11,7 +11,7 @@ A2 = [f"A2.{f}.{n}" for f, count in ((1, 4), (2, 4), (3, 5), (4, 3), (5, 3)) for
 
 @pytest.fixture(scope="module")
 def sipas():
-    return load_definition("SIPAS-1001")
+    return load_definition("SIPAS-1001", 1)
 
 
 def _chain() -> dict:

@@ -27,13 +27,14 @@ def _error(qtype: str, value: object, item: Item = SAT) -> str:
 
 
 def test_registry_holds_every_type_of_the_methodology():
-    assert set(REGISTRY) == {"sat5", "sat3", "prio3", "yesno", "freq3", "pts2", "single", "multi", "text"}
+    assert set(REGISTRY) == {"sat5", "sat3", "prio3", "yesno", "freq3", "int3", "pts2", "single", "multi",
+                             "text"}
     assert all(name == qtype.name for name, qtype in REGISTRY.items())
 
 
 @pytest.mark.parametrize("name, codes", [
     ("sat5", (1, 2, 3, 4, 5, 9)), ("sat3", (2, 4, 5)), ("prio3", (1, 2, 3, 9)), ("yesno", (0, 1, 9)),
-    ("freq3", (1, 2, 3, 9)), ("pts2", (0, 1, 2))])
+    ("freq3", (1, 2, 3, 9)), ("int3", (1, 2, 3, 9)), ("pts2", (0, 1, 2))])
 def test_fixed_scale_codes_follow_methodology_2_1(name, codes):
     assert get_type(name).codes == codes
 
@@ -46,7 +47,7 @@ def test_sat3_labels_sit_on_the_sat5_codes():
 
 @pytest.mark.parametrize("name, scoring, tallied", [
     ("sat5", "top2box", True), ("sat3", "top2box", True), ("prio3", "share_2_3", True), ("pts2", "points", True),
-    ("yesno", None, True), ("freq3", None, True), ("single", None, True), ("multi", None, True),
+    ("yesno", None, True), ("freq3", None, True), ("int3", None, True), ("single", None, True), ("multi", None, True),
     ("text", None, False)])
 def test_scoring_hint_and_tallied(name, scoring, tallied):
     assert (get_type(name).scoring, get_type(name).tallied) == (scoring, tallied)
@@ -159,3 +160,8 @@ def test_text_field_normalises_and_limits_length():
     assert form.validate() and form.answer.data == "Tốt"
     assert not _form(NOTE, "vi", MultiDict({"answer": "x" * 11})).validate()
     assert 'maxlength="10"' in form.answer()
+
+
+def test_int3_is_the_interest_scale_of_methodology_2_3a():
+    assert {code: text["vi"] for code, text in get_type("int3").labels.items()} == {
+        1: "Không quan tâm", 2: "Quan tâm", 3: "Rất quan tâm", 9: "Không trả lời / không áp dụng"}

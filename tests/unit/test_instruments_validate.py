@@ -135,7 +135,7 @@ def test_errors_name_the_offending_code():
     doc = _valid()
     _item(doc, "F1.2")["type"] = "sat7"
     assert definition_errors(doc) == [{"field": "F1.2", "code": "unknown_type", "message": (
-        "F1.2: unknown question type 'sat7'; known: freq3, multi, prio3, pts2, sat3, sat5, single, text, yesno")}]
+        "F1.2: unknown question type 'sat7'; known: freq3, int3, multi, prio3, pts2, sat3, sat5, single, text, yesno")}]
 
 
 @pytest.mark.parametrize("document", [None, [], "x", {}])

@@ -76,8 +76,10 @@ def test_sipas_kiosk_shows_the_a2_block_with_x5(client, make_service_point):
     client.post(f"/kiosk/enrol/{code}")
     data = kiosk_data(client.get("/kiosk/").get_data(as_text=True))
     codes = [q["code"] for q in data["questions"]]
-    assert codes[0] == "X.5" and codes[1] == "A2.1.1" and len(codes) == 20
-    assert data["implied"] == {"X.4": 1}
+    # SIPAS-1001 version 2: X.5, 18 items, a general question per factor and A2.G (25 questions).
+    assert codes[0] == "X.5" and codes[1] == "A2.1.1" and len(codes) == 25
+    assert codes[4] == "A2.1.G" and codes[-1] == "A2.G" and "A2.1.4" not in codes
+    assert data["version"] == 2 and data["implied"] == {"X.4": 1}
 
 
 def test_without_enrolment_or_after_revocation_the_kiosk_explains(client, enrolment):

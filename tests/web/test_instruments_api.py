@@ -36,9 +36,14 @@ def test_needs_a_staff_caller(client, make_device):
 def test_lists_the_official_instruments_with_their_published_versions(client, make_token):
     body = _get(client, "/api/v1/instruments", make_token("viewer")).get_json()
     by_code = {i["code"]: i for i in body["instruments"]}
-    assert set(by_code) == {"KIOSK-QUICK", "ONESTOP-61", "SIPAS-1001", "SIPAS-2640"}
+    assert set(by_code) == {"KIOSK-QUICK", "ONESTOP-61", "ONESTOP-118", "SIPAS-1001", "SIPAS-2640"}
     sipas = by_code["SIPAS-1001"]
-    assert sipas["official"] and sipas["owner"] is None and sipas["current_version"] == 1
+    assert sipas["official"] and sipas["owner"] is None and sipas["current_version"] == 2
+    assert (sipas["legal_basis"].startswith("Quyết định 1001/QĐ-BNV"), sipas["valid_from"], sipas["valid_to"]) == (
+        True, "2023-12-11", None)
+    assert (by_code["ONESTOP-118"]["valid_from"], by_code["ONESTOP-61"]["valid_to"]) == ("2025-07-01", "2025-06-30")
+    assert [v["version"] for v in sipas["versions"]] == [1, 2]
+    assert sipas["versions"][1]["method"] == "sipas-default-2-items"
     version = sipas["versions"][0]
     assert (version["version"], version["status"], version["method"]) == (1, "published", "sipas-default-1")
     assert len(version["definition_hash"]) == 64 and version["published_at"].endswith("Z")

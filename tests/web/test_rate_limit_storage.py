@@ -1,4 +1,4 @@
-"""Redis down never means 500 (limits fall back to memory, /healthz says so); limits per worker are divided (15.8/11)."""
+"""Redis down never means 500 (limits fall back to memory, /healthz says so); per-worker limits divided (15.8/11)."""
 from __future__ import annotations
 
 import logging

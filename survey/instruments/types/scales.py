@@ -1,4 +1,4 @@
-"""The fixed answer scales of methodology 2.1: sat5, sat3, prio3, yesno, freq3 and pts2."""
+"""The fixed answer scales of methodology 2.1 and 2.3a: sat5, sat3, prio3, yesno, freq3, int3 and pts2."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -80,10 +80,18 @@ FREQ3 = Scale("freq3", {
     9: NO_ANSWER,
 }, scoring=None)
 
+# Interest in a policy area (SIPAS-1001 version 2, I.1–I.8): assessed, never scored.
+INT3 = Scale("int3", {
+    1: {"vi": "Không quan tâm", "en": "Not interested"},
+    2: {"vi": "Quan tâm", "en": "Interested"},
+    3: {"vi": "Rất quan tâm", "en": "Very interested"},
+    9: NO_ANSWER,
+}, scoring=None)
+
 PTS2 = Points("pts2", {
     2: {"vi": "2 điểm", "en": "2 points"},
     1: {"vi": "1 điểm", "en": "1 point"},
     0: {"vi": "0 điểm", "en": "0 points"},
 }, scoring="points")
 
-SCALES: tuple[Scale, ...] = (SAT5, SAT3, PRIO3, YESNO, FREQ3, PTS2)
+SCALES: tuple[Scale, ...] = (SAT5, SAT3, PRIO3, YESNO, FREQ3, INT3, PTS2)

@@ -107,8 +107,9 @@ def login(email: str, password: str, now=None) -> User:
 
     Raises Forbidden("bad_credentials") for a wrong or unknown e-mail, wrong password or disabled account and
     Forbidden("locked", until=…) while locked; callers show both alike, so accounts cannot be probed. Failures are
-    counted by one UPDATE … SET failed_logins = failed_logins + 1 each, so N simultaneous wrong passwords count N on both databases (a read,
-    then a write, counted one). The counters are flushed before raising: the caller commits them even on failure.
+    counted by one UPDATE … SET failed_logins = failed_logins + 1 each, so N simultaneous wrong passwords count N on
+    both databases (a read, then a write, counted one). The counters are flushed before raising: the caller commits
+    them even on failure.
     """
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))

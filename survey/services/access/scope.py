@@ -68,7 +68,7 @@ ACTIONS: dict[str, frozenset[str]] = {
         "results.publish": ("homeaffairs",),
         "contacts.delete": ("homeaffairs",),
         "weights.manage": ("homeaffairs",),
-        "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes  # population margins for the secondary, weighted figures
+        "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),

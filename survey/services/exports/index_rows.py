@@ -40,7 +40,8 @@ def indices_export(scope: Scope, instrument: str, period: str, by: str = "commun
     flat = flat_rows(document)
     columns: dict[str, None] = {}
     for row in flat:
-        columns.update(dict.fromkeys(row))
-    meta = [document.get(name) for name in META_COLUMNS]
-    return IndicesExport(document, [*META_COLUMNS, *columns], [[*meta, *(row.get(c) for c in columns)]
-                                                                for row in flat])
+        columns.update(dict.fromkeys(c for c in row if c not in META_COLUMNS))
+    # A row of a per-version table (document["tables"]) names its own instrument and method version.
+    return IndicesExport(document, [*META_COLUMNS, *columns],
+                         [[*(row.get(name, document.get(name)) for name in META_COLUMNS),
+                           *(row.get(c) for c in columns)] for row in flat])

@@ -73,39 +73,77 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
         raise Invalid([{"field": "by", "code": "unknown", "message": f"by must be one of {', '.join(BREAKDOWNS)}"}])
     the_period = period if isinstance(period, Period) else parse_period(period)
     stored = _version(instrument, version)
-    structure = structure_from_definition(stored.definition)
-    scorer = version_scorer(stored.id)
     allowed = _allowed_units(province, scope)
     applied = _applied(where, stored.definition)
-    filters = index_counts.Filters(stored.id, the_period, _with_legacy(allowed), scope.agency_ids,
-                                   {BY_COLUMN[name]: value for name, value in applied.items()})
-    column = BY_COLUMN[by]
-    use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
-                                                                                        filters.where))
-    counts = index_counts.count_from_tallies(column, filters) if use_tallies \
-        else index_counts.count_from_responses(column, filters, scorer)
-    if by not in UNIT_LEVELS + ("agency", "service_point"):
-        counts = _text_keys(counts)
-    cells = cells_for(by, pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object)),
-                      allowed, stored.definition, lang)
-    items, sums = _to_cells(counts, cells.mapping, stored.id)
-    total = ONESTOP_TOTAL if ONESTOP_TOTAL in scorer.components and OVERALL not in scorer.components else OVERALL
-    cell_n = sums[sums["component"] == total][["cell", "n"]]
-    table = index_table(items, sums, cell_n, structure, min_n)
-    computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
-                       items, sums, total, approximate=cells.approximate)
-    if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
-        doc["filters"] = applied
+    run = _Run(the_period, by, province, scope, allowed, min_n, lang, source, now, weighted)
+    if version is not None:
+        return run.compute(stored, applied)
+    # Methodology 2: versions are never merged. Each version with data in the period gets its own table; the
+    # newest one stays the document's own table, and `tables` lists them all when there is more than one.
+    published = _published_versions(stored)
+    if len(published) < 2:
+        return run.compute(stored, applied)
+    with_data = [v for v in published if run.has_data(v, _applied(where, v.definition))]
+    if len(with_data) < 2:
+        only = with_data[0] if with_data else stored
+        return run.compute(only, _applied(where, only.definition))
+    results = [run.compute(v, _applied(where, v.definition)) for v in with_data]
+    newest = results[-1]
+    newest.document = {**newest.document, "tables": [r.document for r in results]}
+    return newest
 
-    def whole() -> IndexTable:
-        return index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
-                           _regroup(cell_n.assign(cell=PARENT)), structure, min_n)
 
-    if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
-        from survey.services.indices.weighted import add_weighted
-        add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
-    return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
+class _Run:
+    """One request's settings, computed for one instrument version at a time."""
+
+    def __init__(self, period: Period, by: str, province: str | None, scope: Scope, allowed: frozenset[int] | None,
+                 min_n: int, lang: str, source: str | None, now: datetime | None, weighted: bool) -> None:
+        self.period, self.by, self.province, self.scope, self.allowed = period, by, province, scope, allowed
+        self.min_n, self.lang, self.source, self.now, self.weighted = min_n, lang, source, now, weighted
+
+    def filters(self, stored, applied: dict) -> index_counts.Filters:
+        return index_counts.Filters(stored.id, self.period, _with_legacy(self.allowed), self.scope.agency_ids,
+                                    {BY_COLUMN[name]: value for name, value in applied.items()})
+
+    def has_data(self, stored, applied: dict) -> bool:
+        """True when a response to this version counts in the period, the units and the filters."""
+        where, params = index_counts._where(self.filters(stored, applied))
+        return bool(index_counts._run(f"SELECT 1 FROM responses r WHERE {where} LIMIT 1", params))
+
+    def compute(self, stored, applied: dict) -> IndicesResult:
+        """The table of one version."""
+        the_period, by, min_n, lang, source = self.period, self.by, self.min_n, self.lang, self.source
+        allowed, now, weighted, province = self.allowed, self.now, self.weighted, self.province
+        structure = structure_from_definition(stored.definition)
+        scorer = version_scorer(stored.id)
+        filters = self.filters(stored, applied)
+        column = BY_COLUMN[by]
+        use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
+                                                                                            filters.where))
+        counts = index_counts.count_from_tallies(column, filters) if use_tallies \
+            else index_counts.count_from_responses(column, filters, scorer)
+        if by not in UNIT_LEVELS + ("agency", "service_point"):
+            counts = _text_keys(counts)
+        cells = cells_for(by, pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object)),
+                          allowed, stored.definition, lang)
+        items, sums = _to_cells(counts, cells.mapping, stored.id)
+        total = ONESTOP_TOTAL if ONESTOP_TOTAL in scorer.components and OVERALL not in scorer.components else OVERALL
+        cell_n = sums[sums["component"] == total][["cell", "n"]]
+        table = index_table(items, sums, cell_n, structure, min_n)
+        computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
+                           items, sums, total, approximate=cells.approximate)
+        if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
+            doc["filters"] = applied
+
+        def whole() -> IndexTable:
+            return index_table(items.assign(cell=PARENT), _regroup(sums.assign(cell=PARENT)),
+                               _regroup(cell_n.assign(cell=PARENT)), structure, min_n)
+
+        if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
+            from survey.services.indices.weighted import add_weighted
+            add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
+        return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
 def _applied(where: dict[str, str | int] | None, definition: dict) -> dict[str, str | int]:
@@ -134,6 +172,11 @@ def _applied(where: dict[str, str | int] | None, definition: dict) -> dict[str, 
     if errors:
         raise Invalid(errors)
     return out
+
+
+def _published_versions(stored) -> list:
+    """Every published version of the instrument of `stored`, oldest first."""
+    return [v for v in stored.instrument.versions if v.status == "published"]
 
 
 def _version(instrument: str, number: int | None):

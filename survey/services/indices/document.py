@@ -7,7 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from survey.indices import METHOD_VERSION, IndexTable, Structure, item_stats, onestop_totals
+from survey.indices import (ANSWERED, METHOD_VERSION, IndexTable, Structure, assessment_shares, item_stats,
+                            onestop_totals)
+from survey.instruments.types import REGISTRY
 from survey.indices.structure import INDEX_ITEM_TYPES
 from survey.indices.suppression import suppress
 from survey.models.units import CURRENT_VINTAGE
@@ -39,8 +41,10 @@ def document_for(version, structure: Structure, period: Period, by: str, min_n: 
         rows = _onestop_rows(structure, table, labels, items, sums, min_n)
     else:
         rows = _index_rows(structure, table, labels)
+        if structure.assessment:
+            _add_assessment(rows, table, version.definition, structure, items, sums)
     rows.sort(key=lambda r: (r["unit_code"] is None, r["level"] != by, r["unit_code"] or ""))
-    return {
+    doc = {
         "instrument": version.instrument.code, "instrument_version": version.version,
         "method_version": version.method_version or METHOD_VERSION, "period": period.label, "by": by,
         "min_n": min_n, "computed_at": computed_at.isoformat().replace("+00:00", "Z"),
@@ -48,6 +52,51 @@ def document_for(version, structure: Structure, period: Period, by: str, min_n: 
         "unit_vintage": CURRENT_VINTAGE, "approximate": approximate,
         "rows": rows,
     }
+    if structure.general:  # SIPAS-1001 v2: each factor's and area's general question, reported in `items`
+        doc = {**{k: v for k, v in doc.items() if k != "rows"}, "general": dict(structure.general), "rows": rows}
+    return doc
+
+
+def assessment_levels(definition: dict, structure: Structure) -> dict[str, tuple[int, ...]]:
+    """Assessment item → its level codes in display order, 9 (no answer) left out."""
+    raw = {item["code"]: item for item in _raw_items(definition.get("sections", []))}
+    levels = {}
+    for code in structure.assessment:
+        qtype = REGISTRY.get(structure.item_types[code])
+        if qtype is None or not qtype.tallied:
+            continue
+        item = raw[code]
+        codes = [c["code"] for c in item.get("choices", [])] if qtype.uses_choices else list(qtype.labels)
+        levels[code] = tuple(c for c in codes if c != 9)
+    return levels
+
+
+def _raw_items(sections: list) -> list[dict]:
+    return [item for s in sections for item in [*s.get("items", []), *_raw_items(s.get("sections", []))]]
+
+
+def _add_assessment(rows: list[dict], table: IndexTable, definition: dict, structure: Structure,
+                    items: pd.DataFrame, sums: pd.DataFrame) -> None:
+    """Each row's `assessment`: item → {n_valid, shares: {code: %}} (null shares in a suppressed row)."""
+    levels = assessment_levels(definition, structure)
+    multi = [c for c in levels if structure.item_types[c] == "multi"]
+    answered = sums[sums["component"].astype(str).str.startswith(ANSWERED)]
+    answered = pd.DataFrame({"cell": answered["cell"], "item": answered["component"].str[len(ANSWERED):],
+                             "n": answered["n"]})
+    shares = assessment_shares(items, levels, answered, multi)
+    by_key = {(r["cell"], r["item"], r["code"]): r for r in shares.to_dict("records")}
+    suppressed = dict(zip(table.cells["cell"], table.cells["suppressed"]))
+    cell_of = {id(row): cell for cell, row in zip(table.cells["cell"], rows)}
+    for row in rows:
+        cell, hidden = cell_of[id(row)], bool(suppressed.get(cell_of[id(row)]))
+        block = {}
+        for code, codes in levels.items():
+            recs = [by_key.get((cell, code, level)) for level in codes]
+            n_valid = next((r["n_valid"] for r in recs if r is not None), 0)
+            block[code] = {"n_valid": None if hidden else _count(n_valid),
+                           "shares": {str(level): None if hidden or r is None else _figure(r["share"])
+                                      for level, r in zip(codes, recs)}}
+        row["assessment"] = block
 
 
 def _row_head(cell: Any, labels: dict, n: Any, suppressed: bool) -> dict:
@@ -91,7 +140,7 @@ def _ordered(row: dict) -> dict:
     """Keys in the order SPEC 2.3 lists them."""
     order = ("unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high", "suppressed", "incomplete",
              "components", "items")
-    return {k: row[k] for k in order}
+    return {k: row[k] for k in order}  # `assessment` (v2) is added after ordering, so it comes last
 
 
 def _onestop_rows(structure: Structure, table: IndexTable, labels: dict, items: pd.DataFrame, sums: pd.DataFrame,
@@ -115,7 +164,11 @@ def _onestop_rows(structure: Structure, table: IndexTable, labels: dict, items: 
 
 
 def flat_rows(document: dict) -> list[dict]:
-    """CSV rows: the row figures, then `<component>.pct`/`.n` and `<item>.<figure>` columns."""
+    """CSV rows: the row figures, then `<component>.pct`/`.n` and `<item>.<figure>` columns; a document with
+    several version tables gives each table's rows, each led by its `instrument_version`."""
+    if "tables" in document:
+        return [{"instrument_version": table["instrument_version"], "method_version": table["method_version"], **row}
+                for table in document["tables"] for row in flat_rows(table)]
     flat = []
     for row in document["rows"]:
         out = {k: row[k] for k in ("unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high",
@@ -124,5 +177,8 @@ def flat_rows(document: dict) -> list[dict]:
             out.update({f"{code}.pct": comp["pct"], f"{code}.n": comp["n"]})
         for code, item in row["items"].items():
             out.update({f"{code}.{k}": item[k] for k in ITEM_FIGURES})
+        for code, block in row.get("assessment", {}).items():
+            out[f"{code}.n_valid"] = block["n_valid"]
+            out.update({f"{code}.share_{level}": share for level, share in block["shares"].items()})
         flat.append(out)
     return flat

@@ -109,6 +109,7 @@ class PackedCounts:
         comps = [(self.scorer.components[pos], sorted(slots), "share") for pos, slots in sorted(members.items())]
         if self.scorer.points_items:
             comps.append((ONESTOP_TOTAL, sorted(slot_of[i] for i in self.scorer.points_items), "points"))
+        comps += [(comp, [slot_of[item_id]], "answered") for item_id, comp in self.scorer.answered.items()]
         return comps
 
     def _grow(self) -> None:
@@ -124,6 +125,9 @@ class PackedCounts:
             satisfied = _POPCOUNT[bits & _SATISFIED].sum(axis=1, dtype=np.int64)
             keep = answered > 0
             score = satisfied[keep] / answered[keep]
+        elif kind == "answered":  # a multi-select item with any box ticked: the respondent counts once
+            keep = bits[:, 0] != 0
+            score = np.ones(int(keep.sum()))
         else:  # one-stop points: the sum of codes 0–2 over the points items answered
             answered = _POPCOUNT[bits & 0b111].sum(axis=1, dtype=np.int64)
             points = (((bits >> 1) & 1) + 2 * ((bits >> 2) & 1)).sum(axis=1, dtype=np.int64)

@@ -7,10 +7,12 @@ from sqlalchemy import func, select
 
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
-from survey.instruments.definition import Definition, document_hash, load_document, official_codes, walk_sections
+from survey.instruments.definition import (Definition, document_hash, load_document, official_codes,
+                                           official_versions, walk_sections)
 from survey.instruments.validate import check_definition
 from survey.models import Instrument, InstrumentVersion, Item, Section
 from survey.models.base import utcnow
+from survey.services.instruments.legal import apply_legal_bases
 from survey.services.responses.catalog import forget_versions
 from survey.services.access.scope import Scope
 
@@ -23,14 +25,20 @@ def definition_hash(definition: dict) -> str:
 
 
 def official_definitions() -> list[dict]:
-    """The definitions shipped in survey/instruments/data, by code."""
-    return [load_document(code) for code in official_codes()]
+    """The definitions shipped in survey/instruments/data, by code, each version oldest first."""
+    return [load_document(code, number) for code in official_codes() for number in official_versions(code)]
 
 
 def load_official_instruments() -> dict[str, str]:
     """Store each shipped instrument version once, published; returns code → "added" | "unchanged"."""
     forget_versions()  # a reload after a wipe or restore gives versions new rows
-    return {doc["code"]: store_version(doc, official=True, publish=True) for doc in official_definitions()}
+    # One entry per code: the newest version's outcome, or "added" when any of its versions was new.
+    outcome: dict[str, str] = {}
+    for doc in official_definitions():
+        result = store_version(doc, official=True, publish=True)
+        outcome[doc["code"]] = result if outcome.get(doc["code"], "unchanged") == "unchanged" else outcome[doc["code"]]
+    apply_legal_bases()
+    return outcome
 
 
 def store_version(definition: dict, official: bool = False, publish: bool = False) -> str:
@@ -174,6 +182,13 @@ def sees_instrument(scope: Scope, instrument: Instrument) -> bool:
     """Official instruments are public; a province's own one is seen inside that province's scope."""
     return instrument.official or scope.is_operator or (
         instrument.owner_unit_id is not None and scope.sees_unit(instrument.owner_unit_id))
+
+
+def legal_summary(instrument: Instrument) -> dict[str, Any]:
+    """The instrument's legal basis and the dates it applies between (None = open)."""
+    return {"legal_basis": instrument.legal_basis,
+            "valid_from": instrument.valid_from.isoformat() if instrument.valid_from else None,
+            "valid_to": instrument.valid_to.isoformat() if instrument.valid_to else None}
 
 
 def version_summary(version: InstrumentVersion) -> dict[str, Any]:

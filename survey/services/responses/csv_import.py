@@ -57,7 +57,8 @@ class ImportReport:
 
 
 def _date(value: str) -> str:
-    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local midnight, see paper_time) or an ISO time, as ISO 8601 with an offset."""
+    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local midnight, see paper_time) or an ISO time, as ISO 8601 with an
+    offset."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return paper_time(datetime.strptime(value, fmt).date())

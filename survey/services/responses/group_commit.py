@@ -24,10 +24,13 @@ from sqlalchemy import Connection, Engine
 
 from survey.errors import DomainError, Forbidden, NotFound
 from survey.extensions import db
+from survey.observability.logs import current_request_id
+from survey.observability.submissions import batch_written, lone_written
 from survey.services.access.devices import KioskCaller, forget_callers
 from survey.services.storage.sql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
+from survey.services.responses.store import begin_write
 from survey.services.responses.record import Prepared, Recorded, prepare_response, store_batch, store_prepared
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ class Submission:
     outcome: Recorded | BaseException | None = None
     lead: bool = False  # handed the lead: this submission's thread writes the next batch
     done: threading.Event = field(default_factory=threading.Event)  # written, failed or handed the lead
+    request_id: str = field(default_factory=current_request_id)  # the submitting request's, for the leader's log
 
     def result(self) -> Recorded:
         """The stored response; re-raises the Conflict, Forbidden, NotFound or failure met while writing."""
@@ -107,12 +111,14 @@ class GroupCommit:
                 submission.done.set()
             if successor is not None:
                 successor.done.set()
+        batch_written(batch)  # once its requests are woken: they need not wait for the log line
 
     def write_batch(self, batch: list[Submission]) -> None:
         """Store these submissions together now, each one's outcome set (for tools and tests: it takes no lead, so
         never call it while `write` may be leading on this object)."""
         with self._write_lock():
             self._store_batch(batch)
+        batch_written(batch)
 
     def _store_batch(self, batch: list[Submission]) -> None:
         """One transaction for the batch; on an unexpected error, one transaction per response."""
@@ -241,9 +247,16 @@ def record_kiosk_response(payload: object, caller: KioskCaller, token_hash: str,
     prepared = prepare_response(payload, device=caller)
     engine = db.engine
     if not _shareable(engine):
+        lone = Submission(prepared, caller, token_hash)
+        # Checked in the write transaction, as the group commit does: the token remembered here may have been
+        # revoked or re-enrolled through another worker or server since.
+        if not _checked_devices([lone], begin_write()):
+            db.session.rollback()
+            raise lone.outcome
         recorded = store_prepared(prepared)
         note_device_seen(caller, queue_length)
         db.session.commit()
+        lone_written(recorded.created)
         return recorded
     if db.session.registry.has() and db.session().in_transaction():
         # A device or version not remembered yet was read through the request's session: give its connection back

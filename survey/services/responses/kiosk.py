@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select, update
 from survey.extensions import db
 from survey.models import Device
 from survey.models.base import utcnow
+from survey.observability.metrics import observe_outbox
 from survey.services.access.devices import KioskCaller
 from survey.services.access.secrets import digest
 
@@ -32,6 +33,8 @@ def note_device_seen(device: KioskCaller, queue_length: int | None = None, now: 
 def seen_update(device: KioskCaller, queue_length: int | None = None,
                 now: datetime | None = None) -> tuple[datetime, int] | None:
     """(last seen, outbox length) to write when the device's row is stale or its outbox changed, else None."""
+    if queue_length is not None:
+        observe_outbox(device.id, queue_length)
     now = now or utcnow()
     stale = device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY
     changed = queue_length is not None and queue_length != device.queue_length

@@ -19,6 +19,7 @@ from survey.models.base import utcnow
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.access.devices import KioskCaller
 from survey.services.indices.packed_answers import pack
+from survey.services.instruments.legal import dossier_date_errors
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.places import named_agency
@@ -154,6 +155,8 @@ def validate_response(payload: Any, device: Device | KioskCaller | None = None, 
             answers, respondent = clean.answers, clean.respondent
         except Invalid as exc:
             errors += exc.errors
+    if version is not None and env is not None:
+        errors += dossier_date_errors(version.code, version.definition.kind, env.dossier)
     if version is not None and not errors and not answers:
         errors.append(_err("answers", "empty", "a response needs at least one answer"))
     if errors:

@@ -141,7 +141,8 @@ def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rn
     version = np.where(use_sipas, blocks["SIPAS-1001"].version.id if blocks["SIPAS-1001"].version else 0,
                        blocks["KIOSK-QUICK"].version.id)
     packed = _packed(ids, version, answers, blocks)
-    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng, packed)
+    typed = use_sipas & ("respondent_type" in blocks["SIPAS-1001"].items)  # version 2 no longer asks it
+    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng, packed, typed)
     answer_frame = _write_answers(answers)
     _write_comments(comments, blocks["KIOSK-QUICK"])
     months = local.astype("datetime64[M]")
@@ -197,10 +198,34 @@ def _sipas_answers(block: _Block, ids, latent, channel, rng) -> list:
         hs = np.array(block.ids("H."))
         parts.append(_matrix(ids[full], hs, rng.choice([1, 2, 3, 9], (len(full), len(hs)),
                                                        p=[0.8, 0.12, 0.03, 0.05]).astype(np.int16)))
+        if "I.1" in items:  # version 2's assessment block (methodology 2.3a)
+            parts += _assessment_answers(block, ids[full], latent[full], rng)
     interview = np.flatnonzero(channel == 3)
     a1 = np.array(block.ids("A1."))
     if len(interview) and len(a1):
         parts.append(_matrix(ids[interview], a1, _codes(latent[interview] - 0.3, rng.normal(0, 0.3, len(a1)), rng)))
+    return parts
+
+
+def _assessment_answers(block: _Block, ids, latent, rng) -> list:
+    """I.1–I.8 interest (int3), I.9 channels and I.11 willingness (multi), I.10 (sat5), C.1 and C.2."""
+    items, n = block.items, len(ids)
+    interest = np.array([items[f"I.{k}"] for k in range(1, 9)])
+    parts = [_matrix(ids, interest, rng.choice([1, 2, 3, 9], (n, 8), p=[0.2, 0.5, 0.27, 0.03]).astype(np.int16))]
+    parts.append((ids, np.full(n, items["I.10"]), _codes(latent, np.zeros(1), rng)[:, 0]))
+    channels = rng.random((n, 6)) < np.array([0.6, 0.5, 0.35, 0.25, 0.3, 0.05])
+    channels[np.arange(n), rng.integers(0, 6, n)] = True  # everyone follows policy somewhere
+    rows, cols = np.nonzero(channels)
+    parts.append((ids[rows], np.full(len(rows), items["I.9"]), (cols + 1).astype(np.int16)))
+    willing = rng.random(n) < 0.55
+    ways = (rng.random((n, 5)) < np.array([0.7, 0.2, 0.3, 0.15, 0.05])) & willing[:, None]
+    ways[np.flatnonzero(willing), rng.integers(0, 5, int(willing.sum()))] = True
+    rows, cols = np.nonzero(ways)
+    parts.append((ids[rows], np.full(len(rows), items["I.11"]), (cols + 1).astype(np.int16)))
+    unwilling = ids[~willing]  # code 0: not willing, alone
+    parts.append((unwilling, np.full(len(unwilling), items["I.11"]), np.zeros(len(unwilling), np.int16)))
+    cs = np.array([items["C.1"], items["C.2"]])
+    parts.append(_matrix(ids, cs, rng.choice([1, 2, 3], (n, 2), p=[0.5, 0.2, 0.3]).astype(np.int16)))
     return parts
 
 
@@ -232,7 +257,7 @@ def _packed(ids, version, answers: list, blocks: dict) -> list[bytes]:
 
 
 def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng,
-                     packed: list[bytes]) -> np.ndarray:
+                     packed: list[bytes], typed) -> np.ndarray:
     """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms."""
     size = len(ids)
     # UUIDv7: a millisecond timestamp then random bits, so the unique index on client_id fills in order.
@@ -245,16 +270,16 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     local = np.datetime_as_string(local_days).tolist()
     received = np.char.replace(np.datetime_as_string(submitted + np.timedelta64(2, "s"), unit="us"), "T", " ").tolist()
 
-    def profile(choices, p_missing=0.1):
+    def profile(choices, p_missing=0.1, asked=use_sipas):
         values = rng.choice(choices, size).astype(object)
-        values[(rng.random(size) < p_missing) | ~use_sipas] = None
+        values[(rng.random(size) < p_missing) | ~asked] = None
         return values.tolist()
 
     columns = [ids.tolist(), client, [hashlib.sha256(c.encode()).hexdigest() for c in client], version.tolist(),
                world.sp_ids[sp].tolist(), world.sp_units[sp].tolist(), agency.tolist(),
                CHANNELS[channel].tolist(), stamps, local, received,
                profile([1, 2]), profile([1, 2, 3, 4, 5]), profile([1, 1, 1, 1, 2]), profile([1, 2, 3, 4, 5, 6]),
-               profile([1, 2, 3, 4, 5, 6, 7]), profile([1, 2]), profile([1, 2, 3]), profile([1, 1, 1, 2])]
+               profile([1, 2, 3, 4, 5, 6, 7]), profile([1, 2]), profile([1, 2, 3]), profile([1, 1, 1, 2], asked=typed)]
     attributed = (channel == 0) & (rng.random(size) < 0.5)
     counter = np.where(attributed, np.char.add("Q", rng.integers(1, 13, size).astype(str)), None)
     officer = np.where(attributed, world.officers[rng.integers(0, len(world.officers), size)], None)

@@ -1,0 +1,127 @@
+"""Jobs as rows: create, read within the requester's scope, progress and heartbeat, stale and expired ones."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.models import Job
+from survey.models.base import utcnow
+from survey.services.access.scope import Scope
+
+WORKER_LOST = "worker_lost"
+
+
+def scope_to_json(scope: Scope) -> dict:
+    """A Scope as JSON: sets as sorted lists, None kept."""
+    return {"role": scope.role,
+            "unit_ids": None if scope.unit_ids is None else sorted(scope.unit_ids),
+            "agency_ids": None if scope.agency_ids is None else sorted(scope.agency_ids)}
+
+
+def scope_from_json(data: dict) -> Scope:
+    """The Scope a job runs with, as stored when it was asked for."""
+    units, agencies = data.get("unit_ids"), data.get("agency_ids")
+    return Scope(role=data["role"], unit_ids=None if units is None else frozenset(units),
+                 agency_ids=None if agencies is None else frozenset(agencies))
+
+
+def create_job(scope: Scope, kind: str, params: dict, actor: str, requester_id: int | None,
+               lang: str = "vi") -> Job:
+    """A queued job (flushed, not committed: the caller commits, then hands it to the runner)."""
+    job = Job(public_id=secrets.token_hex(12), kind=kind, requester_id=requester_id, actor=actor,
+              scope=scope_to_json(scope), params=params, lang=lang, state="queued", progress=0, error_params={})
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def visible(scope: Scope, job: Job) -> bool:
+    """A job is seen by callers with exactly the scope it runs with (and by the operator)."""
+    return scope.is_operator or scope_to_json(scope) == job.scope
+
+
+def get_job(scope: Scope, public_id: str) -> Job:
+    """The job if this caller may see it; NotFound otherwise (an outsider cannot tell hidden from unknown)."""
+    reap_stale()
+    job = db.session.scalar(select(Job).where(Job.public_id == public_id))
+    if job is None or not visible(scope, job):
+        raise NotFound("unknown_job", f"There is no job {public_id}", job=public_id)
+    return job
+
+
+def list_jobs(scope: Scope, limit: int = 50) -> list[Job]:
+    """The jobs this caller may see, newest first."""
+    reap_stale()
+    # Scopes are JSON, compared in Python; the recent ones are enough for a list that is kept a day.
+    stmt = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(500)
+    return [job for job in db.session.scalars(stmt) if visible(scope, job)][:limit]
+
+
+def stale_after() -> timedelta:
+    """How long a running job may go without a heartbeat before its worker counts as lost."""
+    return timedelta(seconds=float(current_app.config.get("JOB_STALE_SECONDS", 60)))
+
+
+def reap_stale(now: datetime | None = None) -> int:
+    """Mark running jobs whose worker stopped beating as failed (a killed worker never says so itself)."""
+    now = now or utcnow()
+    stale = (Job.state == "running") & (Job.heartbeat_at < now - stale_after())
+    if db.session.scalar(select(Job.id).where(stale).limit(1)) is None:
+        return 0  # the common case writes nothing: no write lock taken on every poll of a progress bar
+    result = db.session.execute(
+        update(Job).where(stale)
+        .values(state="failed", error_code=WORKER_LOST, error_params={}, finished_at=now,
+                expires_at=now + keep_for()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def keep_for() -> timedelta:
+    """How long results (and failed jobs) are kept."""
+    return timedelta(hours=float(current_app.config.get("JOB_RESULT_HOURS", 24)))
+
+
+def beat(job_id: int, progress: int | None = None) -> None:
+    """Heartbeat (and progress) on a connection of its own, committed at once so readers see it now."""
+    values: dict = {"heartbeat_at": utcnow()}
+    if progress is not None:
+        values["progress"] = max(0, min(100, int(progress)))
+    with db.engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(**values))
+
+
+def results_dir() -> Path:
+    """Where result files are written (shared by the web and `survey worker` processes)."""
+    configured = current_app.config.get("JOBS_DIR") or str(Path(current_app.instance_path) / "jobs")
+    path = Path(configured)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def result_file(scope: Scope, public_id: str) -> tuple[Path, str]:
+    """The finished job's file and download name; NotFound when not done, expired or removed."""
+    job = get_job(scope, public_id)
+    if job.state != "done" or not job.result_path or (job.expires_at and job.expires_at < utcnow()):
+        raise NotFound("job_result_gone", "This job has no result to download", job=public_id)
+    path = results_dir() / job.result_path
+    if not path.is_file():
+        raise NotFound("job_result_gone", "This job has no result to download", job=public_id)
+    return path, job.result_name or path.name
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete finished jobs past their keeping time, with their files; returns how many."""
+    now = now or utcnow()
+    reap_stale(now)
+    jobs = list(db.session.scalars(select(Job).where(Job.state.in_(("done", "failed")), Job.expires_at < now)))
+    folder = results_dir()
+    for job in jobs:
+        if job.result_path:
+            (folder / job.result_path).unlink(missing_ok=True)
+        db.session.delete(job)
+    return len(jobs)

@@ -1,0 +1,42 @@
+"""Helpers for job tests: run jobs the way the backend does (threads on SQLite, RQ on Redis with PostgreSQL)."""
+from __future__ import annotations
+
+import uuid
+
+from survey.extensions import db
+from survey.services.jobs import runner
+
+REDIS_URL = "redis://127.0.0.1:6379/7"  # a database number of its own: tests never touch other keys
+
+
+def use_backend(app, monkeypatch) -> str:
+    """SQLite: the in-process thread pool; PostgreSQL: RQ on the local Redis, a queue of this test's own."""
+    if db.engine.dialect.name != "postgresql":
+        monkeypatch.setitem(app.config, "REDIS_URL", "")
+        return "thread"
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", f"test-{uuid.uuid4().hex[:8]}")
+    return "rq"
+
+
+def run_queued(app, future) -> None:
+    """Let the backend run what was queued: wait for the thread, or work the RQ queue in this process."""
+    if future is not None:
+        future.result(timeout=600)
+        return
+    from rq import Queue, SimpleWorker
+
+    connection = runner.redis_connection(app)
+    queue = Queue(runner.queue_name(app), connection=connection)
+    assert queue.count >= 1, "nothing was queued on Redis"
+    SimpleWorker([queue], connection=connection).work(burst=True, with_scheduler=False)
+    queue.delete(delete_jobs=True)
+
+
+def client_for(app, user):
+    """A test client signed in as `user`."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
