@@ -97,6 +97,7 @@
           form.querySelectorAll(".pe-more input").forEach(function (i) { if (i.name === "dossier") { i.value = ""; } });
           form.elements.id.value = uuid();
           route();
+          if (form.elements.questionnaire) { form.elements.questionnaire.value = ""; form.elements.questionnaire.focus(); return; }
           questions[0].input.focus();
           return;
         }

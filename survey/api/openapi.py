@@ -150,6 +150,13 @@ def document() -> dict:
                  _query("unit", "Unit code"), _query("version", "Version"),
                  _query("format", "File format", False, ["csv", "xlsx"]),
                  _query("part", "What to download", False, ["responses", "codebook"])])},
+            "/campaigns/{code}/estimates": {"get": {
+                "summary": "A sample-survey campaign's design-based estimates (sipas-design-1)",
+                "operationId": "getCampaignEstimates", "security": STAFF,
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                               _query("by", "Breakdown", False, ["province", "commune", *PROFILE_FIELDS])],
+                "responses": {"200": _json({"type": "object"}, "The indices document with se, deff and "
+                                           "response_rate"), **_errors(401, 403, 404, 422)}}},
             "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "security": [],
                                       "responses": {"200": _json({"type": "object"}, "OpenAPI 3 document")}}},
         },

@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from survey.api import bp
 from survey.api import jsonbody
 from survey.api.auth import bearer_token, device_errors, device_required, submitting_device
+from survey.api.campaign_responses import campaign_tablets
 from survey.api.throttle import enforce
 from survey.errors import Invalid
 from survey.extensions import db, limiter
@@ -74,6 +75,7 @@ def _queue_length() -> int | None:
 
 @bp.post("/responses")
 @limit_kiosk_calls
+@campaign_tablets  # a campaign tablet's questionnaire (survey/api/campaign_responses.py)
 @submitting_device
 def submit_response():
     """Store one response: 201 stored, 200 already stored with the same content, 409/422 otherwise."""

@@ -53,6 +53,7 @@ SUMMARY = {
     "indices": "Indices, intervals and rankings per unit, agency, channel or profile group.",
     "instruments": "Instruments (questionnaires) and their versions.",
     "jobs": "Long work as jobs: start one, list them, purge expired results.",
+    "official": "The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates.",
     "privacy": "Respondents' privacy: retention and deletion.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",

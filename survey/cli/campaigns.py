@@ -136,4 +136,55 @@ def export_command(code: str, output: Path) -> None:
     click.echo(f"{len(rows)} completed questionnaires written to {output}.")
 
 
-commands = [campaigns_group]
+@campaigns_group.command("packs")
+@click.argument("code")
+@click.option("-o", "output", required=True, type=click.Path(path_type=Path),
+              help="A folder (one PDF per village) or a FILE.zip.")
+@click.option("--village", default=None, help="Only this village's pack.")
+@transactional
+def packs_command(code: str, output: Path, village: str | None) -> None:
+    """Printable packs for the postal service: a PDF per village, a page per questionnaire with its QR code."""
+    from survey.reports.campaign_packs import packs_zip, render_pack
+    from survey.services.campaigns.packs import village_packs
+
+    packs = village_packs(OPERATOR, code, village)
+    if not packs:
+        raise click.ClickException(f"no questionnaires{' in village ' + village if village else ''}")
+    if output.suffix.lower() == ".zip":
+        output.write_bytes(packs_zip(packs))
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        for pack in packs:
+            (output / pack.filename).write_bytes(render_pack(pack))
+    pages = sum(len(p.questionnaires) for p in packs)
+    click.echo(f"{len(packs)} village packs ({pages} pages) written to {output}.")
+
+
+@click.group("official")
+def official_group() -> None:
+    """The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates."""
+
+
+@official_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@transactional
+def official_import_command(file: Path) -> None:
+    """Add or replace figures from a CSV (year,level,unit_code,unit_name,measure,label,value,source); all or
+    nothing, and a row without a source is refused."""
+    from survey.services.campaigns.official import import_figures
+
+    done = import_figures(OPERATOR, file.read_text("utf-8-sig"))
+    click.echo(f"Official figures: {done['added']} added, {done['updated']} replaced.")
+
+
+@official_group.command("list")
+@transactional
+def official_list_command() -> None:
+    """Every figure (shipped and imported) with its source."""
+    from survey.services.campaigns.official import all_figures
+
+    for r in all_figures():
+        click.echo(f"{r['year']}  {r['unit_name']:<12} {r['measure']:<6} {r['value']:>6.2f}  {r['source']}")
+
+
+commands = [campaigns_group, official_group]

@@ -14,13 +14,23 @@ def devices_group() -> None:
 
 
 @devices_group.command("add")
-@click.option("--service-point", "service_point", required=True)
+@click.option("--service-point", "service_point", default=None)
+@click.option("--campaign", default=None, help="An interviewer's tablet for this campaign (instead of a point).")
 @click.option("--name", default="")
 @click.option("--instrument", default="KIOSK-QUICK", show_default=True,
               help="KIOSK-QUICK, or SIPAS-1001 for its A2 block.")
 @transactional
-def add(service_point: str, name: str, instrument: str) -> None:
+def add(service_point: str | None, campaign: str | None, name: str, instrument: str) -> None:
     """Register a device; prints its enrolment link, then its token alone on the last line."""
+    if bool(service_point) == bool(campaign):
+        raise click.UsageError("give either --service-point or --campaign")
+    if campaign:
+        from survey.services.campaigns.fieldwork import register_campaign_device
+
+        device, token = register_campaign_device(campaign, name)
+        click.echo(f"Tablet {device.id} registered for campaign {campaign}.")
+        print_secret("Device token", token)
+        return
     device, token, enrol = devices.register_device(service_point, name, instrument)
     audited("device.register", f"device:{device.id}", service_point=device.service_point.code)
     base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, g, jsonify, make_response, redirect, render_
 from flask_babel import gettext as _
 
 from survey.auth.access import current_actor, permission_required
+from survey.collection import campaign_paper
 from survey.collection.assets import asset_url
 from survey.collection.form_answers import answers_from_form, field_errors
 from survey.collection.questions import implied, questions_for
@@ -36,7 +37,8 @@ def _settings() -> dict:
     values = request.values
     day = values.get("date") or datetime.now(LOCAL_TZ).date().isoformat()
     return {"instrument": (values.get("instrument") or "").upper(), "service_point": values.get("service_point", ""),
-            "date": day, "channel": values.get("channel") if values.get("channel") == "interview" else "paper"}
+            "date": day, "channel": values.get("channel") if values.get("channel") == "interview" else "paper",
+            **({"campaign": values["campaign"]} if values.get("campaign") else {})}
 
 
 def _payload(form, settings: dict, version) -> dict:
@@ -76,9 +78,13 @@ def entry():
     if settings["instrument"] in published_codes() and settings["service_point"]:
         version = accepted_version(settings["instrument"])
         questions = questions_for(version, None, profile=True)
+    if settings.get("campaign"):  # a campaign's questionnaires (survey/collection/campaign_paper.py)
+        version = campaign_paper.paper_version(settings["campaign"])
+        questions = questions_for(version, None, profile=True)
     return render_template("collection/paper_entry.html", settings=settings, points=points,
                            instruments=published_codes(), version=version, questions=questions,
-                           implied=implied(version) if version else {}, response_id=str(uuid.uuid4()),
+                           implied=implied(version) if version and not settings.get("campaign") else {},
+                           response_id=str(uuid.uuid4()),
                            errors={}, values={}, asset_url=asset_url)
 
 
@@ -87,6 +93,8 @@ def entry():
 def save():
     """Store one keyed questionnaire: JSON for the keyboard script, a page for plain form posts."""
     settings = _settings()
+    if settings.get("campaign"):  # a campaign's questionnaire (survey/collection/campaign_paper.py)
+        return campaign_paper.save(settings)
     version = accepted_version(settings["instrument"])
     payload = _payload(request.form, settings, version)
     try:

@@ -55,10 +55,13 @@ class Device(Base):
     """A kiosk or tablet bound to a service point; authenticates with a hashed token."""
 
     __tablename__ = "devices"
+    # A kiosk belongs to a service point; an interviewer's tablet to a campaign instead (migration 0011).
+    __table_args__ = (CheckConstraint("(service_point_id IS NULL) <> (campaign_id IS NULL)", name="bound"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"), index=True)
+    service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_points.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # One-time enrolment code shown as a link/QR; cleared once used.
     enrol_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

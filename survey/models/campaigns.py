@@ -80,3 +80,26 @@ class Questionnaire(Base):
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     village: Mapped[FrameVillage] = relationship()
+
+
+class OfficialFigure(Base):
+    """A figure the Ministry published (methodology §8), with its source: shown beside a campaign's estimate as a
+    different measurement, never mixed into it."""
+
+    __tablename__ = "official_figures"
+    __table_args__ = (
+        UniqueConstraint("year", "unit_code", "measure", name="uq_official_figures_year_unit_measure"),
+        CheckConstraint("value >= 0 AND value <= 100", name="value"),
+        CheckConstraint("level IN ('national', 'province')", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(String(20))  # "VN", or the province code as published that year
+    unit_name: Mapped[str] = mapped_column(String(200))
+    measure: Mapped[str] = mapped_column(String(40))  # "index" or a component code of SIPAS-1001 (A1, A2.1, …)
+    label: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(500))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

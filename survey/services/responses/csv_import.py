@@ -17,6 +17,8 @@ from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_ti
 from survey.services.responses.record import prepare_response, store_prepared
 from survey.services.responses.store import begin_write
 from survey.services.access.scope import Scope
+from survey.services.campaigns.answers import Completion
+from survey.services.campaigns.paper_csv import campaign_row, store_campaign_row
 
 META = tuple(f for f in FIELDS if f not in ("answers", "respondent"))
 MAX_ROWS = 100_000
@@ -115,7 +117,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     text = text.lstrip("\ufeff")
     file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     header, rows = read_rows(text)
-    if "instrument" not in header:
+    if not {"instrument", "questionnaire"} & set(header):  # a campaign file needs only its questionnaire column
         raise Invalid([{"field": "header", "code": "missing_column", "line": 1,
                         "message": "line 1: the header needs at least the columns instrument, service_point, "
                                    "submitted_at and one column per item code"}], "The CSV header is incomplete")
@@ -134,6 +136,10 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
         payload = row_payload(row, line, file_hash, default_channel)
         result = RowResult(line, str(payload.get("id", "")), "valid")
         try:
+            if (row.get("questionnaire") or "").strip():  # a campaign's questionnaire (services/campaigns/paper_csv)
+                prepared[line] = campaign_row(row, payload, scope)
+                report.rows.append(result)
+                continue
             prepared[line] = prepare_response(payload, channel=payload.get("channel"), scope=scope)
         except Invalid as exc:
             result.status, result.errors = "error", exc.errors
@@ -155,7 +161,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
 def _store_row(result: RowResult, prepared) -> None:
     try:
         with db.session.begin_nested():
-            recorded = store_prepared(prepared)
+            recorded = store_campaign_row(prepared) if isinstance(prepared, Completion) else store_prepared(prepared)
         result.id, result.status = recorded.client_id, "stored" if recorded.created else "already_stored"
     except Conflict as exc:
         result.status, result.errors = "error", [{"field": exc.code, "code": exc.code, "message": exc.message}]
