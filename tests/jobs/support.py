@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from survey.auth.session import session_keys
 from survey.extensions import db
 from survey.services.jobs import runner
 
@@ -39,4 +40,5 @@ def client_for(app, user):
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session.update(session_keys(user))  # what a sign-in stores: without it the session is anonymous
     return client

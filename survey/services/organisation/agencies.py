@@ -53,7 +53,7 @@ def add_agency(code: str, name: str, unit: str, parent: str | None = None, kind:
     if db.session.scalar(select(Agency.id).where(Agency.code == code)):
         raise Conflict("duplicate_agency", f"Agency {code} already exists", agency=code)
     home, above = find_unit(unit), get_agency(parent) if parent else None
-    if above is not None and province_of(above.unit).id != province_of(home).id:
+    if above is not None and province_of(above.unit).code != province_of(home).code:
         raise Invalid([{"field": "parent", "code": "other_province",
                         "message": f"parent agency {above.code} is not in the province of unit {home.code}"}])
     agency = Agency(code=code, name=name, search_name=fold(name), kind=kind, unit=home, parent=above)
@@ -77,8 +77,9 @@ def add_service_point(code: str, name: str, agency: str, unit: str, kind: str = 
     if db.session.scalar(select(ServicePoint.id).where(ServicePoint.code == code)):
         raise Conflict("duplicate_service_point", f"Service point {code} already exists", service_point=code)
     owner, place = get_agency(agency), find_unit(unit)
-    if province_of(owner.unit).id != province_of(place).id:
-        # Its responses count for the point's unit and the agency: both must be of one province.
+    if province_of(owner.unit).code != province_of(place).code:
+        # Its responses count for the point's unit and the agency: both must be of one province (compared by code:
+        # a legacy, pre-2025 commune lies under the legacy row of the same province).
         raise Invalid([{"field": "agency", "code": "other_province",
                         "message": f"agency {owner.code} is not in the province of unit {place.code}"}])
     point = ServicePoint(code=code, name=name, search_name=fold(name), kind=kind, agency=owner, unit=place,
