@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.admin.base import bp, done, secret_page, show_errors
@@ -60,6 +61,7 @@ def devices():
     if manage:
         form.service_point.choices = choices((p.code, f"{p.code} — {p.name}")
                                              for p in organisation.list_service_points(g.scope))
+        form.instrument.choices = _instrument_choices()
     if manage and form.validate_on_submit():
         try:
             device, enrol = organisation.register_device(g.scope, current_actor(), form.service_point.data,
@@ -94,6 +96,7 @@ def device_settings(device_id: int):
                               idle_action=settings.get("idle_action", "discard"),
                               counters="\n".join(settings.get("counters", [])), instrument=device.instrument_code)
     manage = can(g.scope, "devices.manage")
+    form.instrument.choices = _instrument_choices(device)
     if form.validate_on_submit():
         try:
             organisation.update_device_settings(g.scope, current_actor(), device_id, form.language.data,
@@ -106,6 +109,12 @@ def device_settings(device_id: int):
         except DomainError as exc:
             show_errors(form, exc)
     return render_template("admin/device_settings.html", form=form, device=device, manage=manage)
+
+
+def _instrument_choices(device=None):
+    """Every published instrument a kiosk of the caller's province may ask, the device's own kept (issue 19.5)."""
+    lang = str(get_locale() or "vi")
+    return choices((o.code, o.label(lang)) for o in organisation.kiosk_instruments(g.scope, device))
 
 
 def _enrolment_page(device, enrol: str):
