@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
-from survey.errors import Invalid
+from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Instrument, InstrumentVersion, ServicePoint
 from survey.services.organisation.units import province_of
@@ -71,3 +71,27 @@ def check_offered(point: ServicePoint, channel: str, code: str, field: str = "in
         raise Invalid([{"field": field, "code": "unknown",
                         "message": f"instrument must be one of {', '.join(codes)}"}])
     return code
+
+
+def set_online_instruments(scope, actor: str, code: str, codes: list[str]) -> ServicePoint:
+    """Choose the instruments a service point's QR code offers (the first is its default; none: the site's
+    default); Home Affairs only, audited. Every code must be one the point's province may ask online."""
+    from survey.services.access import audit
+    from survey.services.access.scope import check_service_point, require
+    from survey.services.organisation.agencies import get_service_point
+
+    require(scope, "service_points.manage")
+    try:
+        point = get_service_point(code)
+    except NotFound:
+        point = None
+    point = check_service_point(scope, point, code)
+    allowed = [o.code for o in offered_at(point, "online")]
+    unknown = [c for c in codes if c not in allowed]
+    if unknown:
+        raise Invalid([{"field": "instruments", "code": "unknown",
+                        "message": f"{', '.join(unknown)}: instrument must be one of {', '.join(allowed)}"}])
+    point.online_instruments = list(dict.fromkeys(codes)) or None
+    db.session.flush()
+    audit.record(actor, "service_point.online_instruments", point.code, instruments=point.online_instruments)
+    return point
