@@ -28,6 +28,7 @@ SERVICE_FLASK = {
     "survey.services.responses.group_commit": {"current_app"},  # whether the group commit is on
     "survey.services.responses.kiosk": {"current_app"},  # the kiosk's idle and retry defaults
     "survey.services.campaigns.manage": {"current_app"},  # personal links: signed with the app key, on its public URL
+    "survey.services.access.devices": {"current_app"},  # a device token is keyed by the app secret (19.10)
 }
 SERVICE_IMPORTS_OK = {"survey.reports.data"}  # plain dataclasses the report services fill and the PDF reads
 # `|select(...)` is Jinja's filter, not a query.
