@@ -121,7 +121,9 @@ def _enrolment_page(device, enrol: str):
     """The one-time enrolment link and its QR code for the new kiosk."""
     import segno
 
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") or url_for("home.index", _external=True).rstrip("/")
+    # The configured public URL, else the address this page was reached at (the admin is on the same site).
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/") \
+        or url_for("home.index", _external=True).rstrip("/")
     link = f"{base}/kiosk/enrol/{enrol}"
     qr = segno.make(link, error="m").svg_data_uri(scale=5, border=2)
     return secret_page("admin/device_registered.html", device=device, link=link, qr=qr)

@@ -5,7 +5,10 @@ import click
 from flask import current_app
 
 from survey.cli.common import audited, print_secret, transactional
+from survey.config import public_url
 from survey.services.access import devices
+from survey.services.organisation.agencies import get_service_point
+from survey.services.responses.offered import check_offered
 
 
 @click.group("devices")
@@ -17,15 +20,18 @@ def devices_group() -> None:
 @click.option("--service-point", "service_point", required=True)
 @click.option("--name", default="")
 @click.option("--instrument", default="KIOSK-QUICK", show_default=True,
-              help="KIOSK-QUICK, or SIPAS-1001 for its A2 block.")
+              help="KIOSK-QUICK, SIPAS-1001 (its A2 block) or a published instrument of the point's province.")
 @transactional
 def add(service_point: str, name: str, instrument: str) -> None:
-    """Register a device; prints its enrolment link, then its token alone on the last line."""
+    """Register a device; prints its enrolment link, then its token alone on the last line. The kiosk enrolled by
+    the link holds this same token: it keeps working after enrolment (issue 19.10)."""
+    check_offered(get_service_point(service_point), "kiosk", instrument)
     device, token, enrol = devices.register_device(service_point, name, instrument)
     audited("device.register", f"device:{device.id}", service_point=device.service_point.code)
-    base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    base = public_url(current_app.config)  # SURVEY_PUBLIC_URL, else the PORT ./scripts/run serves on
     click.echo(f"Device {device.id} registered at {device.service_point.code}.")
     click.echo(f"Enrolment link (open once on the kiosk): {base}/kiosk/enrol/{enrol}")
+    click.echo("The kiosk enrolled by this link uses the token below; both stay valid until the device is revoked.")
     print_secret("Device token", token)
 
 
