@@ -22,7 +22,7 @@ from survey.services.responses import record_response, validate_response
 from survey.services.responses.catalog import Version, accepted_version
 from survey.services.responses.envelope import LOCAL_TZ
 from survey.services.responses.offered import offered_at
-from survey.services.responses.points import point_by_public_key, points_in_scope
+from survey.services.responses.points import point_by_code, point_by_public_key, points_in_scope, short_code
 from survey.services.access.scope import scope_for
 
 bp = Blueprint("collection", __name__, url_prefix="/s")
@@ -78,13 +78,13 @@ def online_index():
 @bp.post("/")
 def online_go():
     """The code printed under a QR code, typed by hand."""
-    key = (request.form.get("code") or "").strip()
+    typed = (request.form.get("code") or "").strip()
     try:
-        point_by_public_key(key)
+        point = point_by_code(typed)  # the card's short code in any case, or an old card's link key
     except NotFound as exc:
         flash(explain(exc), "error")
         return redirect(url_for("collection.online_index"))
-    return redirect(url_for("collection.online_form", key=key))
+    return redirect(url_for("collection.online_form", key=point.public_key))
 
 
 def _render(point, code: str, status: int = 200, values=None, errors=None, message: str | None = None):
@@ -181,4 +181,7 @@ def online_print(key: str):
     point = point_by_public_key(key)
     args = {k: v for k, v in request.args.items() if k in ("p", "d", "i") and v}
     link = qr.public_link(point, args.get("p"), args.get("d"), args.get("i"))
-    return render_template("collection/online_print.html", point=point, link=link, args=args, asset_url=asset_url)
+    code = short_code(point)
+    return render_template("collection/online_print.html", point=point, link=link, args=args, asset_url=asset_url,
+                           short_code=f"{code[:4]} {code[4:]}", typed_at=url_for("collection.online_index",
+                                                                                 _external=True))
