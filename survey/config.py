@@ -114,3 +114,13 @@ def _default_sqlite(app) -> str:
     path = Path(app.instance_path)
     path.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path / 'survey.db'}"
+
+
+def public_url(cfg) -> str:
+    """The base URL printed in links and QR codes outside a request: SURVEY_PUBLIC_URL, else the port
+    ./scripts/run serves on (PORT, default 5000) on this machine."""
+    configured = str(cfg.get("PUBLIC_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    port = (os.environ.get("PORT") or "5000").strip()
+    return f"http://127.0.0.1:{port if port.isdigit() else '5000'}"

@@ -33,15 +33,18 @@ def decode(data: bytes | str, field: str = "file") -> str:
                       "The file is not UTF-8; nothing was imported") from None
 
 
-def read_rows(text: str, required: Sequence[str] = (), field: str = "file",
-              max_cell: int = MAX_CELL) -> tuple[list[str], list[tuple[int, dict]]]:
+def read_rows(text: str, required: Sequence[str] = (), field: str = "file", max_cell: int = MAX_CELL,
+              delimiters: str = ",") -> tuple[list[str], list[tuple[int, dict]]]:
     """(header with names stripped, [(line, {column: cell})]) of a CSV text; Invalid for a file that cannot be
     imported at all. Line numbers count the header as line 1 and one line per record; cells beyond the header
-    are under the key None, as csv.DictReader puts them."""
+    are under the key None, as csv.DictReader puts them. `delimiters` lists the separators an import accepts
+    (e.g. ",;": Excel writes ';' under Vietnamese regional settings); the header line decides which one."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise Invalid([_problem(1, field, "empty", "the file is empty")], "The file is empty; nothing was imported")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    delimiter = max(delimiters, key=first.count) if delimiters else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, dict]] = []
     header: list[str] = []
     line = 1

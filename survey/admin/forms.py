@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.labels import AGENCY_KINDS, POINT_KINDS, ROLES as ROLE_LABELS_TABLE
 from survey.models.accounts import ROLES
-from survey.services.organisation.manage import IDLE_SECONDS, KIOSK_INSTRUMENTS
+from survey.services.organisation.manage import IDLE_SECONDS
 
 
 
@@ -53,7 +53,7 @@ class DeviceForm(FlaskForm):
 
     service_point = SelectField(_l("Service point"), validators=[DataRequired()], choices=[])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    instrument = SelectField(_l("Questionnaire"), choices=choices((c, c) for c in KIOSK_INSTRUMENTS))
+    instrument = SelectField(_l("Questionnaire"), choices=[])  # the scope's offered instruments (the view)
 
 
 class DeviceSettingsForm(FlaskForm):
@@ -65,7 +65,7 @@ class DeviceSettingsForm(FlaskForm):
     idle_action = SelectField(_l("When a person walks away"), choices=choices(IDLE_ACTION_LABELS))
     counters = TextAreaField(_l("Counters (one per line, offered to staff for attribution)"),
                              validators=[Optional(), Length(max=50 * 41)])
-    instrument = SelectField(_l("Questionnaire"), choices=choices((c, c) for c in KIOSK_INSTRUMENTS))
+    instrument = SelectField(_l("Questionnaire"), choices=[])  # filled by the view, the device's own included
 
 
 class UserForm(FlaskForm):

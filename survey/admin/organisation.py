@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.admin.base import bp, done, secret_page, show_errors
@@ -60,6 +61,7 @@ def devices():
     if manage:
         form.service_point.choices = choices((p.code, f"{p.code} — {p.name}")
                                              for p in organisation.list_service_points(g.scope))
+        form.instrument.choices = _instrument_choices()
     if manage and form.validate_on_submit():
         try:
             device, enrol = organisation.register_device(g.scope, current_actor(), form.service_point.data,
@@ -94,6 +96,7 @@ def device_settings(device_id: int):
                               idle_action=settings.get("idle_action", "discard"),
                               counters="\n".join(settings.get("counters", [])), instrument=device.instrument_code)
     manage = can(g.scope, "devices.manage")
+    form.instrument.choices = _instrument_choices(device)
     if form.validate_on_submit():
         try:
             organisation.update_device_settings(g.scope, current_actor(), device_id, form.language.data,
@@ -108,11 +111,19 @@ def device_settings(device_id: int):
     return render_template("admin/device_settings.html", form=form, device=device, manage=manage)
 
 
+def _instrument_choices(device=None):
+    """Every published instrument a kiosk of the caller's province may ask, the device's own kept (issue 19.5)."""
+    lang = str(get_locale() or "vi")
+    return choices((o.code, o.label(lang)) for o in organisation.kiosk_instruments(g.scope, device))
+
+
 def _enrolment_page(device, enrol: str):
     """The one-time enrolment link and its QR code for the new kiosk."""
     import segno
 
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") or url_for("home.index", _external=True).rstrip("/")
+    # The configured public URL, else the address this page was reached at (the admin is on the same site).
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/") \
+        or url_for("home.index", _external=True).rstrip("/")
     link = f"{base}/kiosk/enrol/{enrol}"
     qr = segno.make(link, error="m").svg_data_uri(scale=5, border=2)
     return secret_page("admin/device_registered.html", device=device, link=link, qr=qr)

@@ -18,11 +18,12 @@ def _code(value: str) -> Any:
     return int(value) if value.isdigit() and len(value) < 4 else value
 
 
-def answers_from_form(form: Mapping, version: Version, block: str | None, profile: bool) -> tuple[dict, dict]:
+def answers_from_form(form: Mapping, version: Version, block: str | None, profile: bool,
+                      comments: bool = False) -> tuple[dict, dict]:
     """(answers, respondent) from fields a.<code> / r.<code>; items routing skips are dropped, not refused."""
     answers: dict[str, Any] = {}
     respondent: dict[str, Any] = {}
-    for q in questions_for(version, block, profile):
+    for q in questions_for(version, block, profile, comments):
         key = f"{'r' if q.profile else 'a'}.{q.code}"
         if q.multiple:
             # Check boxes send one value each; a typed field sends "1 3 5" (paper entry).

@@ -14,6 +14,7 @@ from survey.collection import campaign_paper
 from survey.collection.assets import asset_url
 from survey.collection.form_answers import answers_from_form, field_errors
 from survey.collection.questions import implied, questions_for
+from survey.collection.row_errors import file_error_text, row_error_text
 from survey.error_text import explain
 from survey.errors import Conflict, DomainError, Invalid
 from survey.extensions import db
@@ -139,9 +140,10 @@ def import_csv():
         status, report, message = 422, exc.report, _("Nothing was imported: fix the rows marked below.")
     except DomainError as exc:
         db.session.rollback()
-        status, message = exc.status, "; ".join(e["message"] for e in getattr(exc, "errors", [])) or explain(exc)
+        status, message = exc.status, "; ".join(file_error_text(e) for e in getattr(exc, "errors", [])) \
+            or explain(exc)
     return render_template("collection/paper_import.html", report=report, message=message, ok=status == 200,
-                           instruments=published_codes()), status
+                           instruments=published_codes(), row_error_text=row_error_text), status
 
 
 @bp.get("/template.csv")

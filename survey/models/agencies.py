@@ -46,6 +46,8 @@ class ServicePoint(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     # Public QR/online link key; unguessable so links cannot be enumerated.
     public_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # Instrument codes its QR code offers, first = the default; None = the site's default (SIPAS-1001) only.
+    online_instruments: Mapped[list | None] = mapped_column(JSON)
 
     agency: Mapped[Agency] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -35,6 +35,7 @@ SERVICE_FLASK = {
     # E-mail bodies are Jinja templates like the pages, in the recipient's language (not the request's).
     "survey.services.mail.compose": {"render_template", "force_locale", "gettext"},
     "survey.services.mail.send": {"current_app"},  # SMTP settings
+    "survey.services.access.devices": {"current_app"},  # a device token is keyed by the app secret (19.10)
 }
 SERVICE_IMPORTS_OK = {"survey.reports.data"}  # plain dataclasses the report services fill and the PDF reads
 # `|select(...)` is Jinja's filter, not a query.

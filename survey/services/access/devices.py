@@ -1,10 +1,14 @@
 """Kiosk devices: registration (token shown once), enrolment, authentication and revocation."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from survey.errors import Forbidden, NotFound
@@ -19,7 +23,8 @@ from survey.services.access.secrets import digest, new_secret
 def register_device(service_point: str, name: str = "", instrument: str = "KIOSK-QUICK") -> tuple[Device, str, str]:
     """Register a kiosk at a service point; returns (device, token, enrolment code), secrets shown once."""
     point = get_service_point(service_point)
-    token, enrol = new_secret("dev"), new_secret("enr")
+    enrol = new_secret("enr")
+    token = _token_for(enrol)
     device = Device(name=name or f"Kiosk {point.code}", service_point=point, token_hash=digest(token),
                     enrol_code_hash=digest(enrol), instrument_code=instrument, settings={})
     db.session.add(device)
@@ -27,13 +32,24 @@ def register_device(service_point: str, name: str = "", instrument: str = "KIOSK
     return device, token, enrol
 
 
+def _token_for(enrol_code: str) -> str:
+    """The device token that belongs to an enrolment code: keyed by the app's secret, so enrolling hands the
+    kiosk the very token printed at registration (issue 19.10), while a used link alone reveals nothing."""
+    key = str(current_app.config.get("SECRET_KEY") or "").encode()
+    mac = hmac.new(key, b"survey-device-token:" + enrol_code.encode(), hashlib.sha256).digest()
+    return "dev_" + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
 def enrol_device(enrol_code: str) -> tuple[Device, str]:
-    """Use a one-time enrolment code: issue a fresh device token and forget the code."""
+    """Use a one-time enrolment code: the kiosk gets the device's token (the one printed at registration) and the
+    code is forgotten. Only a device registered before this rule, or under another secret key, gets a new one."""
     device = db.session.scalar(select(Device).where(Device.enrol_code_hash == digest(enrol_code)))
     if device is None or device.revoked_at is not None:
         raise NotFound("unknown_enrolment", "This enrolment link is unknown or was already used")
-    token = new_secret("dev")
-    forget_callers()
+    token = _token_for(enrol_code)
+    if digest(token) != device.token_hash:
+        token = new_secret("dev")
+        forget_callers()
     device.token_hash, device.enrol_code_hash, device.enrolled_at = digest(token), None, utcnow()
     db.session.flush()
     return device, token

@@ -32,7 +32,7 @@ def mask_identifiers(text: str | None) -> str | None:
     return _ID_NUMBER.sub(MASK, _PHONE.sub(MASK, text))
 
 
-def store_contact(response: Response, consent: bool, name: str | None = None, phone: str | None = None,
+def store_contact(response: Response | int, consent: bool, name: str | None = None, phone: str | None = None,
                   email: str | None = None) -> Contact:
     """Keep contact details given with explicit consent, apart from the anonymous answers."""
     if consent is not True:
@@ -42,7 +42,8 @@ def store_contact(response: Response, consent: bool, name: str | None = None, ph
               "email": (email or "").strip()[:200]}
     if not any(values.values()):
         raise Invalid([{"field": "contact", "code": "required", "message": "give a name, phone or e-mail"}])
-    contact = Contact(response_id=response.id, **{k: v or None for k, v in values.items()}, consent_at=utcnow())
+    response_id = response if isinstance(response, int) else response.id
+    contact = Contact(response_id=response_id, **{k: v or None for k, v in values.items()}, consent_at=utcnow())
     db.session.add(contact)
     db.session.flush()
     return contact

@@ -12,12 +12,13 @@ from survey.services.access import audit
 from survey.services.access import devices
 from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.responses.kiosk import IDLE_ACTIONS
+from survey.services.responses.offered import Offer, check_offered, offered, offered_at
 from survey.services.access.scope import (Scope, can, check_agency, check_device, check_service_point, check_unit,
                                    require, visible_agencies, visible_devices,
                                    visible_service_points)
 from survey.services.organisation.units import find_unit
 
-KIOSK_INSTRUMENTS = ("KIOSK-QUICK", "SIPAS-1001")
+KIOSK_INSTRUMENTS = ("KIOSK-QUICK", "SIPAS-1001")  # the official ones; the province's own are offered too
 KIOSK_LANGUAGES = ("vi", "en")
 IDLE_SECONDS = (15, 600)
 MAX_COUNTERS = 50
@@ -74,10 +75,8 @@ def register_device(scope: Scope, actor: str, service_point: str, name: str = ""
                     instrument: str = "KIOSK-QUICK") -> tuple[Device, str]:
     """Register a kiosk at a service point of the scope; returns (device, one-time enrolment code)."""
     require(scope, "devices.manage")
-    check_service_point(scope, _or_none(get_service_point, service_point), service_point)
-    if instrument not in KIOSK_INSTRUMENTS:
-        raise Invalid([{"field": "instrument", "code": "unknown",
-                        "message": f"instrument must be one of {', '.join(KIOSK_INSTRUMENTS)}"}])
+    point = check_service_point(scope, _or_none(get_service_point, service_point), service_point)
+    check_offered(point, "kiosk", instrument)
     device, _token, enrol = devices.register_device(service_point, name, instrument)
     audit.record(actor, "device.register", f"device:{device.id}", service_point=service_point)
     return device, enrol
@@ -112,9 +111,11 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, 
     if instrument is not None and instrument != device.instrument_code:
         if not can(scope, "devices.manage"):
             errors.append({"field": "instrument", "code": "forbidden", "message": "only Home Affairs changes it"})
-        elif instrument not in KIOSK_INSTRUMENTS:
-            errors.append({"field": "instrument", "code": "unknown",
-                           "message": f"instrument must be one of {', '.join(KIOSK_INSTRUMENTS)}"})
+        else:
+            try:
+                check_offered(device.service_point, "kiosk", instrument)
+            except Invalid as exc:
+                errors.extend(exc.errors)
     if errors:
         raise Invalid(errors)
     # A new dict, so the JSON column is seen as changed; other keys (set by the operator) stay.
@@ -126,6 +127,15 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, 
     audit.record(actor, "device.settings", f"device:{device.id}", lang=lang, idle_seconds=idle_seconds,
                  idle_action=idle_action, counters=len(counters), instrument=device.instrument_code)
     return device
+
+
+def kiosk_instruments(scope: Scope, device: Device | None = None) -> list[Offer]:
+    """The instruments a kiosk may ask: official and its province's own, published (for a new kiosk: the
+    scope's provinces'); a device's current instrument stays among the choices, so saving keeps it."""
+    found = offered_at(device.service_point, "kiosk") if device else offered("kiosk", scope.sees_unit)
+    if device and device.instrument_code not in [o.code for o in found]:
+        found.append(Offer(device.instrument_code, "", "", "", False))
+    return found
 
 
 def _unit_or_none(code: str):

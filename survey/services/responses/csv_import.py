@@ -5,7 +5,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from survey.csvfile import read_rows
@@ -13,7 +13,7 @@ from survey.errors import Conflict, Forbidden, Invalid
 from survey.extensions import db
 from survey.instruments.types import REGISTRY
 from survey.services.responses.catalog import find_version, load_version
-from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, paper_time
+from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, LOCAL_TZ, paper_time
 from survey.services.responses.record import prepare_response, store_prepared
 from survey.services.responses.store import begin_write
 from survey.services.access.scope import Scope
@@ -56,15 +56,27 @@ class ImportReport:
         return [{**e, "line": r.line, "message": f"line {r.line}: {e['message']}"} for r in self.rows for e in r.errors]
 
 
+# A date as people type it: 2026-03-01, or day first (01/03/2026, 1-3-2026, 01.03.2026), a time optional.
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
 def _date(value: str) -> str:
-    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local midnight, see paper_time) or an ISO time, as ISO 8601 with an
-    offset."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return paper_time(datetime.strptime(value, fmt).date())
-        except ValueError:
-            continue
-    return value
+    """A paper date (YYYY-MM-DD or DD/MM/YYYY: local midnight, see paper_time; with a time: that local time) or an
+    ISO time, as ISO 8601 with an offset; anything else passes through so validation names it."""
+    try:
+        return paper_time(datetime.strptime(value, "%Y-%m-%d").date())
+    except ValueError:
+        pass
+    found = DAY_FIRST.match(value)
+    if found is None:
+        return value
+    day, month, year, hour, minute, second = (int(g) if g else None for g in found.groups())
+    try:
+        if hour is None:
+            return paper_time(date(year, month, day))
+        return datetime(year, month, day, hour, minute, second or 0, tzinfo=LOCAL_TZ).isoformat(timespec="seconds")
+    except ValueError:  # 31/02/2026, 25:00
+        return value
 
 
 def _cell(value: str, qtype_name: str | None) -> Any:
@@ -116,7 +128,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     caller rolls back, so nothing is imported)."""
     text = text.lstrip("\ufeff")
     file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    header, rows = read_rows(text)
+    header, rows = read_rows(text, delimiters=",;")  # ';' is what Excel writes under Vietnamese settings
     if not {"instrument", "questionnaire"} & set(header):  # a campaign file needs only its questionnaire column
         raise Invalid([{"field": "header", "code": "missing_column", "line": 1,
                         "message": "line 1: the header needs at least the columns instrument, service_point, "
@@ -142,7 +154,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
                 continue
             prepared[line] = prepare_response(payload, channel=payload.get("channel"), scope=scope)
         except Invalid as exc:
-            result.status, result.errors = "error", exc.errors
+            result.status, result.errors = "error", [_with_value(e, row) for e in exc.errors]
         except Forbidden as exc:
             result.status, result.errors = "error", [{"field": exc.code, "code": exc.code, "message": exc.message}]
         report.rows.append(result)
@@ -156,6 +168,15 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     if not report.ok:
         raise ImportRejected(report)
     return report
+
+
+def _with_value(error: dict, row: dict) -> dict:
+    """The error with the item code and the cell it is about, so a screen can say it in the reader's language."""
+    name = str(error.get("field", ""))
+    item = name.split(".", 1)[1] if name.startswith(("answers.", "respondent.")) else None
+    cells = {str(k).strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+    value = cells.get(name) or (cells.get(item) if item else None) or ""
+    return {**error, "item": item or "", "value": value[:60]}
 
 
 def _store_row(result: RowResult, prepared) -> None:

@@ -69,7 +69,8 @@ def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
         "thanks_seconds": _whole(settings.get("thanks_seconds"), 3, 1, 60),
         "retry_max_seconds": _whole(settings.get("retry_max_seconds",
                                                  current_app.config.get("KIOSK_RETRY_MAX_SECONDS", 60)), 60, 1, 3600),
-        "block": settings.get("block") or ("A2" if device.instrument_code == "SIPAS-1001" else None),
+        # A SIPAS-style instrument (official or the province's own copy) asks its A2 block on a kiosk.
+        "block": settings.get("block") or ("A2" if "A2" in (instrument_settings.get("blocks") or {}) else None),
         "lang": settings.get("lang") if settings.get("lang") in ("vi", "en") else "vi",
         "fullscreen": settings.get("fullscreen", True) is not False,
         "counters": [str(c)[:40] for c in counters][:50],
