@@ -9,7 +9,8 @@ from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
-           "responses", "privacy", "weights", "frame", "campaigns", "jobs")
+           "responses", "privacy", "weights", "frame", "campaigns", "jobs",
+           "schedule")
 
 
 def register(app: Flask) -> None:
@@ -57,6 +58,7 @@ SUMMARY = {
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",
     "restore": "Load FILE into this empty database (run `survey db upgrade` on a new database first).",
+    "schedule": "Scheduled reports: subscriptions and sending what is due.",
     "service-points": "Service points: centres and counters where citizens are served.",
     "tokens": "API tokens for integrations.",
     "units": "Geographic units: provinces, communes, legacy districts.",
