@@ -85,6 +85,7 @@ OPTIONAL_BLUEPRINTS = (
     "survey.auth.views", "survey.collection.kiosk", "survey.collection.online", "survey.collection.paper",
     "survey.admin.views", "survey.admin.instruments", "survey.dashboard.views", "survey.reports.views",
     "survey.methodology_page", "survey.jobs.views", "survey.collection.campaign", "survey.dashboard.campaigns",
+    "survey.schedule.views", "survey.alerts.views",
 )
 
 

@@ -9,7 +9,8 @@ from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
-           "responses", "privacy", "weights", "frame", "campaigns", "jobs")
+           "responses", "privacy", "weights", "frame", "campaigns", "jobs",
+           "schedule", "alerts")
 
 
 def register(app: Flask) -> None:
@@ -43,6 +44,7 @@ def _create_app() -> Flask:
 # area and service (seconds). tests/deploy/test_cli_lazy.py checks this table against the app's own commands.
 SUMMARY = {
     "agencies": "Agencies keyed by their electronic identifier (e.g. 000.21.22.H49).",
+    "alerts": "Alerts on low ratings, silent kiosks and flagged comments: rules, evaluation, acknowledgement.",
     "backup": "Write one snapshot of every table to FILE (a zip of JSON lines with a manifest), then check the file.",
     "campaigns": "Probability-sample surveys the Ministry's way, with design-based estimates.",
     "db": "Perform database migrations.",
@@ -58,6 +60,7 @@ SUMMARY = {
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",
     "restore": "Load FILE into this empty database (run `survey db upgrade` on a new database first).",
+    "schedule": "Scheduled reports: subscriptions and sending what is due.",
     "service-points": "Service points: centres and counters where citizens are served.",
     "tokens": "API tokens for integrations.",
     "units": "Geographic units: provinces, communes, legacy districts.",

@@ -18,6 +18,7 @@ from survey.services.access.scope import Scope, can, check_agency, check_service
 from survey.services.organisation.units import get_unit, province_of
 from survey.services.organisation.places import kiosks_for, points_for
 from survey.services.responses.comments import comments_for, moderate
+from survey.services.alerts.episodes import open_alerts
 
 from survey.dashboard import links, pages
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
@@ -104,6 +105,7 @@ def overview():
         context["selection"] = _filter_errors(selection, exc)
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
     return render_template("dashboard/overview.html", page=page, province=unit, charts=overview_charts(page),
+                           open_alerts=open_alerts(scope),
                            downloads=links.downloads(scope, links.PROVINCE, province=unit.code,
                                                      instrument=selection.instrument, period=selection.period.label),
                            **context)

@@ -47,6 +47,17 @@ def test_the_timer_starts_the_maintenance_service_which_purges_and_backs_up():
     assert "OnCalendar=" in (DEPLOY / "systemd" / "survey-maintenance.timer").read_text()
 
 
+def test_the_schedule_timer_sends_due_reports_every_day():
+    assert "survey schedule run-due" in (DEPLOY / "systemd" / "survey-schedule.service").read_text()
+    timer = (DEPLOY / "systemd" / "survey-schedule.timer").read_text()
+    assert "OnCalendar=*-*-* 07:00:00" in timer and "Persistent=true" in timer
+
+
+def test_the_alerts_timer_evaluates_rules_every_five_minutes():
+    assert "survey alerts run" in (DEPLOY / "systemd" / "survey-alerts.service").read_text()
+    assert "OnCalendar=*:0/5" in (DEPLOY / "systemd" / "survey-alerts.timer").read_text()
+
+
 def _certificate(folder: Path) -> None:
     subprocess.run([_tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=khaosat.example.vn", "-keyout", str(folder / "privkey.pem"),

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SURVEY = ROOT / "survey"
 
 # Web layer: blueprints, their helpers, the CLI (survey/app.py assembles the app and binds the extensions).
-WEB_PACKAGES = ("api", "admin", "auth", "collection", "dashboard", "reports", "cli")
+WEB_PACKAGES = ("api", "admin", "auth", "collection", "dashboard", "reports", "cli", "schedule", "alerts")
 WEB_MODULES = ("home", "methodology_page", "web")
 # View modules a service must never import (survey.reports also holds the PDF renderer and its plain data).
 VIEWS = tuple(f"survey.{name}" for name in (*WEB_PACKAGES[:5], *WEB_MODULES)) + (

@@ -69,15 +69,19 @@ ACTIONS: dict[str, frozenset[str]] = {
         "contacts.delete": ("homeaffairs",),
         "weights.manage": ("homeaffairs",),
         "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes
+        "alerts.manage": ("homeaffairs",),  # alert rules per unit or province
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),
         "contacts.read": ("homeaffairs", "manager"),
         "results.export": ("homeaffairs", "manager"),
+        "reports.subscribe": ("homeaffairs", "manager"),  # scheduled PDF summaries by e-mail
+        "alerts.acknowledge": ("homeaffairs", "manager"),
         # Reading results of one's own units (screens, API, PDFs).
         "results.read": ("homeaffairs", "manager", "viewer"),
         "reports.download": ("homeaffairs", "manager", "viewer"),
         "comments.read": ("homeaffairs", "manager", "viewer"),
+        "alerts.read": ("homeaffairs", "manager", "viewer"),
         # Data entry of paper questionnaires and CSV imports.
         "responses.enter": ("homeaffairs", "manager", "clerk"),
         # Reference lists every staff member needs to pick units and service points.

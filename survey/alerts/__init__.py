@@ -1,0 +1,1 @@
+"""Web screen for alerts: rules (Home Affairs), open alerts with their evidence, acknowledgement (managers)."""

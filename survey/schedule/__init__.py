@@ -1,0 +1,1 @@
+"""Web screen for scheduled reports (subscriptions)."""

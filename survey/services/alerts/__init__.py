@@ -1,0 +1,1 @@
+"""Alerts: rules Home Affairs sets per unit or province, their evaluation in episodes, notices and acknowledgement."""
