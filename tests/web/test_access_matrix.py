@@ -29,11 +29,13 @@ REACH = {"homeaffairs": {"home", "sibling"}, "manager": {"home"}, "clerk": {"hom
 
 # Anyone may use these (the page's own key or path names what it shows, so bodies are not checked).
 PUBLIC = {
-    "static", "home.index", "home.health", "api.openapi_document", "auth.login", "auth.logout",
+    "static", "home.index", "health.alive", "health.ready", "api.openapi_document", "auth.login", "auth.logout",
     "methodology.page", "kiosk.start", "kiosk.enrol", "kiosk.enrol_confirm", "kiosk.manifest",
     "kiosk.service_worker",
     "collection.online_index", "collection.online_go", "collection.online_form", "collection.online_submit",
     "collection.online_thanks", "collection.online_qr", "collection.online_print",
+    # A campaign's personal link: its one-time token is the credential.
+    "campaign_link.link_form", "campaign_link.link_submit", "campaign_link.link_thanks",
 }
 RESULTS = frozenset({"homeaffairs", "manager", "viewer"})
 ENTRY = frozenset({"homeaffairs", "manager", "clerk"})
@@ -72,9 +74,19 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports.province_pdf": frozenset({"homeaffairs"}), "api.report_province": frozenset({"homeaffairs"}),
     "reports.indices_export": EXPORT, "api.export_indices": EXPORT,
     "reports.responses_export": EXPORT, "api.export_responses": EXPORT,
+    "admin.point_online": frozenset({"homeaffairs"}),
     # Instruments are the province's (Home Affairs).
     **{f"admin_instruments.{name}": frozenset({"homeaffairs"}) for name in (
-        "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
+        "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview",
+        "kiosk_preview", "kiosk_preview_sink")},
+    # Sample-survey campaigns: everyone who reads results follows them; Home Affairs runs them.
+    "campaigns.index": RESULTS, "campaigns.show": RESULTS, "api.campaign_estimates": RESULTS,
+    **{f"campaigns.{name}": frozenset({"homeaffairs"}) for name in ("create", "draw", "outcome", "packs", "frame")},
+    # Long work as jobs, for whoever may download reports.
+    **{f"jobs.{name}": RESULTS for name in ("index", "start", "show", "status", "download")},
+    "schedule.index": EXPORT, "schedule.add": EXPORT, "schedule.remove": EXPORT,
+    "alerts.index": RESULTS, "alerts.acknowledge": EXPORT,
+    "alerts.add_rule": frozenset({"homeaffairs"}), "alerts.remove_rule": frozenset({"homeaffairs"}),
 }
 
 
@@ -417,7 +429,7 @@ def test_access_matrix(app, principal, make_agency, make_service_point, make_dev
 def test_every_public_endpoint_is_listed_on_purpose(app):
     """Public endpoints that exist must be in PUBLIC, and nothing public is also in ACCESS."""
     assert not PUBLIC & set(ACCESS)
-    for name in ("home.index", "home.health", "static", "auth.login"):
+    for name in ("home.index", "health.alive", "static", "auth.login"):
         assert name in app.view_functions and name in PUBLIC
 
 
