@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 
-from survey.admin import accounts, instrument_preview, organisation, records, weights  # noqa: F401  (their routes register on `bp`)
+from survey.admin import accounts, directory, instrument_preview, organisation, records, weights  # noqa: F401  (their routes register on `bp`)
 from survey.admin.base import bp
 from survey.auth.access import permission_required
 from survey.services.access.scope import can

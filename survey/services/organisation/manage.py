@@ -74,7 +74,10 @@ def register_device(scope: Scope, actor: str, service_point: str, name: str = ""
                     instrument: str = "KIOSK-QUICK") -> tuple[Device, str]:
     """Register a kiosk at a service point of the scope; returns (device, one-time enrolment code)."""
     require(scope, "devices.manage")
-    check_service_point(scope, _or_none(get_service_point, service_point), service_point)
+    point = check_service_point(scope, _or_none(get_service_point, service_point), service_point)
+    if not point.active:
+        raise Invalid([{"field": "service_point", "code": "inactive",
+                        "message": f"service point {point.code} has been deactivated"}])
     if instrument not in KIOSK_INSTRUMENTS:
         raise Invalid([{"field": "instrument", "code": "unknown",
                         "message": f"instrument must be one of {', '.join(KIOSK_INSTRUMENTS)}"}])
