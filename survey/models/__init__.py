@@ -3,6 +3,7 @@ from survey.models.accounts import ApiToken, User
 from survey.models.agencies import Agency, Device, ServicePoint
 from survey.models.audit import AuditEntry
 from survey.models.base import Base
+from survey.models.columns import ResponseBlock, ResponseMark
 from survey.models.campaigns import Campaign, FrameVillage, Questionnaire
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
 from survey.models.responses import Answer, Comment, Contact, Response
@@ -13,6 +14,7 @@ from survey.models.weights import PopulationMargin
 __all__ = [
     "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "Device",
     "FrameVillage",
-    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "Response", "ScoreTally", "Section",
+    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "Response", "ResponseBlock",
+    "ResponseMark", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
 ]
