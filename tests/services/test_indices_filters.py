@@ -65,7 +65,7 @@ def test_filtered_figures_equal_pandas_over_the_matching_responses(dataset, wher
     result = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, now=NOW, min_n=5, where=where)
     assert_same(by_unit_id(result), naive_filtered(keep))
     assert result.document["filters"] == {k: int(v) if k == "sex" else v for k, v in where.items()}
-    assert result.source == ("tallies" if set(where) == {"channel"} else "responses")
+    assert result.source == ("tallies" if set(where) == {"channel"} else "columns")
 
 
 def test_channel_filter_from_the_roll_ups_equals_the_raw_count_and_the_breakdown_row(dataset):
