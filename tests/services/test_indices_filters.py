@@ -89,10 +89,10 @@ def test_profile_filter_equals_the_breakdown_row_of_that_code(dataset):
     assert (filtered["n"], filtered["index"], filtered["items"]) == (row["n"], row["index"], row["items"])
 
 
-def test_filters_within_a_day_range_use_the_raw_answers(dataset):
+def test_filters_within_a_day_range_use_the_columnar_blocks(dataset):
     result = compute_indices("SIPAS-1001", "2026-01-10..2026-02-20", "commune", HOME_PROVINCE, now=NOW, min_n=5,
                              where={"channel": "paper"})
-    assert result.source == "responses"
+    assert result.source == "columns"
     assert_same(by_unit_id(result), naive_filtered(lambda r: r["channel"] == "paper", "2026-01-10", "2026-02-20"))
 
 
