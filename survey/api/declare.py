@@ -2,6 +2,7 @@
 validates the query before the view runs and is what the OpenAPI document is made from."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
@@ -36,6 +37,9 @@ class Operation:
     headers: dict[str, str] = field(default_factory=dict)  # request header → description (integers)
 
 
+PATH_MAX = 200
+PATH_PATTERN = "^[^\\x00-\\x1f\\x7f]{1,%d}$" % PATH_MAX
+PATH_TEXT = re.compile(PATH_PATTERN)
 OPERATIONS: dict[str, Operation] = {}  # by endpoint name (api.<view>)
 
 
@@ -43,15 +47,24 @@ def declared(operation: Operation):
     """Register the view's operation; a declared query model is validated before the view runs."""
     def decorate(view):
         OPERATIONS[f"api.{view.__name__}"] = operation
-        if operation.query is None:
-            return view
 
         @wraps(view)
         def wrapper(*args, **kwargs):
-            check_query(operation.query)
+            check_path(kwargs)
+            if operation.query is not None:
+                check_query(operation.query)
             return view(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def check_path(values: dict[str, Any]) -> None:
+    """Path parameters are codes: Invalid (422) for control characters (PostgreSQL refuses NUL) or a long one."""
+    errors = [{"field": name, "code": "bad_format", "message": f"{name} must be at most {PATH_MAX} characters "
+               "without control characters"} for name, value in values.items()
+              if isinstance(value, str) and not PATH_TEXT.fullmatch(value)]
+    if errors:
+        raise Invalid(errors, "Invalid path parameters")
 
 
 def check_query(model: type[BaseModel]) -> BaseModel:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from survey.api import bp, schemas
-from survey.api.declare import AUTH_ERRORS, OPERATIONS, PUBLIC, Operation, declared
+from survey.api.declare import AUTH_ERRORS, OPERATIONS, PATH_PATTERN, PUBLIC, Operation, declared
 
 REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
@@ -31,7 +31,7 @@ def _models() -> list[type[BaseModel]]:
 
 
 def _parameters(op: Operation, path: str) -> list[dict]:
-    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": PATH_PATTERN}}
               for name in re.findall(r"{(\w+)}", path)]
     if op.query is not None:
         schema = op.query.model_json_schema(by_alias=True)

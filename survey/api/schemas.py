@@ -2,7 +2,7 @@
 endpoint validates, the other request bodies and the answers, as pydantic models the OpenAPI document is made of."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -12,6 +12,8 @@ from survey.services.campaigns.estimates import BY as ESTIMATE_BY
 from survey.services.indices.compute import BREAKDOWNS
 
 Number = Optional[float]  # a figure: null when suppressed or not measured
+# A query parameter's text: no control characters (PostgreSQL refuses NUL in a query: a 500, not a 422) and short.
+Text = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=200)]
 
 
 class Query(BaseModel):
@@ -30,34 +32,34 @@ PERIOD = _p("2026, 2026-Q3, 2026-09 or a range A..B")
 
 
 class UnitsQuery(Query):
-    province: Optional[str] = _p("Province code")
+    province: Optional[Text] = _p("Province code")
     level: Optional[Literal[LEVELS]] = _p("Level")  # type: ignore[valid-type]
-    q: Optional[str] = _p("Name, accent-insensitive")
+    q: Optional[Text] = _p("Name, accent-insensitive")
     vintage: Optional[Literal["2025", "legacy"]] = _p("2025 (default) or legacy (before the July 2025 reform)")
 
 
 class ServicePointsQuery(Query):
-    province: Optional[str] = _p("Province code")
+    province: Optional[Text] = _p("Province code")
 
 
 class InstrumentsQuery(Query):
-    code: Optional[str] = _p("Only this instrument (404 when the caller cannot see it)")
+    code: Optional[Text] = _p("Only this instrument (404 when the caller cannot see it)")
     status: Optional[Literal["published", "all"]] = _p("all adds drafts (Home Affairs)")
 
 
 class _Filters(Query):
     channel: Optional[Literal[CHANNELS]] = _p("Only responses of this channel")  # type: ignore[valid-type]
-    field: Optional[str] = _p("Only responses of this procedure field (code)")
-    procedure: Optional[str] = _p("Only responses of this procedure (code)")
+    field: Optional[Text] = _p("Only responses of this procedure field (code)")
+    procedure: Optional[Text] = _p("Only responses of this procedure (code)")
 
 
 class _IndicesQuery(_Filters):
-    instrument: str = Field(description="Instrument code")
-    period: Optional[str] = PERIOD
-    from_: Optional[str] = _p("Start of a range (with `to`) when period is not given", alias="from")
-    to: Optional[str] = _p("End of a range (with `from`)")
+    instrument: Text = Field(description="Instrument code")
+    period: Optional[Text] = PERIOD
+    from_: Optional[Text] = _p("Start of a range (with `to`) when period is not given", alias="from")
+    to: Optional[Text] = _p("End of a range (with `from`)")
     by: Optional[Literal[BREAKDOWNS]] = _p("Breakdown (default commune)")  # type: ignore[valid-type]
-    province: Optional[str] = _p("Province code")
+    province: Optional[Text] = _p("Province code")
     weighted: Optional[Literal["0", "1", "true", "false"]] = _p(
         "1: add each row's secondary post-stratified figures (row.weighted)")
     lang: Optional[Literal["vi", "en"]] = _p("Language of the names (default: the request's)")
@@ -70,36 +72,36 @@ IndicesQuery = create_model("IndicesQuery", __base__=_IndicesQuery, **{
 
 
 class ReportUnitQuery(Query):
-    unit: str = Field(description="Unit, agency or service point code")
-    period: str = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
-    instrument: Optional[str] = _p("Instrument code")
+    unit: Text = Field(description="Unit, agency or service point code")
+    period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
+    instrument: Optional[Text] = _p("Instrument code")
     version: Optional[int] = VERSION
     lang: Optional[Literal["vi", "en"]] = LANG
 
 
 class ReportProvinceQuery(Query):
-    province: str = Field(description="Province code")
-    period: str = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
-    instrument: Optional[str] = _p("Instrument code (default SIPAS-1001)")
+    province: Text = Field(description="Province code")
+    period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
+    instrument: Optional[Text] = _p("Instrument code (default SIPAS-1001)")
     version: Optional[int] = VERSION
     lang: Optional[Literal["vi", "en"]] = LANG
 
 
 class ExportIndicesQuery(Query):
-    instrument: str = Field(description="Instrument code")
-    period: str = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
-    by: Optional[str] = _p("Breakdown (default commune)")
-    province: Optional[str] = _p("Province code")
-    unit: Optional[str] = _p("Unit code")
+    instrument: Text = Field(description="Instrument code")
+    period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
+    by: Optional[Text] = _p("Breakdown (default commune)")
+    province: Optional[Text] = _p("Province code")
+    unit: Optional[Text] = _p("Unit code")
     version: Optional[int] = VERSION
     format: Optional[Literal["csv", "xlsx"]] = _p("File format (default csv)")
     lang: Optional[Literal["vi", "en"]] = LANG
 
 
 class ExportResponsesQuery(Query):
-    instrument: str = Field(description="Instrument code")
-    period: str = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
-    unit: Optional[str] = _p("Unit code")
+    instrument: Text = Field(description="Instrument code")
+    period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
+    unit: Optional[Text] = _p("Unit code")
     version: Optional[int] = VERSION
     format: Optional[Literal["csv", "xlsx"]] = _p("File format (default csv)")
     part: Optional[Literal["responses", "codebook"]] = _p("What to download (default responses)")
