@@ -40,8 +40,11 @@ def _parameters(op: Operation, path: str) -> list[dict]:
             description = prop.pop("description", "")
             prop.pop("title", None)
             prop.pop("default", None)
-            params.append({"name": name, "in": "query", "required": name in required, "description": description,
-                           "schema": _plain(prop)})
+            param = {"name": name, "in": "query", "required": name in required, "description": description,
+                     "schema": _plain(prop)}
+            if param["schema"].get("examples"):
+                param["example"] = param["schema"].pop("examples")[0]
+            params.append(param)
     for name, description in op.headers.items():
         params.append({"name": name, "in": "header", "required": False, "description": description,
                        "schema": {"type": "string", "pattern": "^[0-9]{1,7}$"}})
@@ -80,8 +83,11 @@ def _operation(op: Operation, path: str) -> dict:
     if op.description:
         out["description"] = op.description
     if op.body is not None:
-        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-            "$ref": REF.format(model=op.body.__name__)}}}}
+        media: dict[str, Any] = {"schema": {"$ref": REF.format(model=op.body.__name__)}}
+        examples = (op.body.model_config.get("json_schema_extra") or {}).get("examples")  # type: ignore[union-attr]
+        if examples:  # the media type's example is what clients (and schemathesis's explicit phase) send first
+            media["example"] = examples[0]
+        out["requestBody"] = {"required": True, "content": {"application/json": media}}
     return out
 
 

@@ -28,7 +28,6 @@ def _p(description: str, **kwargs: Any) -> Any:
 
 VERSION = _p("Instrument version (default: the current published one)", ge=1, le=10_000)
 LANG = _p("Language of the file (this file only)")
-PERIOD = _p("2026, 2026-Q3, 2026-09 or a range A..B")
 
 
 class UnitsQuery(Query):
@@ -54,8 +53,8 @@ class _Filters(Query):
 
 
 class _IndicesQuery(_Filters):
-    instrument: Text = Field(description="Instrument code")
-    period: Optional[Text] = PERIOD
+    instrument: Text = Field(description="Instrument code", examples=["SIPAS-1001"])
+    period: Optional[Text] = _p("2026, 2026-Q3, 2026-09 or a range A..B", examples=["2026"])
     from_: Optional[Text] = _p("Start of a range (with `to`) when period is not given", alias="from")
     to: Optional[Text] = _p("End of a range (with `from`)")
     by: Optional[Literal[BREAKDOWNS]] = _p("Breakdown (default commune)")  # type: ignore[valid-type]

@@ -24,8 +24,11 @@ def run(app, mode: str, device_token: str, staff_token: str) -> list[str]:
         raw = operation.definition.raw
         if mode == "negative" and not raw.get("parameters") and "requestBody" not in raw:
             continue  # nothing to make invalid
-        check = _checker(operation, operation.as_strategy(generation_mode=GenerationMode(mode)), token, mode,
-                         failures)
+        strategy = operation.as_strategy(generation_mode=GenerationMode(mode))
+        if mode == "positive":  # the document's own examples first (the submission's must be stored: 201)
+            for example in schema.get_strategies_from_examples(operation):
+                strategy = example | strategy
+        check = _checker(operation, strategy, token, mode, failures)
         before = len(failures)
         try:
             check()
