@@ -31,7 +31,7 @@ class Operation:
     operation_id: str
     answers: dict[int, Any]  # status → a model (JSON), a tuple of file media types, or None (Error)
     security: list[dict] = field(default_factory=lambda: STAFF)
-    query: type[BaseModel] | None = None
+    params: type[BaseModel] | None = None  # the query string
     body: type[BaseModel] | None = None
     description: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # request header → description (integers)
@@ -51,8 +51,8 @@ def declared(operation: Operation):
         @wraps(view)
         def wrapper(*args, **kwargs):
             check_path(kwargs)
-            if operation.query is not None:
-                check_query(operation.query)
+            if operation.params is not None:
+                check_query(operation.params)
             return view(*args, **kwargs)
         return wrapper
     return decorate

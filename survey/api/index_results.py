@@ -14,7 +14,7 @@ from survey.services.indices.compute import FILTERS, compute_indices
 @bp.get("/indices")
 @staff_required
 @declared(Operation("Indices by unit, agency, channel or profile", "getIndices", {200: schemas.Indices, 404: None},
-                     query=schemas.IndicesQuery))
+                     params=schemas.IndicesQuery))
 def get_indices():
     """instrument, period (2026, 2026-Q3, 2026-09, A..B or from/to), by (default commune), province, and filters
     (channel, field, procedure, profile fields) that keep only matching responses."""

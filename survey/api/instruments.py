@@ -44,7 +44,7 @@ def _instrument(instrument: Instrument, with_drafts: bool, owner: str | None) ->
 @bp.get("/instruments")
 @staff_required
 @declared(Operation("Instruments, their versions, items, scales and routing", "listInstruments",
-                     {200: schemas.Instruments, 404: None}, query=schemas.InstrumentsQuery))
+                     {200: schemas.Instruments, 404: None}, params=schemas.InstrumentsQuery))
 def list_instruments():
     """Instruments the caller can see; `code` narrows to one, `status=all` adds drafts for Home Affairs."""
     require(g.scope, "instruments.read")

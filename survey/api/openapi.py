@@ -33,8 +33,8 @@ def _models() -> list[type[BaseModel]]:
 def _parameters(op: Operation, path: str) -> list[dict]:
     params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": PATH_PATTERN}}
               for name in re.findall(r"{(\w+)}", path)]
-    if op.query is not None:
-        schema = op.query.model_json_schema(by_alias=True)
+    if op.params is not None:
+        schema = op.params.model_json_schema(by_alias=True)
         required = set(schema.get("required", []))
         for name, prop in schema["properties"].items():
             description = prop.pop("description", "")
@@ -75,7 +75,7 @@ def _operation(op: Operation, path: str) -> dict:
     statuses = dict(op.answers)
     if op.security:
         statuses.update({code: None for code in AUTH_ERRORS if code not in statuses})
-    if op.query is not None:
+    if op.params is not None:
         statuses.setdefault(422, None)
     out: dict[str, Any] = {"summary": op.summary, "operationId": op.operation_id, "security": op.security,
                            "parameters": _parameters(op, path),
