@@ -4,13 +4,17 @@ from __future__ import annotations
 from flask import g, request
 
 from survey.api import bp
+from survey.api import schemas
 from survey.api.auth import staff_required
+from survey.api.declare import CSV, PDF, XLSX, Operation, declared
 from survey.auth.access import current_actor
 from survey.reports import downloads
 
 
 @bp.get("/reports/unit")
 @staff_required
+@declared(Operation("PDF summary of one unit, agency or service point", "reportUnit", {200: (PDF,), 404: None},
+                     params=schemas.ReportUnitQuery))
 def report_unit():
     """unit (unit, agency or service point code), period, instrument, version, lang → application/pdf."""
     return downloads.unit_pdf(g.scope, request.args, current_actor())
@@ -18,6 +22,8 @@ def report_unit():
 
 @bp.get("/reports/province")
 @staff_required
+@declared(Operation("PDF summary of a province", "reportProvince", {200: (PDF,), 404: None},
+                     params=schemas.ReportProvinceQuery))
 def report_province():
     """province, period, instrument, version, lang → application/pdf (Home Affairs of the province)."""
     return downloads.province_pdf(g.scope, request.args, current_actor())
@@ -25,6 +31,8 @@ def report_province():
 
 @bp.get("/exports/indices")
 @staff_required
+@declared(Operation("The index table as CSV or XLSX (the columns of /indices, flattened)", "exportIndices",
+                     {200: (CSV, XLSX), 404: None}, params=schemas.ExportIndicesQuery))
 def export_indices():
     """instrument, period, by, province or unit, format=csv|xlsx → the index table with the API's columns."""
     return downloads.indices_file(g.scope, request.args, current_actor())
@@ -32,6 +40,8 @@ def export_indices():
 
 @bp.get("/exports/responses")
 @staff_required
+@declared(Operation("Anonymised responses (or their codebook) as CSV or XLSX; small cells suppressed",
+                     "exportResponses", {200: (CSV, XLSX), 404: None}, params=schemas.ExportResponsesQuery))
 def export_responses():
     """instrument, period, unit, version, format=csv|xlsx, part=responses|codebook → anonymised responses."""
     return downloads.responses_file(g.scope, request.args, current_actor())

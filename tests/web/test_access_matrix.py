@@ -29,7 +29,7 @@ REACH = {"homeaffairs": {"home", "sibling"}, "manager": {"home"}, "clerk": {"hom
 
 # Anyone may use these (the page's own key or path names what it shows, so bodies are not checked).
 PUBLIC = {
-    "static", "home.index", "health.alive", "health.ready", "api.openapi_document", "auth.login", "auth.logout",
+    "static", "home.index", "health.alive", "health.ready", "api.openapi_document", "api.docs_page", "auth.login", "auth.logout",
     "methodology.page", "kiosk.start", "kiosk.enrol", "kiosk.enrol_confirm", "kiosk.manifest",
     "kiosk.service_worker",
     "collection.online_index", "collection.online_go", "collection.online_form", "collection.online_submit",
