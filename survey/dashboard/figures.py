@@ -9,7 +9,7 @@ import pandas as pd
 from flask import current_app
 from flask_babel import gettext as _
 
-from survey.indices import against_parent, against_previous
+from survey.indices import against_parent, against_previous, rank_among
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period
@@ -67,11 +67,13 @@ def cell_from_row(row: dict, rank: int | None = None, flag: str | None = None) -
                 incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag)
 
 
-def ranked_cells(result: IndicesResult, level: str) -> list[Cell]:
-    """The rows of one level, best first, with the service's rank and above/below-the-province flag."""
+def ranked_cells(result: IndicesResult, level: str, among: set[str] | None = None) -> list[Cell]:
+    """The rows of one level, best first, ranked among themselves (or among the cells in `among`: the province's
+    departments) by the core's one ranking function, with the above/below-the-province flag."""
     rows = rows_by_code(result)
+    peers = {code for code, row in rows.items() if row["level"] == level}
     out = []
-    for rec in result.ranking.to_dict("records"):
+    for rec in rank_among(result.ranking, peers if among is None else peers & among).to_dict("records"):
         row = rows.get(rec["cell"])
         if row is None or row["level"] != level:
             continue

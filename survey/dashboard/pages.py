@@ -50,7 +50,7 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     labels = labels_for(instrument, lang)
     communes = ranked_cells(run.result(period, "commune"), "commune")
     provincial = provincial_agency_codes(scope, province)
-    departments = [c for c in ranked_cells(run.result(period, "agency"), "agency") if c.code in provincial]
+    departments = ranked_cells(run.result(period, "agency"), "agency", among=provincial)
     seen = {c.code for c in communes}
     silent = [_empty(u.code, u.name, "commune") for u in search_units(province=province.code, level="commune",
                                                                         unit_ids=scope.unit_ids) if u.code not in seen]
