@@ -5,6 +5,7 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
 
 from survey.auth.access import current_actor, permission_required
+from survey.i18n import file_language
 from survey.reports import downloads
 from survey.services.instruments.versions import visible_instruments
 from survey.services.access.scope import can
@@ -38,6 +39,7 @@ def index():
 
 
 @bp.get("/unit")
+@file_language
 @permission_required("reports.download")
 def unit_pdf():
     """A unit's, agency's or service point's summary as PDF."""
@@ -45,6 +47,7 @@ def unit_pdf():
 
 
 @bp.get("/province")
+@file_language
 @permission_required("reports.download")
 def province_pdf():
     """The provincial report as PDF (Home Affairs of that province)."""
@@ -52,6 +55,7 @@ def province_pdf():
 
 
 @bp.get("/export/indices")
+@file_language
 @permission_required("results.export")
 def indices_export():
     """The index table as CSV or XLSX."""
@@ -59,6 +63,7 @@ def indices_export():
 
 
 @bp.get("/export/responses")
+@file_language
 @permission_required("results.export")
 def responses_export():
     """Anonymised responses as CSV or XLSX (or the code book)."""
