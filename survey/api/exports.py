@@ -6,10 +6,12 @@ from flask import g, request
 from survey.api import bp
 from survey.api.auth import staff_required
 from survey.auth.access import current_actor
+from survey.i18n import file_language
 from survey.reports import downloads
 
 
 @bp.get("/reports/unit")
+@file_language
 @staff_required
 def report_unit():
     """unit (unit, agency or service point code), period, instrument, version, lang → application/pdf."""
@@ -17,6 +19,7 @@ def report_unit():
 
 
 @bp.get("/reports/province")
+@file_language
 @staff_required
 def report_province():
     """province, period, instrument, version, lang → application/pdf (Home Affairs of the province)."""
@@ -24,6 +27,7 @@ def report_province():
 
 
 @bp.get("/exports/indices")
+@file_language
 @staff_required
 def export_indices():
     """instrument, period, by, province or unit, format=csv|xlsx → the index table with the API's columns."""
@@ -31,6 +35,7 @@ def export_indices():
 
 
 @bp.get("/exports/responses")
+@file_language
 @staff_required
 def export_responses():
     """instrument, period, unit, version, format=csv|xlsx, part=responses|codebook → anonymised responses."""
