@@ -5,6 +5,7 @@ from survey.models.audit import AuditEntry
 from survey.models.base import Base
 from survey.models.campaigns import Campaign, FrameVillage, Questionnaire
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
+from survey.models.reports import ReportSettings
 from survey.models.responses import Answer, Comment, Contact, Response
 from survey.models.tallies import AnswerTally, ScoreTally
 from survey.models.units import Unit, UnitSuccession
@@ -13,6 +14,6 @@ from survey.models.weights import PopulationMargin
 __all__ = [
     "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "Device",
     "FrameVillage",
-    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "Response", "ScoreTally", "Section",
+    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "ReportSettings", "Response", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
 ]

@@ -102,6 +102,7 @@ class UnitSummary:
     reasons_asked: bool = True  # False when the instrument has no reasons question: the section is left out
     comments: list[str] = field(default_factory=list)
     issuer: str = ""  # issuing body; a line break separates the parent body (regular) from the issuer (bold)
+    document: Document | None = None  # number, place, signer, recipients (None: a document without them)
 
 
 @dataclass(frozen=True)
@@ -167,3 +168,15 @@ class ProvinceReport:
     priorities: list[Priority] = field(default_factory=list)
     methodology_note: str = ""
     issuer: str = ""  # as in UnitSummary
+    document: Document | None = None  # as in UnitSummary
+
+
+@dataclass(frozen=True)
+class Document:
+    """The administrative elements of a report (Decree 30/2020/NĐ-CP): number, place, signer and recipients."""
+
+    number: str = ""  # "12/BC-SNV"; empty prints "Số:      /BC-SNV", the number written in by hand
+    place: str = ""  # printed before the date: "Quảng Ninh, ngày …"
+    signer_title: str = ""  # one or more lines, printed in capitals: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()  # "UBND tỉnh (để b/c)", …; "Lưu: VT" is always added last

@@ -68,6 +68,11 @@ _VI = {
     "generated": "Tạo lúc {time} ngày {date}",
     "footer": "Bộ câu hỏi {instrument} · phương pháp {method_version} · tạo lúc {time} {date} (giờ Việt Nam)",
     "page": "Trang {page}/{pages}",
+    "number": "Số: {number}",
+    "number_blank": "Số:        /BC-SNV",
+    "recipients": "Nơi nhận:",
+    "archive": "Lưu: VT.",
+    "signer_default": "GIÁM ĐỐC",
 }
 
 _EN = {
@@ -132,6 +137,11 @@ _EN = {
     "generated": "Generated {date} {time}",
     "footer": "Instrument {instrument} · method {method_version} · generated {date} {time} (Viet Nam time)",
     "page": "Page {page}/{pages}",
+    "number": "No. {number}",
+    "number_blank": "No.        /BC-SNV",
+    "recipients": "Recipients:",
+    "archive": "Archived: Office.",
+    "signer_default": "DIRECTOR",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(

@@ -9,7 +9,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from reportlab.platypus.flowables import Flowable
 
 from survey.reports.pdf_charts import bar_chart, column_chart
-from survey.reports.data import ProvinceReport, UnitSummary
+from survey.reports.closing import closing_block, dated, number_line
+from survey.reports.data import Document, ProvinceReport, UnitSummary
 from survey.reports.fmt import (DASH, dateline, integer, interval, local_stamp, markup, nfc, number, period_label,
                                 signed)
 from survey.reports.fonts import register_fonts
@@ -21,8 +22,11 @@ from survey.reports.tables import (count_table, flag_text, item_table, key_value
 Story = list[Flowable]
 
 
-def _heading(labels: Mapping[str, str], issuer: str, generated_at: datetime, lang: str) -> NationalHeading:
-    return NationalHeading(labels["nation"], labels["motto"], dateline(generated_at, lang), issuer)
+def _heading(labels: Mapping[str, str], issuer: str, generated_at: datetime, lang: str,
+             document: Document | None) -> NationalHeading:
+    place = document.place if document is not None else ""
+    return NationalHeading(labels["nation"], labels["motto"], dated(place, dateline(generated_at, lang), lang),
+                           issuer, number_line(document, labels))
 
 
 def _index_text(value: float | None, low: float | None, high: float | None, labels: Mapping[str, str],
@@ -101,7 +105,7 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
             f"{markup(labels['period'])}: {markup(period)}")
     sections = _Sections()
     story: Story = [
-        _heading(labels, data.issuer, data.generated_at, lang),
+        _heading(labels, data.issuer, data.generated_at, lang, data.document),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["unit_title"]), STYLES["title"]),
         Paragraph(markup(data.unit_name), STYLES["unit"]),
@@ -124,7 +128,7 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
     comments = [Paragraph(f"“{markup(c)}”", STYLES["quote"]) for c in data.comments] or \
         [Paragraph(markup(labels["none"]), STYLES["body"])]
     story.append(sections.kept(labels["comments"], *comments[:1]))
-    story += comments[1:]
+    story += comments[1:] + closing_block(data.document, labels)
     title = f"{labels['unit_title']} — {data.unit_name} ({data.unit_code}) — {period}"
     return _build(story, labels, title, data.issuer, f"{data.unit_name} ({data.unit_code}) · {period}",
                   data.generated_at, instrument, data.method_version, lang)
@@ -143,7 +147,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
            (labels["province_index"], _index_text(data.index, data.ci_low, data.ci_high, labels, lang))]
     sections = _Sections()
     story: Story = [
-        _heading(labels, data.issuer, data.generated_at, lang),
+        _heading(labels, data.issuer, data.generated_at, lang, data.document),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["province_title"]), STYLES["title"]),
         Paragraph(markup(data.province_name), STYLES["unit"]),
@@ -165,6 +169,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     if data.priorities:
         story.append(sections.kept(labels["priorities"], priority_table(data.priorities, labels, lang)))
     story.append(sections.kept(labels["method"], Paragraph(markup(note), STYLES["body"])))
+    story += closing_block(data.document, labels)
     title = f"{labels['province_title']} — {data.province_name} — {period}"
     return _build(story, labels, title, data.issuer, f"{data.province_name} · {period}", data.generated_at,
                   instrument, data.method_version, lang)

@@ -17,7 +17,7 @@ from survey.reports.layout import ACCENT, FRAME_WIDTH, INK, RULE, STYLES, ZEBRA
 FLAG_COLOURS = {"above": colors.HexColor("#1e7b34"), "below": colors.HexColor("#b00020")}
 NO_ANSWER = 9  # counts in n_responses, never in n_valid (methodology 2.1)
 PADDING = 3  # left and right of every cell
-SIZE, HEAD_SIZE = 8, 7.5
+SIZE, HEAD_SIZE = 9, 8.5
 
 
 def wrap(text: object, width: float, font: str = REGULAR, size: float = SIZE) -> str:
@@ -123,8 +123,8 @@ def key_value_table(rows: Sequence[tuple[str, str]]) -> Table:
     """A borderless two-column list of labels and (markup) values."""
     body = [[Paragraph(markup(k), STYLES["body"]), Paragraph(v, STYLES["body"])] for k, v in rows]
     table = Table(body, colWidths=[5.2 * cm, FRAME_WIDTH - 5.2 * cm])
-    # Table's default cell font is Helvetica: name DejaVu even where every cell is a Paragraph.
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    # Table's default cell font is Helvetica: name the report face even where every cell is a Paragraph.
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 11), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 
 from survey.auth.access import current_actor, permission_required
 from survey.i18n import file_language
@@ -35,7 +36,9 @@ def index():
     return render_template("reports/index.html", units=choices.units, agencies=choices.agencies,
                            points=choices.points, provinces=choices.provinces,
                            instruments=[i.code for i in visible_instruments(scope)],
-                           may_export=can(scope, "results.export"))
+                           may_export=can(scope, "results.export"),
+                           may_configure=can(scope, "results.publish") and current_user.unit is not None
+                           and current_user.unit.level == "province")
 
 
 @bp.get("/unit")
@@ -68,3 +71,6 @@ def indices_export():
 def responses_export():
     """Anonymised responses as CSV or XLSX (or the code book)."""
     return downloads.responses_file(g.scope, _args(), current_actor())
+
+
+from survey.reports import settings_view  # noqa: E402,F401 - its route joins this blueprint

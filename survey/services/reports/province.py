@@ -94,4 +94,4 @@ def province_report(scope: Scope, province: str, period: str, instrument: str = 
         small_units=_small([(communes, "commune", None), (agencies, "agency", departments)]),
         priorities=priorities(tables.definition, tables.slice(unit_ids=frozenset(descendant_ids(unit))),
                               tables.min_n),
-        issuer=issuer_of(unit))
+        issuer=issuer_of(unit), document=tables.document)

@@ -13,10 +13,12 @@ from survey.extensions import db
 from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, against_parent, against_previous
 from survey.instruments.definition import Definition, parse_definition
 from survey.models import Agency, InstrumentVersion, Response, Unit
-from survey.reports.data import Bilingual, Change, ComponentFigure, ItemRow, ProvinceComparison, UnitSummary
+from survey.reports.data import (Bilingual, Change, ComponentFigure, Document, ItemRow, ProvinceComparison,
+                                 UnitSummary)
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
+from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
 from survey.services.reports.targets import (DEFAULT_INSTRUMENT, check_province, default_instrument, formal_name,
                                             issuer_of, resolve_target)
@@ -41,6 +43,7 @@ class Tables:
     stored: InstrumentVersion = field(init=False)
     definition: Definition = field(init=False)
     units: frozenset[int] = field(init=False)  # the province and every unit in it
+    document: Document = field(init=False)  # the office's number, place, signer and recipients
     _cache: dict = field(default_factory=dict)
     _facts: dict = field(default_factory=dict)
 
@@ -48,6 +51,7 @@ class Tables:
         self.stored = current_version(self.instrument, self.version)
         self.definition = parse_definition(self.stored.definition)
         self.units = frozenset(descendant_ids(self.province))
+        self.document = document_of(self.province)
 
     def result(self, by: str, previous: bool = False, narrow: Scope = OPERATOR,
                span: Period | None = None) -> IndicesResult | None:
@@ -170,7 +174,7 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
-        comments=[] if hidden else comments, issuer=issuer_of(tables.province))
+        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document)
 
 
 def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,
