@@ -27,9 +27,10 @@ class Run:
     """The index results one page needs, computed once each within the request (nothing outlives it)."""
 
     def __init__(self, instrument: str, scope: Scope, province: str | None, lang: str,
-                 where: dict[str, str] | None = None) -> None:
+                 where: dict[str, str] | None = None, weighted: bool = False) -> None:
         self.instrument, self.scope, self.province, self.lang = instrument, scope, province, lang
         self.where = dict(where or {})  # filters: only matching responses count in every figure
+        self.weighted = weighted  # add the secondary weighted figure to each row (the overview shows it)
         self._results: dict[tuple[str, str], IndicesResult] = {}
 
     def result(self, period: Period, by: str) -> IndicesResult:
@@ -38,7 +39,7 @@ class Run:
         if key not in self._results:
             self._results[key] = compute_indices(self.instrument, period, by=by, province=self.province,
                                                  scope=self.scope, min_n=min_n(), lang=self.lang,
-                                                 where=self.where)
+                                                 where=self.where, weighted=self.weighted)
         return self._results[key]
 
 
@@ -64,7 +65,8 @@ def cell_from_row(row: dict, rank: int | None = None, flag: str | None = None) -
     """A published row as a Cell."""
     return Cell(code=row["unit_code"], name=row["unit_name"], level=row["level"], n=row["n"], index=row["index"],
                 ci_low=row["ci_low"], ci_high=row["ci_high"], suppressed=row["suppressed"],
-                incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag)
+                incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag,
+                weighted=(row.get("weighted") or {}).get("index"))
 
 
 def ranked_cells(result: IndicesResult, level: str, among: set[str] | None = None) -> list[Cell]:

@@ -20,6 +20,7 @@ class Cell:
     incomplete: bool = False
     rank: int | None = None
     flag: str | None = None  # above / below / same the province, at 95%
+    weighted: float | None = None  # the secondary post-stratified index (methodology §3), never the published one
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
              breakdown: str | None = None, where: dict[str, str] | None = None) -> Overview:
     """The province overview: index, components, trend, rankings, small units, priorities and a breakdown, of the
     responses matching `where` (filters) only."""
-    run = Run(instrument, scope, province.code, lang, where)
+    run = Run(instrument, scope, province.code, lang, where, weighted=True)
     current = run.result(period, "province")
     row = rows_by_code(current).get(province.code)
     labels = labels_for(instrument, lang)
