@@ -19,6 +19,7 @@ from survey.dashboard.labels import Labels, labels_of
 from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint
 from survey.dashboard.period_labels import long_label, short_label, trend_periods
 from survey.services.indices.period_tables import PeriodTable, period_table
+from survey.services.reports.assessment import general_figures
 
 SHARE_CODES = (1, 2, 3, 4, 5)
 
@@ -135,13 +136,17 @@ def history(run: Run, period: Period, by: str, code: str,
     return points, _change(pick(now), pick(before), row["index"] if row else None, label), None
 
 
-def components(row: dict, labels: Labels, reference: dict | None = None) -> list[ComponentRow]:
-    """The row's components in definition order, with the reference row's figure beside each."""
+def components(row: dict, labels: Labels, reference: dict | None = None,
+               document: dict | None = None) -> list[ComponentRow]:
+    """The row's components in definition order, with the reference row's figure and (SIPAS-1001 v2) the
+    general question's figure beside each."""
+    general = general_figures(document or {}, row)
     out = []
     for code, figure in row["components"].items():
         label, role, depth = labels.components.get(code, (code, "factor", 0))
         ref = (reference or {}).get("components", {}).get(code, {}).get("pct") if reference else None
-        out.append(ComponentRow(code, label, role, depth, figure["pct"], figure["n"], ref))
+        question, pct = general.get(code, ("", None))
+        out.append(ComponentRow(code, label, role, depth, figure["pct"], figure["n"], ref, question, pct))
     return out
 
 

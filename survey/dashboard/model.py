@@ -34,6 +34,8 @@ class ComponentRow:
     pct: float | None
     n: int | None
     reference: float | None = None  # the province's pct (unit pages)
+    general_code: str = ""  # its general question (SIPAS-1001 v2), e.g. "A2.1.G"
+    general: float | None = None  # that question's % satisfied, shown beside the factor's
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,4 @@ class UnitPage:
     reasons: list[Share]
     reasons_n: int = 0
     reasons_note: str = ""  # why no reasons are shown: "few" kiosk ratings, or "none" of them low
+    assessment: list = field(default_factory=list)  # AssessmentFigure per part I item (SIPAS-1001 v2)

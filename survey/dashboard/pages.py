@@ -5,7 +5,9 @@ from dataclasses import replace
 
 from survey.errors import NotFound
 from survey.models import Agency, ServicePoint, Unit
+from survey.instruments.definition import Definition, parse_definition
 from survey.services.indices.compute import compute_indices
+from survey.services.reports.assessment import assessment_figures
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period
 from survey.services.access.scope import OPERATOR, Scope
@@ -59,7 +61,7 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     page = Overview(
         meta=meta(current, period, lang),
         province=cell_from_row(row) if row else _empty(province.code, province.name, "province"),
-        components=components(row, labels) if row else [],
+        components=components(row, labels, None, current.document) if row else [],
         change=change, trend=trend,
         communes=[c for c in communes if not c.suppressed],
         departments=[c for c in departments if not c.suppressed],
@@ -127,10 +129,17 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     return UnitPage(
         meta=meta(current, period, lang), kind=kind, cell=cell,
         province=cell_from_row(province_row) if province_row else None,
-        components=components(row, labels, province_row) if row else [],
+        components=components(row, labels, province_row, current.document) if row else [],
         items=items(current, row, place.code, labels) if row else [],
+        assessment=assessment_figures(row, _definition(current)) if row else [],
         change=change, trend=trend, reasons=reasons, reasons_n=asked, reasons_note=note,
     )
+
+
+def _definition(result) -> Definition:
+    """The parsed definition of the version a table was computed on."""
+    doc = result.document
+    return parse_definition(current_version(doc["instrument"], doc["instrument_version"]).definition)
 
 
 def _isolated(kind: str, place: Unit | Agency | ServicePoint) -> bool:

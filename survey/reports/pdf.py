@@ -16,8 +16,8 @@ from survey.reports.fmt import (DASH, dateline, integer, interval, local_stamp, 
 from survey.reports.fonts import register_fonts
 from survey.reports.labels import labels_for
 from survey.reports.layout import FRAME_WIDTH, MARGINS, PAGE, STYLES, NationalHeading, numbered_canvas, page_decorator
-from survey.reports.tables import (count_table, flag_text, item_table, key_value_table, priority_table, ranking_table,
-                                   small_unit_table)
+from survey.reports.tables import (assessment_table, count_table, flag_text, general_table, item_table,
+                                   key_value_table, priority_table, ranking_table, small_unit_table)
 
 Story = list[Flowable]
 
@@ -115,10 +115,18 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
     if len(data.components) > 1:  # one component (a kiosk's single question) would only repeat the index
         rows = [(f"{c.code} {c.label.pick(lang)}", c.pct, c.role == "aspect") for c in data.components]
         reference = (labels["overall_index"], data.index) if data.index is not None else None
-        story.append(sections.kept(labels["components"], bar_chart(rows, FRAME_WIDTH, lang, reference)))
+        chart = bar_chart(rows, FRAME_WIDTH, lang, reference)
+        general = [Spacer(1, 4), general_table(data.components, labels, lang)] \
+            if any(c.general_code for c in data.components) else []
+        story.append(sections.kept(labels["components"], chart))
+        story += general  # a long factor table flows on: kept with the chart it would leave page 1 empty
     if data.items:
         story += [CondPageBreak(120), sections.heading(labels["items"]), item_table(data.items, labels, lang),
                   Spacer(1, 3), Paragraph(markup(labels["scale_legend"]), STYLES["small"])]
+    if data.assessment:
+        story += [CondPageBreak(120), sections.heading(labels["assessment"]),
+                  assessment_table(data.assessment, labels, lang), Spacer(1, 3),
+                  Paragraph(markup(labels["assessment_multi"]), STYLES["small"])]
     if _has_suppressed(data):
         story.append(suppressed_note)
     if data.reasons_asked:

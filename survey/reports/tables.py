@@ -9,7 +9,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from survey.reports.data import Count, ItemRow, Priority, RankingRow, SmallUnit
+from survey.reports.data import (AssessmentFigure, ComponentFigure, Count, ItemRow, Priority, RankingRow,
+                                 SmallUnit)
 from survey.reports.fmt import DASH, integer, interval, markup, nfc, number
 from survey.reports.fonts import BOLD, REGULAR
 from survey.reports.layout import ACCENT, FRAME_WIDTH, INK, RULE, STYLES, ZEBRA
@@ -134,3 +135,29 @@ def key_value_table(rows: Sequence[tuple[str, str]]) -> Table:
 def flag_text(flag: str | None, labels: Mapping[str, str]) -> str:
     """The printed word for a significance flag."""
     return labels[f"flag.{flag}"] if flag else labels["flag.none"]
+
+
+def general_table(components: Sequence[ComponentFigure], labels: Mapping[str, str], lang: str) -> Table:
+    """Each factor's % satisfied over its items beside its general question's (SIPAS-1001 v2)."""
+    widths = [None, 2.6 * cm, 2.0 * cm, 2.9 * cm]
+    widths[0] = FRAME_WIDTH - sum(w for w in widths if w is not None)
+    header = [labels["general_factor"], labels["general_items"], labels["general_question"], labels["general_pct"]]
+    body = [[wrap(f"{c.code} {c.label.pick(lang)}", widths[0]), DASH if c.suppressed else number(c.pct, lang),
+             nfc(c.general_code), DASH if c.suppressed else number(c.general, lang)]
+            for c in components if c.general_code]
+    return _table(header, body, widths, 1)
+
+
+def assessment_table(rows: Sequence[AssessmentFigure], labels: Mapping[str, str], lang: str) -> Table:
+    """Per assessment item: code, wording, answers and the share at each level ("2 Quan tâm: 50,0")."""
+    widths = [1.3 * cm, None, 1.2 * cm, 7.2 * cm]
+    widths[1] = FRAME_WIDTH - sum(w for w in widths if w is not None)
+    header = [labels["item_code"], labels["item_text"], labels["n_valid"], labels["assessment_levels"]]
+    body = []
+    for row in rows:
+        levels = "; ".join(f"{level} {name.pick(lang)}: {number(share, lang)}" for level, name, share in row.shares)
+        body.append([nfc(row.code + ("*" if row.multiple else "")), wrap(row.text.pick(lang), widths[1]),
+                     DASH if row.n_valid is None else integer(row.n_valid, lang), wrap(levels, widths[3])])
+    table = _table(header, body, widths, 2)
+    table.setStyle(TableStyle([("ALIGN", (3, 1), (3, -1), "LEFT"), ("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table

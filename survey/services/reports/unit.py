@@ -18,6 +18,7 @@ from survey.reports.data import (Bilingual, Change, ComponentFigure, Document, I
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
+from survey.services.reports.assessment import assessment_figures, general_figures
 from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
 from survey.services.reports.targets import (DEFAULT_INSTRUMENT, check_province, default_instrument, formal_name,
@@ -116,13 +117,15 @@ class Facts:
         return self._flags[id(parent)]
 
 
-def _components(row: dict, definition: Definition) -> list[ComponentFigure]:
+def _components(row: dict, definition: Definition, document: dict) -> list[ComponentFigure]:
     figures = []
+    general = general_figures(document, row)
     for code, comp in row["components"].items():
         section = definition.section(code)
+        question, pct = general.get(code, ("", None))
         figures.append(ComponentFigure(code, Bilingual(section.title.get("vi", code), section.title.get("en", "")),
                                        comp["pct"], comp["n"] or 0, row["suppressed"],
-                                       "aspect" if section.role == "aspect" else "factor"))
+                                       "aspect" if section.role == "aspect" else "factor", pct, question))
     return figures
 
 
@@ -169,7 +172,8 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         method_version=stored.method_version or METHOD_VERSION, min_n=tables.min_n,
         n=row["n"], index=row["index"], ci_low=row["ci_low"], ci_high=row["ci_high"],
         generated_at=now or datetime.now(timezone.utc), suppressed=hidden, incomplete=row["incomplete"],
-        components=_components(row, tables.definition),
+        components=_components(row, tables.definition, current.document if current is not None else {}),
+        assessment=assessment_figures(row, tables.definition),
         items=_items(row, facts, tables.definition) if facts is not None else [],
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
