@@ -14,6 +14,7 @@ from survey.services.access.scope import OPERATOR, Scope
 from survey.services.indices.item_counts import item_counts, priorities
 from survey.services.indices.period_tables import PeriodTable, months_of
 from survey.services.organisation.places import only_point_of_pair, provincial_agency_codes
+from survey.services.organisation.legacy_reach import successor_province
 from survey.services.organisation.units import descendant_ids, province_of, search_units
 
 from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,
@@ -22,7 +23,7 @@ from survey.dashboard.labels import labels_of
 from survey.dashboard.model import Cell, Overview, Share, UnitPage
 
 KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
-BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point"}
+BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point", "district": "district"}
 
 
 def meet(current: frozenset[int] | None, wanted: set[int] | frozenset[int] | None) -> frozenset[int] | None:
@@ -97,6 +98,8 @@ def place_scope(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) ->
     """The caller's scope narrowed to one place, the tally column that holds it and its key there."""
     if kind == "commune":
         return narrowed(scope, unit_ids={place.id}), "unit_id", place.id
+    if kind == "district":  # a pre-July-2025 district: the responses of its legacy communes, as they were
+        return narrowed(scope, unit_ids=descendant_ids(place)), "unit_id", None  # type: ignore[arg-type]
     if kind == "agency":
         return narrowed(scope, agency_ids={place.id}), "agency_id", place.id
     point: ServicePoint = place  # type: ignore[assignment]
@@ -112,7 +115,8 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     by = BY_KIND[kind]
     current = run.result(period, by)
     row = rows_by_code(current).get(place.code)
-    home = province_of(place if isinstance(place, Unit) else place.unit)
+    home = successor_province(place) if kind == "district" else province_of(
+        place if isinstance(place, Unit) else place.unit)
     # The province's figure is the published reference every unit is compared with (methodology §3): an
     # aggregate of the whole province, shown to the unit's own staff, never any other unit's figures.
     reference = compute_indices(instrument, period, by="province", province=home.code, scope=OPERATOR,

@@ -104,6 +104,7 @@ class UnitSummary:
     reasons_asked: bool = True  # False when the instrument has no reasons question: the section is left out
     comments: list[str] = field(default_factory=list)
     assessment: list[AssessmentFigure] = field(default_factory=list)  # part I shares (SIPAS-1001 v2)
+    approximate: bool = False  # pre-July-2025 data re-based onto today's units through the crosswalk
     issuer: str = ""  # issuing body; a line break separates the parent body (regular) from the issuer (bold)
     document: Document | None = None  # number, place, signer, recipients (None: a document without them)
 

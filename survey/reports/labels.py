@@ -75,6 +75,8 @@ _VI = {
     "assessment": "ĐÁNH GIÁ (PHẦN I): TỶ LỆ Ở MỖI MỨC",
     "assessment_levels": "Tỷ lệ ở mỗi mức (%)",
     "assessment_multi": "*: câu chọn nhiều; tỷ lệ trên số người trả lời câu hỏi, tổng có thể vượt 100%.",
+    "approximate": "Số liệu trước ngày 01/7/2025 được quy đổi sang đơn vị hành chính hiện nay theo bảng "
+    "chuyển đổi: là số liệu gần đúng.",
     "number": "Số: {number}",
     "number_blank": "Số:        /BC-SNV",
     "recipients": "Nơi nhận:",
@@ -151,6 +153,8 @@ _EN = {
     "assessment": "ASSESSMENT (PART I): SHARE AT EACH LEVEL",
     "assessment_levels": "Share at each level (%)",
     "assessment_multi": "*: several may be ticked; shares of those who answered, which may add up to more than 100%.",
+    "approximate": "Data from before 1 July 2025 is re-based onto today's units through the crosswalk: the "
+    "figures are approximate.",
     "number": "No. {number}",
     "number_blank": "No.        /BC-SNV",
     "recipients": "Recipients:",

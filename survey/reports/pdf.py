@@ -112,6 +112,8 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
         Paragraph(meta, STYLES["meta"]),
         sections.kept(labels["key_figures"], key_value_table(_unit_key_figures(data, labels, lang))),
     ]
+    if data.approximate:
+        story.append(Paragraph(markup(labels["approximate"]), STYLES["small"]))
     if len(data.components) > 1:  # one component (a kiosk's single question) would only repeat the index
         rows = [(f"{c.code} {c.label.pick(lang)}", c.pct, c.role == "aspect") for c in data.components]
         reference = (labels["overall_index"], data.index) if data.index is not None else None

@@ -18,6 +18,7 @@ from survey.reports.data import (Bilingual, Change, ComponentFigure, Document, I
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
+from survey.services.organisation.legacy_reach import legacy_touching, legacy_within
 from survey.services.reports.assessment import assessment_figures, general_figures
 from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
@@ -51,7 +52,8 @@ class Tables:
     def __post_init__(self) -> None:
         self.stored = current_version(self.instrument, self.version)
         self.definition = parse_definition(self.stored.definition)
-        self.units = frozenset(descendant_ids(self.province))
+        today = descendant_ids(self.province)
+        self.units = frozenset(today | legacy_within(today))  # pre-July-2025 responses count where they lie
         self.document = document_of(self.province)
 
     def result(self, by: str, previous: bool = False, narrow: Scope = OPERATOR,
@@ -69,6 +71,8 @@ class Tables:
     def _answered(self, period: Period, narrow: Scope) -> bool:
         """Whether any response falls in the period and narrowing (an empty table has nothing to compute)."""
         units = self.units if narrow.unit_ids is None else self.units & narrow.unit_ids
+        if narrow.unit_ids is not None:  # a commune's pre-July-2025 data was recorded under its old communes
+            units = units | legacy_touching(units)
         part = Slice(self.stored.id, period, units, narrow.agency_ids)
         return db.session.execute(select(Response.id).where(part.where()).limit(1)).first() is not None
 
@@ -174,6 +178,7 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         generated_at=now or datetime.now(timezone.utc), suppressed=hidden, incomplete=row["incomplete"],
         components=_components(row, tables.definition, current.document if current is not None else {}),
         assessment=assessment_figures(row, tables.definition),
+        approximate=bool(current is not None and current.approximate),
         items=_items(row, facts, tables.definition) if facts is not None else [],
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
