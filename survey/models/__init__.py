@@ -14,6 +14,7 @@ from survey.models.weights import PopulationMargin
 __all__ = [
     "Agency", "Answer", "AnswerTally", "ApiToken", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "Device",
     "FrameVillage",
-    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "ReportSettings", "Response", "ScoreTally", "Section",
+    "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "ReportSettings",
+    "Response", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
 ]

@@ -12,7 +12,8 @@ from survey.numbers import integer, interval, number, signed
 @pytest.mark.parametrize("value, lang, digits, expected", [
     (78.25, "vi", 1, "78,3"), (78.25, "en", 1, "78.3"), (78.249, "vi", 1, "78,2"), (0.15, "vi", 1, "0,2"),
     (2.675, "en", 2, "2.68"), (1234567.5, "vi", 1, "1.234.567,5"), (1234567.5, "en", 0, "1,234,568"),
-    (Decimal("0.05"), "en", 1, "0.1"), (None, "vi", 1, "—"), (math.nan, "en", 1, "—"), (-0.04, "vi", 1, "0,0"), (-1.25, "en", 1, "-1.3"),
+    (Decimal("0.05"), "en", 1, "0.1"), (None, "vi", 1, "—"), (math.nan, "en", 1, "—"), (-0.04, "vi", 1, "0,0"),
+    (-1.25, "en", 1, "-1.3"),
 ])
 def test_half_up_with_the_language_s_separators(value, lang, digits, expected):
     assert number(value, lang, digits) == expected

@@ -10,7 +10,7 @@ from tests.web.test_dashboard import body, data_rows
 from tests.web.test_dashboard_support import PERIOD, dashboard_world, kiosk  # noqa: F401,F811 - the fixture
 
 
-def test_department_ranks_are_ranked_among_departments(client, login_as, dashboard_world, make_agency,
+def test_department_ranks_are_ranked_among_departments(client, login_as, dashboard_world, make_agency,  # noqa: F811
                                                        make_service_point):
     # A second department at 60%: among all agencies it is third (after a commune committee at 75%),
     # among the province's departments it is second.

@@ -12,7 +12,7 @@ from tests.web.test_dashboard_support import PERIOD, dashboard_world  # noqa: F4
     "/reports/province?province=22&instrument=KIOSK-QUICK&period={period}&lang=en",
     "/reports/export/indices?instrument=KIOSK-QUICK&period={period}&by=commune&format=csv&lang=en",
 ])
-def test_an_english_file_leaves_the_vietnamese_session_vietnamese(client, login_as, dashboard_world, download):
+def test_an_english_file_leaves_the_vietnamese_session_vietnamese(client, login_as, dashboard_world, download):  # noqa: F811
     login_as("homeaffairs")
     before = body(client.get(f"/dashboard/?instrument=KIOSK-QUICK&period={PERIOD}"))
     assert '<html lang="vi"' in before
@@ -28,7 +28,7 @@ def test_an_english_file_leaves_the_vietnamese_session_vietnamese(client, login_
     assert "-vi.pdf" in pdf.headers["Content-Disposition"]
 
 
-def test_a_page_s_lang_still_switches_the_session(client, login_as, dashboard_world):
+def test_a_page_s_lang_still_switches_the_session(client, login_as, dashboard_world):  # noqa: F811
     login_as("homeaffairs")
     client.get("/dashboard/?lang=en")
     assert '<html lang="en"' in body(client.get(f"/dashboard/?instrument=KIOSK-QUICK&period={PERIOD}"))

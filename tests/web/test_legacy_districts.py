@@ -57,7 +57,7 @@ def test_re_based_commune_figures_are_labelled_approximate_in_the_pdf(client, lo
 
 
 def test_a_commune_manager_does_not_open_a_district_that_covers_other_communes(client, login_as,  # noqa: F811
-                                                                              legacy_data):
+                                                                              legacy_data):  # noqa: F811
     _c1, c2 = legacy_data
     login_as("manager", unit=c2)  # 99902 was split between c1 and c2: neither commune covers the district
     assert client.get(f"/dashboard/district/999?{Q}").status_code == 404

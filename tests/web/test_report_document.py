@@ -50,7 +50,7 @@ def _save_pages(pdf: bytes, name: str) -> list[Path]:
     return sorted(ARTIFACTS.glob(f"{name}-*.png"))
 
 
-def test_home_affairs_sets_the_report_elements_once_and_both_pdfs_print_them(client, login_as, dashboard_world):
+def test_home_affairs_sets_the_report_elements_once_and_both_pdfs_print_them(client, login_as, dashboard_world):  # noqa: F811
     login_as("homeaffairs")
     assert 'id="report-settings-link"' in body(client.get("/reports/"))
     assert 'id="report-settings"' in body(client.get("/reports/settings"))
@@ -75,20 +75,20 @@ def test_home_affairs_sets_the_report_elements_once_and_both_pdfs_print_them(cli
 
 
 def test_without_settings_the_number_is_left_for_the_hand_and_the_place_is_the_province(client, login_as,
-                                                                                        dashboard_world):
+                                                                                        dashboard_world):  # noqa: F811
     login_as("homeaffairs")
     got = client.get(f"/reports/province?province=22&instrument=KIOSK-QUICK&period={PERIOD}")
     text = _text(got.data)
     assert re.search(r"Số: +/BC-SNV", text) and "Quảng Ninh, ngày" in text and "GIÁM ĐỐC" in text
 
 
-def test_only_home_affairs_of_a_province_reaches_the_settings(client, login_as, dashboard_world):
+def test_only_home_affairs_of_a_province_reaches_the_settings(client, login_as, dashboard_world):  # noqa: F811
     login_as("manager", unit=dashboard_world.places["home"].code)
     assert client.get("/reports/settings").status_code == 403
     assert 'id="report-settings-link"' not in body(client.get("/reports/"))
 
 
-def test_an_overlong_field_is_named_and_nothing_is_saved(client, login_as, dashboard_world):
+def test_an_overlong_field_is_named_and_nothing_is_saved(client, login_as, dashboard_world):  # noqa: F811
     login_as("homeaffairs")
     got = client.post("/reports/settings", data={**SETTINGS, "number": "9" * 61})
     assert got.status_code == 400 and 'aria-invalid="true"' in body(got)

@@ -38,7 +38,7 @@ def test_cli_table_and_csv_print_the_weighted_column(profiled_data, runner):  # 
     table = runner.invoke(args=["indices", "--instrument", "SIPAS-1001", "--period", "2026", "--weighted"])
     assert table.exit_code == 0, table.output
     assert "weighted" in table.output.splitlines()[2]
-    line = next(l for l in table.output.splitlines() if c1 in l)
+    line = next(text for text in table.output.splitlines() if c1 in text)
     assert re.search(r"55\.56 .*75\.00", line), line
     plain = runner.invoke(args=["indices", "--instrument", "SIPAS-1001", "--period", "2026"])
     assert "weighted" not in plain.output
