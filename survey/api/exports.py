@@ -8,10 +8,12 @@ from survey.api import schemas
 from survey.api.auth import staff_required
 from survey.api.declare import CSV, PDF, XLSX, Operation, declared
 from survey.auth.access import current_actor
+from survey.i18n import file_language
 from survey.reports import downloads
 
 
 @bp.get("/reports/unit")
+@file_language
 @staff_required
 @declared(Operation("PDF summary of one unit, agency or service point", "reportUnit", {200: (PDF,), 404: None},
                      params=schemas.ReportUnitQuery))
@@ -21,6 +23,7 @@ def report_unit():
 
 
 @bp.get("/reports/province")
+@file_language
 @staff_required
 @declared(Operation("PDF summary of a province", "reportProvince", {200: (PDF,), 404: None},
                      params=schemas.ReportProvinceQuery))
@@ -30,6 +33,7 @@ def report_province():
 
 
 @bp.get("/exports/indices")
+@file_language
 @staff_required
 @declared(Operation("The index table as CSV or XLSX (the columns of /indices, flattened)", "exportIndices",
                      {200: (CSV, XLSX), 404: None}, params=schemas.ExportIndicesQuery))
@@ -39,6 +43,7 @@ def export_indices():
 
 
 @bp.get("/exports/responses")
+@file_language
 @staff_required
 @declared(Operation("Anonymised responses (or their codebook) as CSV or XLSX; small cells suppressed",
                      "exportResponses", {200: (CSV, XLSX), 404: None}, params=schemas.ExportResponsesQuery))
