@@ -26,9 +26,11 @@ def test_province_administration_is_home_affairs_only(action):
 
 @pytest.mark.parametrize("role, allowed", [
     ("manager", {"results.read", "reports.download", "comments.read", "comments.moderate", "devices.settings",
-                 "contacts.read", "results.export", "responses.enter", "directory.read", "instruments.read"}),
+                 "contacts.read", "results.export", "responses.enter", "directory.read", "instruments.read",
+                 "reports.subscribe", "alerts.acknowledge", "alerts.read"}),
     ("clerk", {"responses.enter", "directory.read", "instruments.read"}),
-    ("viewer", {"results.read", "reports.download", "comments.read", "directory.read", "instruments.read"}),
+    ("viewer", {"results.read", "reports.download", "comments.read", "directory.read", "instruments.read",
+                "alerts.read"}),
     ("device", {"responses.submit"}),
 ])
 def test_each_role_has_exactly_its_actions(role, allowed):
