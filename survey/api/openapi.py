@@ -56,6 +56,9 @@ RESPONSE_BODY = {
         "channel": {"type": "string", "enum": list(CHANNELS), "default": "kiosk"},
         "submitted_at": {"type": "string", "format": "date-time", "example": "2026-03-01T09:30:00+07:00",
                          "description": "ISO 8601 with an offset; not more than 10 minutes ahead"},
+        "started_at": {"type": "string", "format": "date-time", "example": "2026-03-01T09:29:10+07:00",
+                       "description": "Optional: when the form was opened (not after submitted_at); only the "
+                                      "too-fast quality flag reads it"},
         "answers": {"type": "object", "description": "Item code → code, list of codes (multi-select) or text",
                     "additionalProperties": {"oneOf": [{"type": "integer"},
                                                        {"type": "array", "items": {"type": "integer"}},

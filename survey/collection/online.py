@@ -15,6 +15,7 @@ from survey.collection.questions import implied, questions_for
 from survey.error_text import explain
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db, limiter
+from survey.services.quality.forms import form_started, now_iso
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version
 from survey.services.responses.envelope import LOCAL_TZ
@@ -62,6 +63,7 @@ def _render(point, code: str, status: int = 200, values=None, errors=None, messa
         "collection/online_form.html", point=point, version=version, questions=questions,
         implied=implied(version), values=values or {}, errors=errors or {}, message=message,
         response_id=(values or {}).get("id") or str(uuid.uuid4()), instrument=code,
+        started_at=(values or {}).get("started_at") or now_iso(),
         procedure=request.values.get("p", ""), dossier=request.values.get("d", ""),
         needs_dossier=code == "ONESTOP-61", asset_url=asset_url, honeypot=HONEYPOT), status
 
@@ -84,8 +86,9 @@ def online_submit(key: str):
     payload = {"id": request.form.get("id", ""), "instrument": code, "version": version.number,
                "service_point": point.code, "procedure": request.form.get("p") or None,
                "dossier": request.form.get("d") or None, "answers": answers, "respondent": respondent,
-               "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds")}
-    values = {"id": payload["id"], **{f"a.{k}": v for k, v in answers.items()},
+               "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds"),
+               "started_at": form_started(request.form.get("started_at"))}
+    values = {"id": payload["id"], "started_at": request.form.get("started_at", ""), **{f"a.{k}": v for k, v in answers.items()},
               **{f"r.{k}": v for k, v in respondent.items()}}
     if code == "ONESTOP-61" and not payload["dossier"]:
         db.session.rollback()

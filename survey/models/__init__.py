@@ -4,6 +4,7 @@ from survey.models.agencies import Agency, Device, ServicePoint
 from survey.models.audit import AuditEntry
 from survey.models.base import Base
 from survey.models.campaigns import Campaign, FrameVillage, Questionnaire
+from survey.models.quality import Publication, QualitySettings, Target
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
 from survey.models.responses import Answer, Comment, Contact, Response
 from survey.models.tallies import AnswerTally, ScoreTally
@@ -15,4 +16,5 @@ __all__ = [
     "FrameVillage",
     "Instrument", "InstrumentVersion", "Item", "PopulationMargin", "Questionnaire", "Response", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
+    "Publication", "QualitySettings", "Target",
 ]

@@ -46,6 +46,8 @@ class ServicePoint(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     # Public QR/online link key; unguessable so links cannot be enumerated.
     public_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # Opening hours, e.g. "mon-fri 07:30-17:00; sat 07:30-11:30" (survey.indices.quality); NULL: the province's.
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
 
     agency: Mapped[Agency] = relationship()
     unit: Mapped[Unit] = relationship()
