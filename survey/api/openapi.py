@@ -108,6 +108,8 @@ def document() -> dict:
                                 "channel", *PROFILE_FIELDS]), _query("province", "Province code"),
                                _query("weighted", "1: add each row's secondary post-stratified figures "
                                       "(row.weighted)", False, ["0", "1"]),
+                               _query("quality", "clean: leave out responses with a quality flag (the "
+                                      "published default, all, counts every response)", False, ["all", "clean"]),
                                _query("channel", "Only responses of this channel", False, list(CHANNELS)),
                                _query("field", "Only responses of this procedure field (code)"),
                                _query("procedure", "Only responses of this procedure (code)"),
@@ -185,6 +187,8 @@ def _schemas() -> dict:
             "instrument": {"type": "string"}, "instrument_version": {"type": "integer"},
             "method_version": {"type": "string"}, "period": {"type": "string"}, "by": {"type": "string"},
             "min_n": {"type": "integer"}, "computed_at": {"type": "string", "format": "date-time"},
+            "quality": {"type": "string", "enum": ["clean"], "description": "Present when flagged responses "
+                        "were left out (quality=clean)"},
             "filters": {"type": "object", "description": "The filters applied (channel, field, procedure, profile "
                         "codes); empty when every response counts", "additionalProperties": {
                             "oneOf": [{"type": "string"}, {"type": "integer"}]}},
@@ -192,6 +196,8 @@ def _schemas() -> dict:
                 "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "level": {"type": "string"},
                 "n": {"type": "integer"}, "index": figure, "ci_low": figure, "ci_high": figure,
                 "suppressed": {"type": "boolean"}, "incomplete": {"type": "boolean"},
+                "flagged": {"type": "integer", "description": "Responses of the row with a quality flag "
+                            "(methodology §9); counted in the figures unless quality=clean"},
                 "weighted": {"type": "object", "nullable": True, "description": (
                     "Secondary figure, only with ?weighted=1: post-stratified by sex × age band against the "
                     "province's margins; null without margins, when suppressed or without profile data"),

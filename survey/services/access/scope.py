@@ -68,6 +68,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         "results.publish": ("homeaffairs",),
         "contacts.delete": ("homeaffairs",),
         "weights.manage": ("homeaffairs",),
+        "quality.manage": ("homeaffairs",),  # quality thresholds, opening hours, the scan and the review
+        "targets.manage": ("homeaffairs",),  # targets per unit and year
         "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes  # population margins for the secondary, weighted figures
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),

@@ -18,6 +18,7 @@ from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services.indices import counts as index_counts
 from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for
+from survey.services.quality import flagged as quality_flags
 from survey.services.indices.cells import _choice_names as choice_names  # the labels' codes are the valid ones
 from survey.services.indices.document import document_for
 from survey.services.instruments.versions import current_version
@@ -59,7 +60,7 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
                     scope: Scope = OPERATOR, min_n: int = DEFAULT_MIN_N, version: int | None = None,
                     lang: str = "vi", source: str | None = None, now: datetime | None = None,
                     where: dict[str, str | int] | None = None,
-                    weighted: bool = False) -> IndicesResult:
+                    weighted: bool = False, quality: str = "all") -> IndicesResult:
     """The index table of `instrument` for `period` broken down `by`, within `province` and the caller's scope.
 
     `source` forces "tallies" or "responses" (tests and benchmarks); by default the roll-ups answer whenever they
@@ -77,8 +78,11 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     scorer = version_scorer(stored.id)
     allowed = _allowed_units(province, scope)
     applied = _applied(where, stored.definition)
+    where = {BY_COLUMN[name]: value for name, value in applied.items()}
+    if quality not in quality_flags.QUALITY_VIEWS:
+        raise Invalid([{"field": "quality", "code": "unknown", "message": "quality must be all or clean"}])
     filters = index_counts.Filters(stored.id, the_period, _with_legacy(allowed), scope.agency_ids,
-                                   {BY_COLUMN[name]: value for name, value in applied.items()})
+                                   quality_flags.clean_where(where) if quality == "clean" else where)
     column = BY_COLUMN[by]
     use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
                                                                                         filters.where))
@@ -95,6 +99,7 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
                        items, sums, total, approximate=cells.approximate)
+    quality_flags.add_flagged(doc, by, column, filters, cells.mapping, cells.labels, quality)  # methodology §9
     if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
         doc["filters"] = applied
 
