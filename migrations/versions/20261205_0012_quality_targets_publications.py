@@ -41,7 +41,8 @@ def upgrade():
     )
     op.create_table('targets',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('instrument_code', sa.String(length=40), nullable=False),
     sa.Column('component', sa.String(length=40), nullable=False),
@@ -49,12 +50,16 @@ def upgrade():
     sa.Column('set_by', sa.String(length=80), nullable=True),
     sa.Column('set_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('value >= 0 AND value <= 100', name=op.f('ck_targets_value')),
+    sa.CheckConstraint('(unit_id IS NULL) <> (agency_id IS NULL)', name=op.f('ck_targets_subject')),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_targets_agency_id_agencies')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_targets_unit_id_units')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_targets')),
-    sa.UniqueConstraint('unit_id', 'year', 'instrument_code', 'component', name='uq_targets_key')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_targets'))
     )
     with op.batch_alter_table('targets', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_targets_unit_id'), ['unit_id'], unique=False)
+        for column in ('unit_id', 'agency_id'):  # one target per subject, year, instrument and component
+            batch_op.create_index(f'uq_targets_{column[:-3]}', [column, 'year', 'instrument_code', 'component'],
+                                  unique=True, sqlite_where=sa.text(f'{column} IS NOT NULL'),
+                                  postgresql_where=sa.text(f'{column} IS NOT NULL'))
     op.create_table('publications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('province_id', sa.Integer(), nullable=False),

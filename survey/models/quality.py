@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.models.base import Base, utcnow
@@ -27,14 +27,22 @@ class QualitySettings(Base):
 
 
 class Target(Base):
-    """A unit's target for a year: the index (component "INDEX") or one factor of an instrument, in percent."""
+    """A target for a year: the index (component "INDEX") or one factor of an instrument, in percent, for a unit
+    (commune, province) or an agency (department); exactly one of the two is set."""
 
     __tablename__ = "targets"
-    __table_args__ = (UniqueConstraint("unit_id", "year", "instrument_code", "component", name="uq_targets_key"),
-                      CheckConstraint("value >= 0 AND value <= 100", name="value"))
+    __table_args__ = (
+        CheckConstraint("value >= 0 AND value <= 100", name="value"),
+        CheckConstraint("(unit_id IS NULL) <> (agency_id IS NULL)", name="subject"),
+        Index("uq_targets_unit", "unit_id", "year", "instrument_code", "component", unique=True,
+              sqlite_where=text("unit_id IS NOT NULL"), postgresql_where=text("unit_id IS NOT NULL")),
+        Index("uq_targets_agency", "agency_id", "year", "instrument_code", "component", unique=True,
+              sqlite_where=text("agency_id IS NOT NULL"), postgresql_where=text("agency_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     year: Mapped[int] = mapped_column(Integer)
     instrument_code: Mapped[str] = mapped_column(String(40))
     component: Mapped[str] = mapped_column(String(40), default="INDEX")
