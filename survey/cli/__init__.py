@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "indices", "reports",
-           "responses", "privacy", "weights", "frame", "campaigns", "quality")
+           "responses", "privacy", "weights", "frame", "campaigns", "quality", "targets")
 
 
 def register(app: Flask) -> None:
