@@ -38,3 +38,34 @@ def trend_svg(monthly: list[tuple[int, float]], target: float | None, trend: Pro
         parts += [f'<circle class="point" cx="{_x(m):.1f}" cy="{_y(v):.1f}" r="3"/>' for m, v in monthly]
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def importance_svg(points: list[tuple[str, float, float]], y_label: str, x_label: str) -> Markup:
+    """Importance–performance chart: (item, performance 0–100, importance ≥ 0) as labelled dots, quadrants split
+    at the means (classes only)."""
+    width, height, left, bottom = 420, 300, 40, 30
+    top_value = max([imp for _, _, imp in points] + [1e-9])
+
+    def px(perf: float) -> float:
+        return left + perf * (width - left - 10) / 100
+
+    def py(imp: float) -> float:
+        return 10 + (1 - imp / top_value) * (height - 10 - bottom)
+
+    parts = [f'<svg class="ip-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(y_label)} / {escape(x_label)}">',
+             f'<line class="axis-line" x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}"/>',
+             f'<line class="axis-line" x1="{left}" y1="10" x2="{left}" y2="{height - bottom}"/>',
+             f'<text class="axis" x="{left}" y="{height - 8}">{escape(x_label)} (0–100)</text>',
+             f'<text class="axis" x="2" y="10">{escape(y_label)}</text>']
+    if points:
+        mean_x = sum(p for _, p, _ in points) / len(points)
+        mean_y = sum(i for _, _, i in points) / len(points)
+        parts.append(f'<line class="quadrant" x1="{px(mean_x):.1f}" y1="10" x2="{px(mean_x):.1f}" '
+                     f'y2="{height - bottom}"/><line class="quadrant" x1="{left}" y1="{py(mean_y):.1f}" '
+                     f'x2="{width - 10}" y2="{py(mean_y):.1f}"/>')
+    for item, perf, imp in points:
+        parts.append(f'<circle class="point" cx="{px(perf):.1f}" cy="{py(imp):.1f}" r="4"/>'
+                     f'<text class="label" x="{px(perf) + 6:.1f}" y="{py(imp) + 4:.1f}">{escape(item)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -80,7 +80,7 @@ def _subject(by: str, code: str) -> tuple[int, str]:
     else:
         row = db.session.execute(select(Unit.id, Unit.name).where(Unit.code == code, Unit.level == by)).first()
     if row is None:
-        raise NotFound("unknown_unit", f"Unknown {by} {code}", code=code)
+        raise NotFound("unknown_unit", f"Unknown {by} {code}", unit=code)
     return row[0], row[1]
 
 
@@ -91,7 +91,7 @@ def fix_first(scope: Scope, province: str, instrument: str, period: Period, by: 
     mine = compute_indices(instrument, period, by=by, province=province, scope=scope, min_n=min_n, lang=lang)
     row = next((r for r in mine.document["rows"] if r["unit_code"] == code and r["level"] == by), None)
     if row is None:
-        raise NotFound("no_figures", f"No figures for {code} in {period.label}", code=code)
+        raise NotFound("no_figures", f"No figures for {code} in {period.label}", unit=code)
     whole = compute_indices(instrument, period, by="province", province=province, scope=scope, min_n=min_n,
                             lang=lang).document["rows"]
     province_items = next((r["items"] for r in whole if r["level"] == "province"), {})
