@@ -52,7 +52,7 @@ def register_blueprints(app: Flask) -> None:
 OPTIONAL_BLUEPRINTS = (
     "survey.auth.views", "survey.collection.kiosk", "survey.collection.online", "survey.collection.paper",
     "survey.admin.views", "survey.admin.instruments", "survey.dashboard.views", "survey.reports.views",
-    "survey.home_methodology", "survey.improvement.views",
+    "survey.home_methodology", "survey.improvement.views", "survey.public.views",
 )
 
 
