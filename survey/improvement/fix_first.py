@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.auth.access import permission_required
+from survey.errors import NotFound
 from survey.dashboard.periods import default_period
 from survey.improvement.base import asked_period, bp, home_province
 from survey.improvement.chart import importance_svg
@@ -28,8 +29,11 @@ def priorities(by: str, code: str):
     if period is None:
         abort(400, description=error)
     lang = "en" if str(get_locale() or "vi") == "en" else "vi"
-    data = fix_first(g.scope, home_province().code, instrument, period, by, code,
-                     int(current_app.config["MIN_N"]), reference, lang=lang)
+    try:
+        data = fix_first(g.scope, home_province().code, instrument, period, by, code,
+                         int(current_app.config["MIN_N"]), reference, lang=lang)
+    except NotFound:
+        abort(404)
     with_assoc = [p for p in data.items if p.association is not None]
     if with_assoc:
         chart = importance_svg([(p.item, p.unit, max(p.association, 0.0)) for p in with_assoc],

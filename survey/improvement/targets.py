@@ -15,7 +15,9 @@ from survey.extensions import db
 from survey.improvement.base import bp, home_province
 from survey.improvement.chart import trend_svg
 from survey.services.targets.manage import LEVELS, import_targets, set_target, targets_for
-from survey.services.targets.progress import progress
+from survey.errors import NotFound
+from survey.services.improvement.fix_first import subject
+from survey.services.targets.progress import Progress, progress
 from survey.uploads import uploaded_text
 
 INSTRUMENTS = ("SIPAS-1001", "SIPAS-2640", "KIOSK-QUICK")
@@ -98,7 +100,10 @@ def scorecard(by: str, code: str):
     year, instrument, _by = _choices()
     rows = progress(g.scope, province.code, instrument, year, by, _today(), int(current_app.config["MIN_N"]), _lang())
     mine = next((p for p in rows if p.code == code), None)
-    if mine is None:
-        abort(404)
+    if mine is None:  # no responses and no target yet: an empty card, if the subject is the province's
+        try:
+            mine = Progress(by, code, subject(g.scope, province.code, by, code)[1])
+        except NotFound:
+            abort(404)
     return render_template("improvement/scorecard.html", province=province, year=year, instrument=instrument,
                            by=by, p=mine, chart=trend_svg(mine.monthly, mine.target, mine.trend))

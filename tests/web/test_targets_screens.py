@@ -64,3 +64,19 @@ def test_other_roles_may_not_set_targets(app, client, login_as):
     login_as("manager")
     assert client.get("/improvement/targets").status_code == 403
     assert client.get("/improvement/scorecard/commune/00001").status_code == 403
+
+
+def test_the_dashboard_unit_page_shows_the_target(app, client, login_as, make_service_point):
+    from survey.services.access.scope import OPERATOR
+    from survey.services.targets.manage import set_target
+
+    code = _data(make_service_point)
+    set_target(OPERATOR, "22", {"level": "commune", "code": code, "year": "2026", "instrument": "KIOSK-QUICK",
+                                "target": "80"})
+    db.session.commit()
+    login_as("homeaffairs")
+    page = client.get(f"/dashboard/commune/{code}?instrument=KIOSK-QUICK&period=2026-Q1")
+    assert page.status_code == 200 and 'id="unit-target" data-target="80.0"' in page.text
+    assert "/improvement/scorecard/commune/" in page.text
+    other = client.get(f"/dashboard/commune/{code}?instrument=KIOSK-QUICK&period=2025-Q1")
+    assert 'id="unit-target"' not in other.text  # no target for 2025

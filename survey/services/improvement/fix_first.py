@@ -13,6 +13,8 @@ from survey.indices import priority_index, structure_from_definition
 from survey.indices.fix_first import MIN_PAIRS, Priority, effective_weights, phi, rank_items
 from survey.models import Agency, Unit
 from survey.services.access.scope import Scope
+from survey.services.indices.weights import province_unit
+from survey.services.organisation.units import descendant_ids
 from survey.services.indices import counts as index_counts
 from survey.services.indices.compute import compute_indices
 from survey.services.indices.packed_answers import layout, unpack
@@ -33,6 +35,7 @@ class FixFirst:
     reference_value: float | None  # the target, when it is the reference
     overall: str | None  # the question the association is measured against
     suppressed: bool
+    no_data: bool = False
     items: list[Priority] = field(default_factory=list)
     citizen_priorities: list[dict] = field(default_factory=list)  # item, pct, rank
     reasons: list[dict] = field(default_factory=list)  # code, count (kiosk low scores)
@@ -74,12 +77,15 @@ def associations(bits: np.ndarray, slot_of: dict[str, int], items: list[str], co
     return out
 
 
-def _subject(by: str, code: str) -> tuple[int, str]:
+def subject(scope: Scope, province: str, by: str, code: str) -> tuple[int, str]:
+    """(id, name) of a commune or agency of the province that the caller sees; NotFound otherwise."""
+    inside = set(descendant_ids(province_unit(scope, province)))
     if by == "agency":
-        row = db.session.execute(select(Agency.id, Agency.name).where(Agency.code == code)).first()
+        row = db.session.execute(select(Agency.id, Agency.name, Agency.unit_id).where(Agency.code == code)).first()
     else:
-        row = db.session.execute(select(Unit.id, Unit.name).where(Unit.code == code, Unit.level == by)).first()
-    if row is None:
+        row = db.session.execute(select(Unit.id, Unit.name, Unit.id).where(Unit.code == code, Unit.level == by)).first()
+    if row is None or row[2] not in inside or not (scope.sees_agency(row[0]) if by == "agency"
+                                                   else scope.sees_unit(row[0])):
         raise NotFound("unknown_unit", f"Unknown {by} {code}", unit=code)
     return row[0], row[1]
 
@@ -87,11 +93,11 @@ def _subject(by: str, code: str) -> tuple[int, str]:
 def fix_first(scope: Scope, province: str, instrument: str, period: Period, by: str, code: str, min_n: int,
               reference: str = "province", year: int | None = None, lang: str = "vi") -> FixFirst:
     """The ranked items of one commune or agency (within the caller's scope) for a period."""
-    subject_id, name = _subject(by, code)
+    subject_id, name = subject(scope, province, by, code)
     mine = compute_indices(instrument, period, by=by, province=province, scope=scope, min_n=min_n, lang=lang)
     row = next((r for r in mine.document["rows"] if r["unit_code"] == code and r["level"] == by), None)
-    if row is None:
-        raise NotFound("no_figures", f"No figures for {code} in {period.label}", unit=code)
+    if row is None:  # no responses in the period: nothing to rank
+        return FixFirst(name, reference, None, None, False, no_data=True)
     whole = compute_indices(instrument, period, by="province", province=province, scope=scope, min_n=min_n,
                             lang=lang).document["rows"]
     province_items = next((r["items"] for r in whole if r["level"] == "province"), {})
