@@ -88,8 +88,8 @@ def online_submit(key: str):
                "dossier": request.form.get("d") or None, "answers": answers, "respondent": respondent,
                "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds"),
                "started_at": form_started(request.form.get("started_at"))}
-    values = {"id": payload["id"], "started_at": request.form.get("started_at", ""), **{f"a.{k}": v for k, v in answers.items()},
-              **{f"r.{k}": v for k, v in respondent.items()}}
+    values = {"id": payload["id"], "started_at": request.form.get("started_at", ""),
+              **{f"a.{k}": v for k, v in answers.items()}, **{f"r.{k}": v for k, v in respondent.items()}}
     if code == "ONESTOP-61" and not payload["dossier"]:
         db.session.rollback()
         return _render(point, code, 422, values, {"d": _("Please enter the dossier code from your receipt.")})
