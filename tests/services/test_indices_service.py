@@ -187,7 +187,7 @@ def test_document_has_the_spec_shape(dataset):
                                                                             "2026-06-01T00:00:00Z")
     row = doc["rows"][0]
     assert list(row) == ["unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high", "suppressed",
-                         "incomplete", "components", "items"]
+                         "incomplete", "components", "items", "flagged"]  # flagged: issue 23
     assert set(next(iter(row["components"].values()))) == {"pct", "n"}
     assert set(row["items"]["A2.3.1"]) == {"pct", "n_valid", "mean", "ci_low", "ci_high"}
 
