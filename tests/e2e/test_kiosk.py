@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import Device, Response
+from survey.models import Device, Item, Response
 from survey.services.access import devices
 from tests.e2e.conftest import page_report, screenshot
 
@@ -181,13 +181,22 @@ def test_language_switch_and_staff_panel(browser, live_server, make_service_poin
 def test_kiosk_for_the_a2_block_of_sipas_1001(browser, live_server, make_service_point):
     enrol_kiosk(browser, live_server, make_service_point, instrument="SIPAS-1001")
     tap(browser, '[data-action="start"]')
-    wait_screen(browser, "question")
-    tap(browser, '.k-opt[data-item="X.5"][data-code="0"]')  # no feedback given: A2.5 is skipped
-    for _ in range(16):
+    taps = 0
+    # Version 2's A2 block: the factors' items and general questions, and the X.5 gate before A2.5. Answer "no
+    # feedback given" at the gate (A2.5 is then skipped) and "satisfied" everywhere else, until the thank-you.
+    while not browser.find_elements(By.CSS_SELECTOR, '#stage[data-screen="thanks"]'):
+        assert taps < 40, "the kiosk never reached the thank-you screen"
         wait_screen(browser, "question")
-        if _ == 3:
+        if taps == 3:
             screenshot(browser, "kiosk-sipas-a2-1280x800.png")
-        tap(browser, '.k-options .k-opt[data-code="4"]')
+        gate = browser.find_elements(By.CSS_SELECTOR, '.k-opt[data-item="X.5"][data-code="0"]')
+        visible = [g for g in gate if g.is_displayed()]
+        tap(browser, '.k-opt[data-item="X.5"][data-code="0"]' if visible else '.k-options .k-opt[data-code="4"]')
+        taps += 1
+        time.sleep(0.05)
     wait_screen(browser, "thanks")
     [row] = wait_rows(1)
-    assert len(row.answers) == 17 and db.session.scalar(select(func.count()).select_from(Response)) == 1
+    codes = set(db.session.scalars(select(Item.code).where(Item.id.in_([a.item_id for a in row.answers]))))
+    assert len(row.answers) == taps and db.session.scalar(select(func.count()).select_from(Response)) == 1
+    assert "X.5" in codes and not any(c.startswith("A2.5.") for c in codes)  # routing skipped A2.5
+    assert {"A2.1.G", "A2.G"} <= codes  # version 2 asks the general questions with their factor and area
