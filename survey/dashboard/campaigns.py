@@ -65,7 +65,7 @@ def create():
         except DomainError as exc:
             db.session.rollback()
             errors = getattr(exc, "errors", None) or [{"field": exc.code, "message": explain(exc)}]
-    return render_template("campaigns/new.html", provinces=provinces, instruments=published_codes(),
+    return render_template("campaigns/new.html", provinces=provinces, instruments=published_codes(g.scope),
                            errors=errors, form=request.form, manage=True), 422 if errors else 200
 
 
