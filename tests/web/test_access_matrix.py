@@ -19,6 +19,7 @@ from survey.auth.session import session_keys
 from survey.extensions import db
 from survey.models import ApiToken, Comment, Contact, Response
 from tests.fixtures.factories import commune_codes
+from tests.web import access_objects
 
 STAFF = frozenset({"homeaffairs", "manager", "clerk", "viewer"})
 PRINCIPALS = ("homeaffairs", "manager", "clerk", "viewer", "device", "anonymous")
@@ -116,6 +117,13 @@ class Place:
     contact_name: str = ""
     instrument_code: str = ""
     instrument_name: str = ""
+    village_name: str = ""
+    campaign_code: str = ""  # the province's campaign: shared by the home and sibling places
+    questionnaire: str = ""
+    job_id: str = ""  # public id of the job of the caller's role at this place
+    subscription_id: int = 0
+    rule_id: int = 0
+    alert_id: int = 0
 
     def markers(self) -> set[str]:
         """Strings that identify this place's data."""
@@ -125,14 +133,15 @@ class Place:
 
 @dataclass
 class World:
-    """Three communes with an agency, a service point, a kiosk, an account, a token, responses and contacts."""
+    """Three communes with an agency, a service point, a kiosk, an account, a token, responses and contacts; a
+    campaign per province, and per place a job, a subscription, an alert rule and an open alert."""
 
     places: dict[str, Place] = field(default_factory=dict)
     principals: dict[str, object] = field(default_factory=dict)
     device_token: str = ""
 
 
-def _build_world(make_agency, make_service_point, make_device, make_user) -> World:
+def _build_world(make_agency, make_service_point, make_device, make_user, principal: str = "viewer") -> World:
     from survey.models import Unit
     from survey.services.access import accounts
     from survey.services.instruments.versions import current_version
@@ -168,6 +177,9 @@ def _build_world(make_agency, make_service_point, make_device, make_user) -> Wor
     for role in STAFF:
         world.principals[role] = make_user(role, unit="22" if role == "homeaffairs" else home)
     _device, world.device_token = make_device(service_point=world.places["home"].point_code)
+    access_objects.add_campaigns(world)
+    access_objects.add_personal_objects(world, principal, make_user)
+    access_objects.add_alerts(world)
     return world
 
 
@@ -198,14 +210,17 @@ def _response(version, items, point, tag: str, n: int):
 
 
 def _own_instrument(province: str) -> tuple[str, str]:
-    """The province's own draft instrument (created once per province)."""
+    """The province's own instrument (created once per province): version 1 published (the kiosk preview shows
+    it), version 2 a draft (the builder's screens edit it)."""
     from survey.models import Instrument
-    from survey.services.instruments.drafts import create_own_instrument
+    from survey.services.instruments.drafts import create_own_instrument, new_version, publish_version
     from survey.services.access.scope import OPERATOR
 
     code, name = ("QN-RIENG", "Phiếu riêng Quảng Ninh") if province == "22" else ("HN-RIENG", "Phiếu riêng Zeta")
     if db.session.scalar(select(Instrument.id).where(Instrument.code == code)) is None:
         create_own_instrument("KIOSK-QUICK", code, {"vi": name}, province, "test", OPERATOR)
+        publish_version(code, 1, "test", OPERATOR)
+        new_version(code, "test", OPERATOR)
     return code, name
 
 
@@ -220,10 +235,16 @@ def _answer(response, item, code):
 ARGS = {
     "collection.online_qr": lambda p: {"key": p.public_key, "fmt": "svg"},
     # Each place drops a different item: the home and sibling places share the province's instrument.
-    **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 1, "section": "SAT",
+    **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 2, "section": "SAT",
                                                "item": "R" if p.tag == "Beta" else "Q"}
        for name in ("version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
+    "admin_instruments.kiosk_preview": lambda p: {"code": p.instrument_code, "number": 1},
+    **{name: lambda p: {"code": p.campaign_code} for name in (
+        "campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs", "api.campaign_estimates")},
 }
+# Objects of a whole province: for a commune's staff the sibling place names the same object as the home place.
+PROVINCE_OBJECTS = {"campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs",
+                    "api.campaign_estimates"}
 # Endpoints whose arguments name no place's object: one request with these arguments.
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},
@@ -252,6 +273,10 @@ def _province(place: Place) -> str:
     return "01" if place.tag == "Zeta" else "22"
 
 
+# View arguments naming one object of the place, by their exact name.
+OBJECT_IDS = {"public_id": "job_id", "sub_id": "subscription_id", "rule_id": "rule_id", "alert_id": "alert_id"}
+
+
 def _guess(rule, place: Place) -> dict[str, object]:
     """View arguments from their names: ids and codes of this place's objects."""
     values = {}
@@ -259,7 +284,9 @@ def _guess(rule, place: Place) -> dict[str, object]:
         converter = type(rule._converters[name]).__name__  # noqa: SLF001 - the rule's own converter
         numeric = converter in ("IntegerConverter", "NumberConverter")
         lowered = name.lower()
-        if "device" in lowered:
+        if name in OBJECT_IDS:
+            value = getattr(place, OBJECT_IDS[name])
+        elif "device" in lowered:
             value = place.device_id
         elif "token" in lowered:
             value = place.token_id
@@ -332,6 +359,8 @@ def _expected(case: Case, principal: str) -> str:
         return "allowed"
     if case.place in REACH[principal]:
         return "allowed"
+    if case.place == "sibling" and case.endpoint in PROVINCE_OBJECTS and "home" in REACH[principal]:
+        return "allowed"
     return "filter" if case.endpoint in FILTERS else "denied"
 
 
@@ -395,7 +424,7 @@ def _works(case: Case, response) -> bool:
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_access_matrix(app, principal, make_agency, make_service_point, make_device, make_user):
-    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    world = _build_world(make_agency, make_service_point, make_device, make_user, principal)
     reach = REACH[principal]
     hidden = set().union(*(p.markers() for k, p in world.places.items() if k not in reach))
     hidden -= set().union(*(p.markers() for k, p in world.places.items() if k in reach), set())
