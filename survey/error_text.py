@@ -18,6 +18,7 @@ DOMAIN = {
     "id_reused": _l("This questionnaire was already saved with other answers; start a new one."),
     "unknown_enrolment": _l("This enrolment link is unknown or was already used. Ask for a new one."),
     "revoked_device": _l("This device has been revoked."),
+    "service_point_closed": _l("%(service_point)s no longer takes part in the survey. Thank you for your interest."),
     # Staff
     "invalid": _l("Some of what was entered is not valid; nothing was saved."),
     "forbidden": _l("Your role may not do this."),
@@ -58,6 +59,8 @@ FIELD = {
     ("email", "disabled"): _l("This account is disabled."),
     ("role", "unknown"): _l("Choose one of the roles offered."),
     ("instrument", "unknown"): _l("Choose one of the questionnaires offered."),
+    ("service_point", "inactive"): _l("This service point has been deactivated and no longer takes responses."),
+    ("parent", "cycle"): _l("An agency cannot be placed under itself or one of its sub-agencies."),
 }
 
 # Plain HTTP errors, by status; werkzeug's own descriptions are English.

@@ -51,13 +51,11 @@ AUDIT_ACTIONS = {
     "privacy.purge_comments": _l("Purged old comments"), "privacy.purge_contacts": _l("Purged old contacts"),
     "responses.import": _l("Imported responses"), "weights.import": _l("Imported population weights"),
     "settings.idle_action": _l("Changed the kiosks' idle action"),
-    "service_point.online_instruments": _l("Chose a service point's online questionnaires"),
-    "job.check": _l("Checked the job worker"), "job.failed": _l("A job failed"),
-    "report.send": _l("Sent a scheduled report"),
-    "subscription.add": _l("Subscribed to a scheduled report"),
-    "subscription.remove": _l("Ended a report subscription"),
+    "service_point.online_instruments": _l("Changed the instruments of a QR code"),
+    "job.failed": _l("A background job failed"), "report.send": _l("Sent a scheduled report"),
+    "subscription.add": _l("Subscribed to a report"), "subscription.remove": _l("Cancelled a report subscription"),
     "alert_rule.add": _l("Added an alert rule"), "alert_rule.remove": _l("Removed an alert rule"),
-    "alert.raise": _l("Alert raised"), "alert.close": _l("Alert cleared"),
+    "alert.raise": _l("Alert raised"), "alert.close": _l("Alert closed"),
     "alert.acknowledge": _l("Acknowledged an alert"),
 }
 OUTCOMES = {"ok": _l("done"), "failed": _l("failed"), "locked": _l("account locked")}

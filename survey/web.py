@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from survey.error_text import CSRF, explain, explain_http
 from survey.errors import DomainError, Invalid
 from survey.extensions import db, login_manager
+from survey.numbers import number
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
@@ -35,13 +36,8 @@ def init_app(app: Flask) -> None:
 
 
 def format_number(value, decimals: int = 0) -> str:
-    """Numbers the Vietnamese way: 1.234.567 and 84,5 (English: 1,234,567 and 84.5)."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if str(get_locale() or "vi") == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """The `num` filter: survey.numbers' one format in the reader's language (1.234.567 and 84,5 in Vietnamese)."""
+    return number(value, "en" if str(get_locale() or "vi") == "en" else "vi", decimals)
 
 
 def _load_user(user_id: str):

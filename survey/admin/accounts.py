@@ -6,12 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey.admin.base import bp, done, secret_page, show_errors
+from survey.admin.directory import search_page
 from survey.admin.forms import ROLE_LABELS, TokenForm, UserForm
 from survey.auth.access import current_actor, permission_required
 from survey.auth.forms import ConfirmForm
 from survey.errors import DomainError
 from survey.extensions import db
 from survey.services.access import staff
+from survey.services.organisation import directory
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -28,7 +30,8 @@ def accounts():
             return secret_page("admin/password_shown.html", user=user, password=password, created=True)
         except DomainError as exc:
             show_errors(form, exc)
-    return render_template("admin/accounts.html", form=form, users=staff.list_users(g.scope),
+    search, page = search_page(directory.search_users)
+    return render_template("admin/accounts.html", form=form, users=page.rows, search=search, page=page,
                            roles=ROLE_LABELS, confirm=ConfirmForm())
 
 

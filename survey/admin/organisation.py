@@ -6,11 +6,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.admin.base import bp, done, secret_page, show_errors
+from survey.admin.directory import search_page
 from survey.admin.forms import AgencyForm, choices, DeviceForm, DeviceSettingsForm, ServicePointForm
 from survey.auth.access import current_actor, permission_required
 from survey.auth.forms import ConfirmForm
 from survey.errors import DomainError
 from survey.extensions import db
+from survey.services.organisation import directory
 from survey.services.organisation import manage as organisation
 from survey.services.access.scope import can
 
@@ -30,7 +32,8 @@ def agencies():
             return redirect(url_for("admin.agencies"))
         except DomainError as exc:
             show_errors(form, exc)
-    return render_template("admin/agencies.html", form=form, agencies=organisation.list_agencies(g.scope))
+    search, page = search_page(directory.search_agencies)
+    return render_template("admin/agencies.html", form=form, agencies=page.rows, search=search, page=page)
 
 
 @bp.route("/service-points", methods=["GET", "POST"])
@@ -48,8 +51,8 @@ def service_points():
             return redirect(url_for("admin.service_points"))
         except DomainError as exc:
             show_errors(form, exc)
-    return render_template("admin/service_points.html", form=form,
-                           points=organisation.list_service_points(g.scope))
+    search, page = search_page(directory.search_service_points)
+    return render_template("admin/service_points.html", form=form, points=page.rows, search=search, page=page)
 
 
 @bp.route("/devices", methods=["GET", "POST"])
@@ -70,8 +73,9 @@ def devices():
             return _enrolment_page(device, enrol)
         except DomainError as exc:
             show_errors(form, exc)
+    search, page = search_page(directory.search_devices)
     return render_template("admin/devices.html", form=form if manage else None, manage=manage,
-                           devices=organisation.list_devices(g.scope), confirm=ConfirmForm())
+                           devices=page.rows, search=search, page=page, confirm=ConfirmForm())
 
 
 @bp.post("/devices/<int:device_id>/revoke")

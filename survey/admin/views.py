@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 
-from survey.admin import (accounts, instrument_preview, organisation, point_online, records,  # noqa: F401
-                          weights)  # (their routes register on `bp`)
+from survey.admin import (accounts, directory, instrument_preview, organisation, point_online,  # noqa: F401
+                          records, weights)  # (their routes register on `bp`)
 from survey.admin.base import bp
 from survey.auth.access import permission_required
 from survey.services.access.scope import can

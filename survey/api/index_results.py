@@ -5,12 +5,16 @@ from flask import current_app, g, jsonify, request
 from flask_babel import get_locale
 
 from survey.api import bp
+from survey.api import schemas
 from survey.api.auth import staff_required
+from survey.api.declare import Operation, declared
 from survey.services.indices.compute import FILTERS, compute_indices
 
 
 @bp.get("/indices")
 @staff_required
+@declared(Operation("Indices by unit, agency, channel or profile", "getIndices", {200: schemas.Indices, 404: None},
+                     params=schemas.IndicesQuery))
 def get_indices():
     """instrument, period (2026, 2026-Q3, 2026-09, A..B or from/to), by (default commune), province, and filters
     (channel, field, procedure, profile fields) that keep only matching responses."""

@@ -6,7 +6,9 @@ from typing import Any
 from flask import g, jsonify, request
 
 from survey.api import bp
+from survey.api import schemas
 from survey.api.auth import staff_required
+from survey.api.declare import Operation, declared
 from survey.errors import Invalid, NotFound
 from survey.instruments.describe import describe, scales
 from survey.instruments.validate import definition_errors
@@ -41,6 +43,8 @@ def _instrument(instrument: Instrument, with_drafts: bool, owner: str | None) ->
 
 @bp.get("/instruments")
 @staff_required
+@declared(Operation("Instruments, their versions, items, scales and routing", "listInstruments",
+                     {200: schemas.Instruments, 404: None}, params=schemas.InstrumentsQuery))
 def list_instruments():
     """Instruments the caller can see; `code` narrows to one, `status=all` adds drafts for Home Affairs."""
     require(g.scope, "instruments.read")

@@ -6,17 +6,21 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
+from pydantic import ValidationError
 
 from survey.api import bp
 from survey.api import jsonbody
+from survey.api import schemas
 from survey.api.auth import bearer_token, device_errors, device_required, submitting_device
 from survey.api.campaign_responses import campaign_tablets
+from survey.api.declare import DEVICE, Operation, declared
 from survey.api.throttle import enforce
 from survey.errors import Invalid
 from survey.extensions import db, limiter
 from survey.services.responses.group_commit import record_kiosk_response
 from survey.services.responses.kiosk import note_device_seen
 from survey.services.access.secrets import digest
+from survey.services.responses.contract import Submission
 
 DEFAULT_MAX_BYTES = 64 * 1024  # a SIPAS questionnaire with every comment filled is well under 20 kB
 
@@ -77,6 +81,11 @@ def _queue_length() -> int | None:
 @limit_kiosk_calls
 @campaign_tablets  # a campaign tablet's questionnaire (survey/api/campaign_responses.py)
 @submitting_device
+@declared(Operation(
+    "Submit one response", "submitResponse", security=DEVICE, body=Submission,
+    answers={201: schemas.Stored, 200: schemas.Stored, 409: None, 413: None, 415: None, 422: None, 503: None},
+    description="Idempotent by `id`: 200 when the same id was stored before with the same content.",
+    headers={"X-Outbox-Length": "Responses waiting in the kiosk's outbox"}))
 def submit_response():
     """Store one response: 201 stored, 200 already stored with the same content, 409/422 otherwise."""
     payload = read_json_body()
@@ -90,13 +99,15 @@ def submit_response():
 @bp.post("/devices/heartbeat")
 @limit_kiosk_calls
 @device_required
+@declared(Operation("A kiosk reports its outbox length", "deviceHeartbeat", security=DEVICE, body=schemas.Heartbeat,
+                     answers={200: schemas.HeartbeatNoted, 413: None, 415: None, 422: None}))
 def device_heartbeat():
     """A kiosk reports that it is alive and how many responses wait in its outbox."""
-    payload = read_json_body()
-    queue = payload.get("queue_length") if isinstance(payload, dict) else None
-    if isinstance(queue, bool) or not isinstance(queue, int) or queue < 0:
+    try:
+        beat = schemas.Heartbeat.model_validate(read_json_body())
+    except ValidationError:  # the document's bounds: a huge number would overflow the column
         raise Invalid([{"field": "queue_length", "code": "wrong_type",
-                        "message": "queue_length must be a non-negative integer"}])
-    note_device_seen(g.device, queue)
+                        "message": "queue_length must be an integer from 0 to 1000000"}]) from None
+    note_device_seen(g.device, beat.queue_length)
     db.session.commit()
     return jsonify({"status": "ok", "queue_length": g.device.queue_length})

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from survey.api import bp
+from survey.api import schemas
 from survey.api.auth import staff_required
+from survey.api.declare import Operation, declared
 from survey.errors import Invalid
 from survey.models.units import LEVELS
 from survey.services.organisation.places import directory_points
@@ -13,6 +15,7 @@ from survey.services.organisation.units import search_units
 
 @bp.get("/units")
 @staff_required
+@declared(Operation("Geographic units", "listUnits", {200: schemas.Units, 404: None}, params=schemas.UnitsQuery))
 def list_units():
     """Units of a province and/or level, optionally matching `q` (accent-insensitive)."""
     level = request.args.get("level") or None
@@ -30,6 +33,8 @@ def list_units():
 
 @bp.get("/service-points")
 @staff_required
+@declared(Operation("Service points visible to the caller", "listServicePoints",
+                     {200: schemas.ServicePoints, 404: None}, params=schemas.ServicePointsQuery))
 def list_service_points():
     """Service points visible to the caller, optionally within a province."""
     points = directory_points(g.scope, request.args.get("province") or None)

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
            "responses", "privacy", "weights", "frame", "campaigns", "jobs",
-           "schedule", "alerts")
+           "schedule", "alerts", "lists")
 
 
 def register(app: Flask) -> None:

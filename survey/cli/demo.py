@@ -6,6 +6,8 @@ import time
 import click
 
 from survey.cli.common import transactional
+from survey.extensions import db
+from survey.services.indices.columns import seal_all
 from survey.services.operations import demo
 from survey.services.operations.status import holds_responses
 from survey.services.organisation import units
@@ -36,7 +38,10 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
                f"in {org['communes']} communes.")
     with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
         demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
-    click.echo(f"{count} responses written in {time.perf_counter() - started:.1f} s.")
+    db.session.commit()  # the columnar blocks are sealed on their own connection, from committed responses
+    sealed = seal_all()
+    click.echo(f"{count} responses written (and {sealed} sealed into columnar blocks) in "
+               f"{time.perf_counter() - started:.1f} s.")
 
 
 def _require_faker() -> None:

@@ -6,6 +6,7 @@ import io
 import json
 
 import click
+import pandas as pd
 from flask import current_app
 
 from survey.cli.common import transactional
@@ -27,7 +28,8 @@ from survey.services.indices.periods import parse_period
 @click.option("--version", "number", type=int, help="Instrument version (default: the latest published).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--trend", is_flag=True, help="Table only: compare each row with the period before.")
-@click.option("--weighted", is_flag=True, help="JSON: add the secondary post-stratified figures (row.weighted).")
+@click.option("--weighted", is_flag=True, help="Add the secondary post-stratified figures: a `weighted` column in "
+              "the table, weighted.* columns in CSV, row.weighted in JSON.")
 @transactional
 def indices_command(instrument: str, period: str, by: str, province: str | None, fmt: str, min_n: int | None,
                     number: int | None, lang: str, trend: bool, weighted: bool) -> None:
@@ -44,7 +46,7 @@ def indices_command(instrument: str, period: str, by: str, province: str | None,
         if trend:
             previous = compute_indices(instrument, parse_period(period).previous(), **args)
             before = against_previous(result.table.cells, previous.table.cells)
-        click.echo(to_table(result, before))
+        click.echo(to_table(result, before, weighted))
 
 
 def to_csv(document: dict) -> str:
@@ -62,7 +64,7 @@ def _fmt(value, decimals: int = 2) -> str:
     return "—" if value is None else f"{value:.{decimals}f}"
 
 
-def to_table(result: IndicesResult, before=None) -> str:
+def to_table(result: IndicesResult, before=None, weighted: bool = False) -> str:
     """Ranked rows with interval, significance against the parent (and the period before, when given), and the
     metadata every figure carries."""
     doc = result.document
@@ -76,7 +78,8 @@ def to_table(result: IndicesResult, before=None) -> str:
         lines.append("Legacy units re-based onto today's units through the crosswalk: approximate.")
     lines.append(f"All rows together: n {int(parent.get('n') or 0)}, index {_fmt(_num(parent.get('index')))}")
     lines.append(f"{'rank':>4}  {'code':<14} {'name':<34} {'n':>7} {'index':>7}  {'95% interval':<15} "
-                 f"{'vs all':<6} " + (f"{'before':>7} {'trend':<6} " if before is not None else "") + "note")
+                 f"{'vs all':<6} " + (f"{'before':>7} {'trend':<6} " if before is not None else "")
+                 + (f"{'weighted':>8} " if weighted else "") + "note")
     ordered = sorted(doc["rows"], key=lambda r: (_rank_of(rank, r), r["unit_code"] or ""))
     for row in ordered:
         r, flag = rank.get(row["unit_code"] if row["unit_code"] is not None else "", (None, None))
@@ -87,8 +90,9 @@ def to_table(result: IndicesResult, before=None) -> str:
         if before is not None:
             previous, direction = trend.get(cell, (None, None))
             then = f"{_fmt(_num(previous)):>7} {direction or '':<6} "
+        secondary = f"{_fmt((row.get('weighted') or {}).get('index')):>8} " if weighted else ""
         lines.append(f"{_rank_text(r):>4}  {(row['unit_code'] or '—'):<14} {row['unit_name'][:34]:<34} "
-                     f"{row['n']:>7} {_fmt(row['index']):>7}  {interval:<15} {flag or '':<6} {then}{note}")
+                     f"{row['n']:>7} {_fmt(row['index']):>7}  {interval:<15} {flag or '':<6} {then}{secondary}{note}")
     return "\n".join(lines)
 
 
@@ -101,7 +105,7 @@ def _num(value):
 
 def _rank_of(rank: dict, row: dict) -> float:
     r = rank.get(row["unit_code"] if row["unit_code"] is not None else "", (None, None))[0]
-    return float(r) if r is not None and r == r else float("inf")
+    return float("inf") if r is None or pd.isna(r) else float(r)  # an unranked (suppressed) row's rank is NA
 
 
 def _rank_text(r) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from flask import current_app
 from flask_babel import gettext as _
 
-from survey.indices import against_parent, against_previous
+from survey.indices import against_parent, against_previous, rank_among
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period
@@ -19,6 +19,7 @@ from survey.dashboard.labels import Labels, labels_of
 from survey.dashboard.model import Cell, Change, ComponentRow, ItemRow, Meta, TrendPoint
 from survey.dashboard.period_labels import long_label, short_label, trend_periods
 from survey.services.indices.period_tables import PeriodTable, period_table
+from survey.services.reports.assessment import general_figures
 
 SHARE_CODES = (1, 2, 3, 4, 5)
 
@@ -27,9 +28,10 @@ class Run:
     """The index results one page needs, computed once each within the request (nothing outlives it)."""
 
     def __init__(self, instrument: str, scope: Scope, province: str | None, lang: str,
-                 where: dict[str, str] | None = None) -> None:
+                 where: dict[str, str] | None = None, weighted: bool = False) -> None:
         self.instrument, self.scope, self.province, self.lang = instrument, scope, province, lang
         self.where = dict(where or {})  # filters: only matching responses count in every figure
+        self.weighted = weighted  # add the secondary weighted figure to each row (the overview shows it)
         self._results: dict[tuple[str, str], IndicesResult] = {}
 
     def result(self, period: Period, by: str) -> IndicesResult:
@@ -38,7 +40,7 @@ class Run:
         if key not in self._results:
             self._results[key] = compute_indices(self.instrument, period, by=by, province=self.province,
                                                  scope=self.scope, min_n=min_n(), lang=self.lang,
-                                                 where=self.where)
+                                                 where=self.where, weighted=self.weighted)
         return self._results[key]
 
 
@@ -64,14 +66,17 @@ def cell_from_row(row: dict, rank: int | None = None, flag: str | None = None) -
     """A published row as a Cell."""
     return Cell(code=row["unit_code"], name=row["unit_name"], level=row["level"], n=row["n"], index=row["index"],
                 ci_low=row["ci_low"], ci_high=row["ci_high"], suppressed=row["suppressed"],
-                incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag)
+                incomplete=row.get("incomplete", False), rank=rank, flag=None if row["suppressed"] else flag,
+                weighted=(row.get("weighted") or {}).get("index"))
 
 
-def ranked_cells(result: IndicesResult, level: str) -> list[Cell]:
-    """The rows of one level, best first, with the service's rank and above/below-the-province flag."""
+def ranked_cells(result: IndicesResult, level: str, among: set[str] | None = None) -> list[Cell]:
+    """The rows of one level, best first, ranked among themselves (or among the cells in `among`: the province's
+    departments) by the core's one ranking function, with the above/below-the-province flag."""
     rows = rows_by_code(result)
+    peers = {code for code, row in rows.items() if row["level"] == level}
     out = []
-    for rec in result.ranking.to_dict("records"):
+    for rec in rank_among(result.ranking, peers if among is None else peers & among).to_dict("records"):
         row = rows.get(rec["cell"])
         if row is None or row["level"] != level:
             continue
@@ -131,13 +136,17 @@ def history(run: Run, period: Period, by: str, code: str,
     return points, _change(pick(now), pick(before), row["index"] if row else None, label), None
 
 
-def components(row: dict, labels: Labels, reference: dict | None = None) -> list[ComponentRow]:
-    """The row's components in definition order, with the reference row's figure beside each."""
+def components(row: dict, labels: Labels, reference: dict | None = None,
+               document: dict | None = None) -> list[ComponentRow]:
+    """The row's components in definition order, with the reference row's figure and (SIPAS-1001 v2) the
+    general question's figure beside each."""
+    general = general_figures(document or {}, row)
     out = []
     for code, figure in row["components"].items():
         label, role, depth = labels.components.get(code, (code, "factor", 0))
         ref = (reference or {}).get("components", {}).get(code, {}).get("pct") if reference else None
-        out.append(ComponentRow(code, label, role, depth, figure["pct"], figure["n"], ref))
+        question, pct = general.get(code, ("", None))
+        out.append(ComponentRow(code, label, role, depth, figure["pct"], figure["n"], ref, question, pct))
     return out
 
 

@@ -20,6 +20,7 @@ class Cell:
     incomplete: bool = False
     rank: int | None = None
     flag: str | None = None  # above / below / same the province, at 95%
+    weighted: float | None = None  # the secondary post-stratified index (methodology §3), never the published one
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ComponentRow:
     pct: float | None
     n: int | None
     reference: float | None = None  # the province's pct (unit pages)
+    general_code: str = ""  # its general question (SIPAS-1001 v2), e.g. "A2.1.G"
+    general: float | None = None  # that question's % satisfied, shown beside the factor's
 
 
 @dataclass(frozen=True)
@@ -131,3 +134,4 @@ class UnitPage:
     reasons: list[Share]
     reasons_n: int = 0
     reasons_note: str = ""  # why no reasons are shown: "few" kiosk ratings, or "none" of them low
+    assessment: list = field(default_factory=list)  # AssessmentFigure per part I item (SIPAS-1001 v2)

@@ -5,13 +5,16 @@ from dataclasses import replace
 
 from survey.errors import NotFound
 from survey.models import Agency, ServicePoint, Unit
+from survey.instruments.definition import Definition, parse_definition
 from survey.services.indices.compute import compute_indices
+from survey.services.reports.assessment import assessment_figures
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period
 from survey.services.access.scope import OPERATOR, Scope
 from survey.services.indices.item_counts import item_counts, priorities
 from survey.services.indices.period_tables import PeriodTable, months_of
 from survey.services.organisation.places import only_point_of_pair, provincial_agency_codes
+from survey.services.organisation.legacy_reach import successor_province
 from survey.services.organisation.units import descendant_ids, province_of, search_units
 
 from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,
@@ -20,7 +23,7 @@ from survey.dashboard.labels import labels_of
 from survey.dashboard.model import Cell, Overview, Share, UnitPage
 
 KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
-BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point"}
+BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point", "district": "district"}
 
 
 def meet(current: frozenset[int] | None, wanted: set[int] | frozenset[int] | None) -> frozenset[int] | None:
@@ -44,13 +47,13 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
              breakdown: str | None = None, where: dict[str, str] | None = None) -> Overview:
     """The province overview: index, components, trend, rankings, small units, priorities and a breakdown, of the
     responses matching `where` (filters) only."""
-    run = Run(instrument, scope, province.code, lang, where)
+    run = Run(instrument, scope, province.code, lang, where, weighted=True)
     current = run.result(period, "province")
     row = rows_by_code(current).get(province.code)
     labels = labels_for(instrument, lang)
     communes = ranked_cells(run.result(period, "commune"), "commune")
     provincial = provincial_agency_codes(scope, province)
-    departments = [c for c in ranked_cells(run.result(period, "agency"), "agency") if c.code in provincial]
+    departments = ranked_cells(run.result(period, "agency"), "agency", among=provincial)
     seen = {c.code for c in communes}
     silent = [_empty(u.code, u.name, "commune") for u in search_units(province=province.code, level="commune",
                                                                         unit_ids=scope.unit_ids) if u.code not in seen]
@@ -59,7 +62,7 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
     page = Overview(
         meta=meta(current, period, lang),
         province=cell_from_row(row) if row else _empty(province.code, province.name, "province"),
-        components=components(row, labels) if row else [],
+        components=components(row, labels, None, current.document) if row else [],
         change=change, trend=trend,
         communes=[c for c in communes if not c.suppressed],
         departments=[c for c in departments if not c.suppressed],
@@ -95,6 +98,8 @@ def place_scope(scope: Scope, kind: str, place: Unit | Agency | ServicePoint) ->
     """The caller's scope narrowed to one place, the tally column that holds it and its key there."""
     if kind == "commune":
         return narrowed(scope, unit_ids={place.id}), "unit_id", place.id
+    if kind == "district":  # a pre-July-2025 district: the responses of its legacy communes, as they were
+        return narrowed(scope, unit_ids=descendant_ids(place)), "unit_id", None  # type: ignore[arg-type]
     if kind == "agency":
         return narrowed(scope, agency_ids={place.id}), "agency_id", place.id
     point: ServicePoint = place  # type: ignore[assignment]
@@ -110,7 +115,8 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     by = BY_KIND[kind]
     current = run.result(period, by)
     row = rows_by_code(current).get(place.code)
-    home = province_of(place if isinstance(place, Unit) else place.unit)
+    home = successor_province(place) if kind == "district" else province_of(
+        place if isinstance(place, Unit) else place.unit)
     # The province's figure is the published reference every unit is compared with (methodology §3): an
     # aggregate of the whole province, shown to the unit's own staff, never any other unit's figures.
     reference = compute_indices(instrument, period, by="province", province=home.code, scope=OPERATOR,
@@ -127,10 +133,17 @@ def unit_page(scope: Scope, kind: str, place: Unit | Agency | ServicePoint, inst
     return UnitPage(
         meta=meta(current, period, lang), kind=kind, cell=cell,
         province=cell_from_row(province_row) if province_row else None,
-        components=components(row, labels, province_row) if row else [],
+        components=components(row, labels, province_row, current.document) if row else [],
         items=items(current, row, place.code, labels) if row else [],
+        assessment=assessment_figures(row, _definition(current)) if row else [],
         change=change, trend=trend, reasons=reasons, reasons_n=asked, reasons_note=note,
     )
+
+
+def _definition(result) -> Definition:
+    """The parsed definition of the version a table was computed on."""
+    doc = result.document
+    return parse_definition(current_version(doc["instrument"], doc["instrument_version"]).definition)
 
 
 def _isolated(kind: str, place: Unit | Agency | ServicePoint) -> bool:

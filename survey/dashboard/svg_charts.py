@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from survey.numbers import number
+
 from survey.dashboard.svg import INK, MUTED, RULE, document, dots, element, fit, hatch, text
 
 Formatter = Callable[[float | None, int], str]  # (figure, decimals) → text, e.g. the `num` filter
@@ -24,8 +26,8 @@ HALO = {"stroke": "#fff", "stroke_width": 3, "paint_order": "stroke", "stroke_li
 
 
 def plain(value: float | None, decimals: int = 1) -> str:
-    """Default formatter: `decimals` decimals, a dash when there is no figure."""
-    return "—" if value is None else f"{value:,.{decimals}f}"
+    """Default formatter: the one number format (survey.numbers) in English; pages pass the reader's `num`."""
+    return number(value, "en", decimals)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ and comment moderation. Views read the request, call the page builders with the 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -15,7 +16,9 @@ from survey.extensions import db
 from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.instruments.versions import visible_instruments
 from survey.services.access.scope import Scope, can, check_agency, check_service_point, check_unit
-from survey.services.organisation.units import get_unit, province_of
+from survey.models.units import LEGACY_VINTAGE
+from survey.services.organisation.legacy_reach import legacy_districts
+from survey.services.organisation.units import find_unit, get_unit, province_of
 from survey.services.organisation.places import kiosks_for, points_for
 from survey.services.responses.comments import comments_for, moderate
 from survey.services.alerts.episodes import open_alerts
@@ -28,6 +31,7 @@ from survey.dashboard.period_labels import local_date, local_time, long_label
 from survey.dashboard.selection import BREAKDOWNS, FILTERS, Selection, parse_selection
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+REFORM = date(2025, 7, 1)  # communes re-drawn, districts abolished
 
 
 @bp.context_processor
@@ -104,8 +108,12 @@ def overview():
     except Invalid as exc:
         context["selection"] = _filter_errors(selection, exc)
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
+    # Legacy districts are offered for periods that start before the July 2025 reform.
+    districts = legacy_districts(scope.unit_ids) if selection.period.start < REFORM else []
     return render_template("dashboard/overview.html", page=page, province=unit, charts=overview_charts(page),
                            open_alerts=open_alerts(scope),
+                           districts=districts, legacy_import=not districts and selection.period.start < REFORM
+                           and can(scope, "units.manage"),
                            downloads=links.downloads(scope, links.PROVINCE, province=unit.code,
                                                      instrument=selection.instrument, period=selection.period.label),
                            **context)
@@ -126,7 +134,11 @@ def _unit_view(kind: str, place):
         context["selection"] = _filter_errors(selection, exc)
         return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
                                **context), 400
-    comments, totals = comments_for(scope, kind, place, selection.period, selection.comments)
+    if kind == "district":  # legacy: no service points, kiosks or comment moderation of its own today
+        comments, totals, kiosks, points = [], dict.fromkeys(("new", "approved", "hidden", "all"), 0), [], []
+    else:
+        comments, totals = comments_for(scope, kind, place, selection.period, selection.comments)
+        kiosks, points = kiosks_for(scope, kind, place), points_for(scope, kind, place)
 
     def place_url(**changes: str) -> str:
         """This page with some filters changed."""
@@ -135,7 +147,7 @@ def _unit_view(kind: str, place):
     return render_template(
         "dashboard/unit.html", page=page, place=place, kind=kind, crumbs=crumbs, charts=unit_charts(page),
         comments=comments, comment_totals=totals, place_url=place_url, may_moderate=can(scope, "comments.moderate"),
-        kiosks=kiosks_for(scope, kind, place), points=points_for(scope, kind, place),
+        kiosks=kiosks, points=points,
         downloads=links.downloads(scope, links.UNIT, unit=place.code, by=kind, instrument=selection.instrument,
                                   period=selection.period.label), **context)
 
@@ -143,7 +155,7 @@ def _unit_view(kind: str, place):
 def _crumbs(scope: Scope, kind: str, place) -> list[tuple[str, str | None]]:
     """Breadcrumbs: the province overview (for those who see it), then the place's parents they may open."""
     out: list[tuple[str, str | None]] = []
-    unit = place if kind == "commune" else place.unit
+    unit = place if kind in ("commune", "district") else place.unit
     if current_user.unit is not None and current_user.unit.level == "province" and scope.agency_ids is None:
         out.append((province_of(unit).name, url_for("dashboard.overview", **request.args)))
     if kind == "service_point" and scope.sees_unit(place.unit_id) and place.unit.level == "commune":
@@ -159,6 +171,26 @@ def commune(unit_code: str):
     if unit.level != "commune":
         raise NotFound("unknown_unit", f"Unknown unit code {unit_code}", unit=unit_code)
     return _unit_view("commune", unit)
+
+
+@bp.get("/district/<unit_code>")
+@permission_required("results.read")
+def district(unit_code: str):
+    """A pre-July-2025 district's page (legacy data as it was), for those whose units cover all of it."""
+    unit = check_unit(g.scope, _or_none(lambda: find_unit(unit_code)), unit_code)
+    if unit.level != "district" or unit.vintage != LEGACY_VINTAGE:
+        raise NotFound("unknown_unit", f"Unknown unit code {unit_code}", unit=unit_code)
+    return _unit_view("district", unit)
+
+
+@bp.get("/district")
+@permission_required("results.read")
+def district_choice():
+    """The overview's district selector (a GET form) leads to the chosen district's page."""
+    code = (request.args.get("district") or "").strip()
+    args = {k: v for k, v in request.args.items() if k != "district"}
+    return redirect(url_for("dashboard.district", unit_code=code, **args) if code else
+                    url_for("dashboard.overview", **args))
 
 
 @bp.get("/agency/<agency_code>")
@@ -196,3 +228,6 @@ def _or_none(lookup):
         return lookup()
     except NotFound:
         return None
+
+
+from survey.dashboard import legacy_view  # noqa: E402,F401 - its route joins this blueprint

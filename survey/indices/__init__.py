@@ -9,7 +9,7 @@ from survey.indices.items import SAT5_VALID, TOP2_BOX, item_stats
 from survey.indices.kiosk import kiosk_figures
 from survey.indices.onestop import onestop_bands, onestop_indicators, onestop_totals
 from survey.indices.priorities import priority_index
-from survey.indices.ranking import rank_cells
+from survey.indices.ranking import rank_among, rank_cells
 from survey.indices.respondent_scores import (ANSWERED, ONESTOP_TOTAL, Scorer, respondent_scores, score_response,
                                               score_sums, scorer_for)
 from survey.indices.significance import ABOVE, BELOW, SAME, against_parent, against_previous
@@ -27,6 +27,7 @@ __all__ = [
     "TOP2_BOX", "Component", "IndexTable", "Scorer", "Structure", "against_parent", "against_previous",
     "component_values", "composite_intervals", "distribution", "index_table", "item_stats", "kiosk_figures",
     "onestop_bands", "onestop_indicators", "onestop_totals", "overall_index", "poststrat_weights", "priority_index",
-    "rank_cells", "respondent_scores", "score_response", "score_sums", "scorer_for", "structure_from_definition",
+    "rank_among", "rank_cells", "respondent_scores", "score_response", "score_sums", "scorer_for",
+    "structure_from_definition",
     "suppress", "weighted_index", "weighted_item_stats",
 ]

@@ -28,3 +28,12 @@ def rank_cells(rows: pd.DataFrame, value: str = "index", exclude_incomplete: boo
     first = ["rank", "cell", value, "ci_low", "ci_high"] + [c for c in ("flag", "incomplete", "suppressed") if c in out]
     columns = first + [c for c in out.columns if c not in first]
     return out.iloc[order][columns].reset_index(drop=True)
+
+
+def rank_among(ranking: pd.DataFrame, keep: set[str] | frozenset[str] | None = None,
+               value: str = "index") -> pd.DataFrame:
+    """Rank cells among their peers only: the rows of `ranking` whose cell is in `keep` (all when None), re-ranked
+    1, 2, … among themselves. Departments are ranked among departments, communes among communes; a rank taken
+    from a wider table (all agencies, commune committees included) would skip numbers."""
+    rows = ranking if keep is None else ranking[ranking["cell"].isin(keep)]
+    return rank_cells(rows.drop(columns=["rank"], errors="ignore"), value)

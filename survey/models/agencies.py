@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, JSON, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, JSON, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, utcnow
@@ -26,6 +26,8 @@ class Agency(Base):
     kind: Mapped[str] = mapped_column(String(20), default="department")
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # Deactivated, never deleted: responses and accounts still point at it.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     unit: Mapped[Unit] = relationship()
     parent: Mapped["Agency | None"] = relationship(remote_side=[id])
@@ -48,6 +50,8 @@ class ServicePoint(Base):
     public_key: Mapped[str] = mapped_column(String(40), unique=True)
     # Instrument codes its QR code offers, first = the default; None = the site's default (SIPAS-1001) only.
     online_instruments: Mapped[list | None] = mapped_column(JSON)
+    # A deactivated point refuses new kiosk and online submissions; its responses stay.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     agency: Mapped[Agency] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -33,6 +33,8 @@ class ComponentFigure:
     n: int
     suppressed: bool = False
     role: Literal["aspect", "factor"] = "factor"  # aspects (1001) are drawn stronger than their factors
+    general: float | None = None  # % satisfied on the factor's general question (SIPAS-1001 v2), beside it
+    general_code: str = ""  # that question's code, e.g. "A2.1.G"; empty when the version has none
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,10 @@ class UnitSummary:
     low_score_reasons: list[Count] = field(default_factory=list)
     reasons_asked: bool = True  # False when the instrument has no reasons question: the section is left out
     comments: list[str] = field(default_factory=list)
+    assessment: list[AssessmentFigure] = field(default_factory=list)  # part I shares (SIPAS-1001 v2)
+    approximate: bool = False  # pre-July-2025 data re-based onto today's units through the crosswalk
     issuer: str = ""  # issuing body; a line break separates the parent body (regular) from the issuer (bold)
+    document: Document | None = None  # number, place, signer, recipients (None: a document without them)
 
 
 @dataclass(frozen=True)
@@ -167,3 +172,26 @@ class ProvinceReport:
     priorities: list[Priority] = field(default_factory=list)
     methodology_note: str = ""
     issuer: str = ""  # as in UnitSummary
+    document: Document | None = None  # as in UnitSummary
+
+
+@dataclass(frozen=True)
+class Document:
+    """The administrative elements of a report (Decree 30/2020/NĐ-CP): number, place, signer and recipients."""
+
+    number: str = ""  # "12/BC-SNV"; empty prints "Số:      /BC-SNV", the number written in by hand
+    place: str = ""  # printed before the date: "Quảng Ninh, ngày …"
+    signer_title: str = ""  # one or more lines, printed in capitals: "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()  # "UBND tỉnh (để b/c)", …; "Lưu: VT" is always added last
+
+
+@dataclass(frozen=True)
+class AssessmentFigure:
+    """One assessment item (SIPAS-1001 v2 part I): the share at each level, as the Ministry reports it."""
+
+    code: str
+    text: Bilingual
+    n_valid: int | None  # None when the row is suppressed
+    shares: tuple[tuple[str, Bilingual, float | None], ...]  # (level code, its label, % of n_valid)
+    multiple: bool = False  # several levels may be ticked: shares may add up to more than 100

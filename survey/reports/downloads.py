@@ -15,8 +15,8 @@ from survey.errors import Invalid
 from survey.extensions import db
 from survey.reports.pdf import render_province_report, render_unit_summary
 from survey.services.access import audit
-from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, indices_csv, indices_xlsx,
-                                           responses_csv, responses_xlsx)
+from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, indices_codebook_csv, indices_csv,
+                                           indices_xlsx, responses_csv, responses_xlsx)
 from survey.services.exports.index_rows import indices_export
 from survey.services.exports.responses import response_export
 from survey.services.reports.province import province_report
@@ -85,18 +85,22 @@ def province_pdf(scope: Scope, args: Mapping[str, str], actor: str) -> Response:
 
 
 def indices_file(scope: Scope, args: Mapping[str, str], actor: str) -> Response:
-    """The caller's index table as CSV or XLSX, with the API's columns flattened."""
+    """The caller's index table as CSV or XLSX, with the API's columns flattened (part=codebook: the CSV code book
+    explaining each column)."""
     instrument, period = _required(args, "instrument"), _required(args, "period")
     fmt = _choice(args, "format", ("csv", "xlsx"))
+    part = _choice(args, "part", ("table", "codebook"))
     by = (args.get("by") or "commune").strip()
     province = (args.get("province") or "").strip() or None
     unit = (args.get("unit") or "").strip() or None
     lang = _choice(args, "lang", ("vi", "en"))
     table = indices_export(scope, instrument, period, by, province, _version(args), _min_n(), unit, lang)
     audit.record(actor, audit.EXPORT, instrument, kind="indices", period=period, by=by, province=province or "",
-                 unit=unit or "", format=fmt)
+                 unit=unit or "", format=fmt, part=part)
     db.session.commit()
     name = _filename("chi-so", instrument, table.document["period"], table.document["by"], province or unit or "")
+    if part == "codebook":
+        return _stream(indices_codebook_csv(table), name + "-codebook.csv")
     if fmt == "csv":
         return _stream(indices_csv(table), name + ".csv")
     return _xlsx(lambda target: indices_xlsx(table, target), name + ".xlsx")

@@ -1,14 +1,18 @@
-"""Formatting for printed figures and text: decimal commas in Vietnamese, NFC, local Viet Nam time."""
+"""Formatting for printed text: NFC, escaping, local Viet Nam time, period words; figures come from survey.numbers."""
 from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+# Figures print through the one formatter of screens and PDFs alike (Babel, half-up): see survey/numbers.py.
+from survey.numbers import DASH, integer, interval, number, signed
+
+__all__ = ["DASH", "dateline", "integer", "interval", "local_stamp", "local_time", "markup", "nfc", "number",
+           "period_label", "signed"]
+
 VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
-DASH = "—"  # printed in place of a suppressed or missing figure
 
 
 def nfc(text: object) -> str:
@@ -19,36 +23,6 @@ def nfc(text: object) -> str:
 def markup(text: object) -> str:
     """NFC text escaped for a reportlab Paragraph (comments may contain &, < or >)."""
     return escape(nfc(text))
-
-
-def number(value: float | None, lang: str, digits: int = 1) -> str:
-    """A figure with `digits` decimals, a decimal comma in Vietnamese, or the dash when there is none."""
-    if value is None:
-        return DASH
-    # Half-up from the shortest repr, as readers round by hand: 78.25 prints 78,3 (f-strings would give 78,2).
-    text = str(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def signed(value: float | None, lang: str) -> str:
-    """A difference with an explicit sign (+1,5 / −2,0), or the dash."""
-    if value is None:
-        return DASH
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return sign + number(abs(value), lang)
-
-
-def integer(value: int, lang: str) -> str:
-    """A count with thousands grouped: 1.234 in Vietnamese, 1,234 in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "vi" else text
-
-
-def interval(low: float | None, high: float | None, lang: str) -> str:
-    """An interval as "84,1–90,2", or the dash when either end is missing."""
-    if low is None or high is None:
-        return DASH
-    return f"{number(low, lang)}–{number(high, lang)}"
 
 
 def local_time(moment: datetime) -> datetime:

@@ -1,5 +1,6 @@
-"""DejaVu Sans (shipped in survey/reports/fonts/, licence LICENSE_DEJAVU), registered once with reportlab: it
-covers all 146 Vietnamese letters."""
+"""Liberation Serif 2.1 (shipped in survey/reports/fonts/, licence LICENSE_LIBERATION), registered once with
+reportlab: a Times New Roman substitute with the same metrics, as Decree 30/2020/NĐ-CP expects of an
+administrative document, covering all 146 Vietnamese letters. The files come from Debian's fonts-liberation2."""
 from __future__ import annotations
 
 import threading
@@ -8,23 +9,25 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-OBLIQUE = "DejaVuSans-Oblique"
-BOLD_OBLIQUE = "DejaVuSans-BoldOblique"
-_FILES = {name: f"{name}.ttf" for name in (REGULAR, BOLD, OBLIQUE, BOLD_OBLIQUE)}
+REGULAR = "LiberationSerif"
+BOLD = "LiberationSerif-Bold"
+OBLIQUE = "LiberationSerif-Italic"
+BOLD_OBLIQUE = "LiberationSerif-BoldItalic"
+FACES = (REGULAR, BOLD, OBLIQUE, BOLD_OBLIQUE)
+_FILES = {REGULAR: "LiberationSerif-Regular.ttf", BOLD: "LiberationSerif-Bold.ttf",
+          OBLIQUE: "LiberationSerif-Italic.ttf", BOLD_OBLIQUE: "LiberationSerif-BoldItalic.ttf"}
 
 _lock = threading.Lock()
 _registered = False
 
 
 def font_dir() -> Path:
-    """The folder holding the four TTFs (package data; copied from matplotlib 3.x's mpl-data, DejaVu 2.37)."""
+    """The folder holding the TTFs (package data, no download at run time)."""
     return Path(__file__).resolve().parent / "fonts"
 
 
 def register_fonts() -> None:
-    """Register the four DejaVu Sans faces and their family mapping; later calls do nothing."""
+    """Register the four Liberation Serif faces and their family mapping; later calls do nothing."""
     global _registered
     if _registered:
         return

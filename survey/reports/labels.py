@@ -68,6 +68,20 @@ _VI = {
     "generated": "Tạo lúc {time} ngày {date}",
     "footer": "Bộ câu hỏi {instrument} · phương pháp {method_version} · tạo lúc {time} {date} (giờ Việt Nam)",
     "page": "Trang {page}/{pages}",
+    "general_factor": "Yếu tố",
+    "general_items": "% hài lòng (các câu hỏi)",
+    "general_question": "Câu hỏi chung",
+    "general_pct": "% hài lòng (câu hỏi chung)",
+    "assessment": "ĐÁNH GIÁ (PHẦN I): TỶ LỆ Ở MỖI MỨC",
+    "assessment_levels": "Tỷ lệ ở mỗi mức (%)",
+    "assessment_multi": "*: câu chọn nhiều; tỷ lệ trên số người trả lời câu hỏi, tổng có thể vượt 100%.",
+    "approximate": "Số liệu trước ngày 01/7/2025 được quy đổi sang đơn vị hành chính hiện nay theo bảng "
+    "chuyển đổi: là số liệu gần đúng.",
+    "number": "Số: {number}",
+    "number_blank": "Số:        /BC-SNV",
+    "recipients": "Nơi nhận:",
+    "archive": "Lưu: VT.",
+    "signer_default": "GIÁM ĐỐC",
 }
 
 _EN = {
@@ -132,6 +146,20 @@ _EN = {
     "generated": "Generated {date} {time}",
     "footer": "Instrument {instrument} · method {method_version} · generated {date} {time} (Viet Nam time)",
     "page": "Page {page}/{pages}",
+    "general_factor": "Factor",
+    "general_items": "% satisfied (items)",
+    "general_question": "General question",
+    "general_pct": "% satisfied (general question)",
+    "assessment": "ASSESSMENT (PART I): SHARE AT EACH LEVEL",
+    "assessment_levels": "Share at each level (%)",
+    "assessment_multi": "*: several may be ticked; shares of those who answered, which may add up to more than 100%.",
+    "approximate": "Data from before 1 July 2025 is re-based onto today's units through the crosswalk: the "
+    "figures are approximate.",
+    "number": "No. {number}",
+    "number_blank": "No.        /BC-SNV",
+    "recipients": "Recipients:",
+    "archive": "Archived: Office.",
+    "signer_default": "DIRECTOR",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(

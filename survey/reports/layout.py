@@ -29,32 +29,35 @@ ZEBRA = colors.HexColor("#f2f5f9")
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": REGULAR, "fontSize": 9.5, "leading": 12.5, "textColor": INK}
+    # Liberation Serif sets smaller than a sans at one size: 11 pt reads as the old 9.5 pt DejaVu Sans did.
+    base: dict[str, Any] = {"fontName": REGULAR, "fontSize": 11, "leading": 14, "textColor": INK}
     return ParagraphStyle(name, **{**base, **kw})
 
 
 STYLES = {
     "body": _style("body"),
-    "small": _style("small", fontSize=7.5, leading=9.5, textColor=MUTED),
+    "small": _style("small", fontSize=9, leading=11, textColor=MUTED),
     "doc_type": _style("doc_type", fontName=BOLD, fontSize=14, leading=18, alignment=TA_CENTER, spaceBefore=16),
     "title": _style("title", fontName=BOLD, fontSize=11.5, leading=15, alignment=TA_CENTER),
     "unit": _style("unit", fontName=BOLD, fontSize=13, leading=17, alignment=TA_CENTER, spaceBefore=6,
                    textColor=ACCENT),
     "meta": _style("meta", alignment=TA_CENTER, textColor=MUTED, spaceAfter=8),
-    "h2": _style("h2", fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=12, spaceAfter=5, textColor=ACCENT),
-    "cell": _style("cell", fontSize=8, leading=10),
-    "cell_bold": _style("cell_bold", fontName=BOLD, fontSize=8, leading=10),
+    "h2": _style("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=12, spaceAfter=5, textColor=ACCENT),
+    "cell": _style("cell", fontSize=9, leading=11),
+    "cell_bold": _style("cell_bold", fontName=BOLD, fontSize=9, leading=11),
     "head": _style("head", fontName=BOLD, fontSize=7.5, leading=9.5, alignment=TA_CENTER, textColor=colors.white),
     "quote": _style("quote", fontName=OBLIQUE, leftIndent=10, spaceAfter=4),
 }
 
 
 class NationalHeading(Flowable):
-    """The two-column heading: issuer on the left; nation, motto and its rule, then the date on the right."""
+    """The two-column heading: issuer, its rule and the document number on the left; nation, motto and its rule,
+    then place and date on the right (Decree 30/2020/NĐ-CP, appendix I)."""
 
-    def __init__(self, nation: str, motto: str, dateline: str, issuer: str = "") -> None:
+    def __init__(self, nation: str, motto: str, dateline: str, issuer: str = "", number: str = "") -> None:
         super().__init__()
         self.nation, self.motto, self.dateline, self.issuer = nfc(nation), nfc(motto), nfc(dateline), nfc(issuer)
+        self.number = nfc(number)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -71,16 +74,19 @@ class NationalHeading(Flowable):
         half = stringWidth(self.motto, BOLD, 12) / 2
         c.setLineWidth(0.7)
         c.line(right - half, 29.5, right + half, 29.5)  # the rule is as long as the motto
-        c.setFont(OBLIQUE, 9.5)
-        c.drawCentredString(right, 12, self.dateline)
+        c.setFont(OBLIQUE, 11)
+        c.drawCentredString(right, 10, self.dateline)
         if self.issuer:
             self._draw_issuer(c, self.width * 0.17, self.width * 0.34)
+        if self.number:
+            c.setFont(REGULAR, 11)
+            c.drawCentredString(self.width * 0.17, 10, self.number)
 
     def _draw_issuer(self, c: Canvas, centre: float, room: float) -> None:
         """Decree 30: the parent body in regular capitals, the issuing body in bold beneath, then a short rule."""
         lines = [line.strip().upper() for line in self.issuer.split("\n") if line.strip()][-2:]
         fonts = [REGULAR] * (len(lines) - 1) + [BOLD]
-        size = 10.0
+        size = 11.0
         while size > 6.5 and max(stringWidth(t, f, size) for t, f in zip(lines, fonts)) > room:
             size -= 0.5  # long names shrink to stay clear of the national heading
         y = 50.0
@@ -89,7 +95,7 @@ class NationalHeading(Flowable):
             c.drawCentredString(centre, y, text)
             y -= size + 3
         rule = stringWidth(lines[-1], BOLD, size) / 4  # a rule half as long as the issuer's name
-        c.line(centre - rule, y + size - 1, centre + rule, y + size - 1)
+        c.line(centre - rule, y + size - 5, centre + rule, y + size - 5)  # clear of the dots below Ộ, Ụ
 
 
 def numbered_canvas(page_text: Callable[[int, int], str]) -> type[Canvas]:

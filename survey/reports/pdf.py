@@ -9,20 +9,24 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from reportlab.platypus.flowables import Flowable
 
 from survey.reports.pdf_charts import bar_chart, column_chart
-from survey.reports.data import ProvinceReport, UnitSummary
+from survey.reports.closing import closing_block, dated, number_line
+from survey.reports.data import Document, ProvinceReport, UnitSummary
 from survey.reports.fmt import (DASH, dateline, integer, interval, local_stamp, markup, nfc, number, period_label,
                                 signed)
 from survey.reports.fonts import register_fonts
 from survey.reports.labels import labels_for
 from survey.reports.layout import FRAME_WIDTH, MARGINS, PAGE, STYLES, NationalHeading, numbered_canvas, page_decorator
-from survey.reports.tables import (count_table, flag_text, item_table, key_value_table, priority_table, ranking_table,
-                                   small_unit_table)
+from survey.reports.tables import (assessment_table, count_table, flag_text, general_table, item_table,
+                                   key_value_table, priority_table, ranking_table, small_unit_table)
 
 Story = list[Flowable]
 
 
-def _heading(labels: Mapping[str, str], issuer: str, generated_at: datetime, lang: str) -> NationalHeading:
-    return NationalHeading(labels["nation"], labels["motto"], dateline(generated_at, lang), issuer)
+def _heading(labels: Mapping[str, str], issuer: str, generated_at: datetime, lang: str,
+             document: Document | None) -> NationalHeading:
+    place = document.place if document is not None else ""
+    return NationalHeading(labels["nation"], labels["motto"], dated(place, dateline(generated_at, lang), lang),
+                           issuer, number_line(document, labels))
 
 
 def _index_text(value: float | None, low: float | None, high: float | None, labels: Mapping[str, str],
@@ -101,20 +105,30 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
             f"{markup(labels['period'])}: {markup(period)}")
     sections = _Sections()
     story: Story = [
-        _heading(labels, data.issuer, data.generated_at, lang),
+        _heading(labels, data.issuer, data.generated_at, lang, data.document),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["unit_title"]), STYLES["title"]),
         Paragraph(markup(data.unit_name), STYLES["unit"]),
         Paragraph(meta, STYLES["meta"]),
         sections.kept(labels["key_figures"], key_value_table(_unit_key_figures(data, labels, lang))),
     ]
+    if data.approximate:
+        story.append(Paragraph(markup(labels["approximate"]), STYLES["small"]))
     if len(data.components) > 1:  # one component (a kiosk's single question) would only repeat the index
         rows = [(f"{c.code} {c.label.pick(lang)}", c.pct, c.role == "aspect") for c in data.components]
         reference = (labels["overall_index"], data.index) if data.index is not None else None
-        story.append(sections.kept(labels["components"], bar_chart(rows, FRAME_WIDTH, lang, reference)))
+        chart = bar_chart(rows, FRAME_WIDTH, lang, reference)
+        general = [Spacer(1, 4), general_table(data.components, labels, lang)] \
+            if any(c.general_code for c in data.components) else []
+        story.append(sections.kept(labels["components"], chart))
+        story += general  # a long factor table flows on: kept with the chart it would leave page 1 empty
     if data.items:
         story += [CondPageBreak(120), sections.heading(labels["items"]), item_table(data.items, labels, lang),
                   Spacer(1, 3), Paragraph(markup(labels["scale_legend"]), STYLES["small"])]
+    if data.assessment:
+        story += [CondPageBreak(120), sections.heading(labels["assessment"]),
+                  assessment_table(data.assessment, labels, lang), Spacer(1, 3),
+                  Paragraph(markup(labels["assessment_multi"]), STYLES["small"])]
     if _has_suppressed(data):
         story.append(suppressed_note)
     if data.reasons_asked:
@@ -124,7 +138,7 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
     comments = [Paragraph(f"“{markup(c)}”", STYLES["quote"]) for c in data.comments] or \
         [Paragraph(markup(labels["none"]), STYLES["body"])]
     story.append(sections.kept(labels["comments"], *comments[:1]))
-    story += comments[1:]
+    story += comments[1:] + closing_block(data.document, labels)
     title = f"{labels['unit_title']} — {data.unit_name} ({data.unit_code}) — {period}"
     return _build(story, labels, title, data.issuer, f"{data.unit_name} ({data.unit_code}) · {period}",
                   data.generated_at, instrument, data.method_version, lang)
@@ -143,7 +157,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
            (labels["province_index"], _index_text(data.index, data.ci_low, data.ci_high, labels, lang))]
     sections = _Sections()
     story: Story = [
-        _heading(labels, data.issuer, data.generated_at, lang),
+        _heading(labels, data.issuer, data.generated_at, lang, data.document),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["province_title"]), STYLES["title"]),
         Paragraph(markup(data.province_name), STYLES["unit"]),
@@ -165,6 +179,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     if data.priorities:
         story.append(sections.kept(labels["priorities"], priority_table(data.priorities, labels, lang)))
     story.append(sections.kept(labels["method"], Paragraph(markup(note), STYLES["body"])))
+    story += closing_block(data.document, labels)
     title = f"{labels['province_title']} — {data.province_name} — {period}"
     return _build(story, labels, title, data.issuer, f"{data.province_name} · {period}", data.generated_at,
                   instrument, data.method_version, lang)

@@ -19,7 +19,7 @@ LABEL_SIZE = 7.5
 
 
 def _drawing(width: float, height: float) -> Drawing:
-    """A Drawing whose initial font is DejaVu: the default would pull Helvetica into the PDF."""
+    """A Drawing whose initial font is the report face: the default would pull Helvetica into the PDF."""
     drawing = Drawing(width, height)
     drawing.initialFontName = REGULAR
     return drawing

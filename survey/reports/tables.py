@@ -9,7 +9,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from survey.reports.data import Count, ItemRow, Priority, RankingRow, SmallUnit
+from survey.reports.data import (AssessmentFigure, ComponentFigure, Count, ItemRow, Priority, RankingRow,
+                                 SmallUnit)
 from survey.reports.fmt import DASH, integer, interval, markup, nfc, number
 from survey.reports.fonts import BOLD, REGULAR
 from survey.reports.layout import ACCENT, FRAME_WIDTH, INK, RULE, STYLES, ZEBRA
@@ -17,7 +18,7 @@ from survey.reports.layout import ACCENT, FRAME_WIDTH, INK, RULE, STYLES, ZEBRA
 FLAG_COLOURS = {"above": colors.HexColor("#1e7b34"), "below": colors.HexColor("#b00020")}
 NO_ANSWER = 9  # counts in n_responses, never in n_valid (methodology 2.1)
 PADDING = 3  # left and right of every cell
-SIZE, HEAD_SIZE = 8, 7.5
+SIZE, HEAD_SIZE = 9, 8.5
 
 
 def wrap(text: object, width: float, font: str = REGULAR, size: float = SIZE) -> str:
@@ -123,8 +124,8 @@ def key_value_table(rows: Sequence[tuple[str, str]]) -> Table:
     """A borderless two-column list of labels and (markup) values."""
     body = [[Paragraph(markup(k), STYLES["body"]), Paragraph(v, STYLES["body"])] for k, v in rows]
     table = Table(body, colWidths=[5.2 * cm, FRAME_WIDTH - 5.2 * cm])
-    # Table's default cell font is Helvetica: name DejaVu even where every cell is a Paragraph.
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    # Table's default cell font is Helvetica: name the report face even where every cell is a Paragraph.
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 11), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
@@ -134,3 +135,29 @@ def key_value_table(rows: Sequence[tuple[str, str]]) -> Table:
 def flag_text(flag: str | None, labels: Mapping[str, str]) -> str:
     """The printed word for a significance flag."""
     return labels[f"flag.{flag}"] if flag else labels["flag.none"]
+
+
+def general_table(components: Sequence[ComponentFigure], labels: Mapping[str, str], lang: str) -> Table:
+    """Each factor's % satisfied over its items beside its general question's (SIPAS-1001 v2)."""
+    widths = [None, 2.6 * cm, 2.0 * cm, 2.9 * cm]
+    widths[0] = FRAME_WIDTH - sum(w for w in widths if w is not None)
+    header = [labels["general_factor"], labels["general_items"], labels["general_question"], labels["general_pct"]]
+    body = [[wrap(f"{c.code} {c.label.pick(lang)}", widths[0]), DASH if c.suppressed else number(c.pct, lang),
+             nfc(c.general_code), DASH if c.suppressed else number(c.general, lang)]
+            for c in components if c.general_code]
+    return _table(header, body, widths, 1)
+
+
+def assessment_table(rows: Sequence[AssessmentFigure], labels: Mapping[str, str], lang: str) -> Table:
+    """Per assessment item: code, wording, answers and the share at each level ("2 Quan tâm: 50,0")."""
+    widths = [1.3 * cm, None, 1.2 * cm, 7.2 * cm]
+    widths[1] = FRAME_WIDTH - sum(w for w in widths if w is not None)
+    header = [labels["item_code"], labels["item_text"], labels["n_valid"], labels["assessment_levels"]]
+    body = []
+    for row in rows:
+        levels = "; ".join(f"{level} {name.pick(lang)}: {number(share, lang)}" for level, name, share in row.shares)
+        body.append([nfc(row.code + ("*" if row.multiple else "")), wrap(row.text.pick(lang), widths[1]),
+                     DASH if row.n_valid is None else integer(row.n_valid, lang), wrap(levels, widths[3])])
+    table = _table(header, body, widths, 2)
+    table.setStyle(TableStyle([("ALIGN", (3, 1), (3, -1), "LEFT"), ("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 
 from survey.auth.access import current_actor, permission_required
+from survey.i18n import file_language
 from survey.reports import downloads
 from survey.services.instruments.versions import visible_instruments
 from survey.services.access.scope import can
@@ -34,10 +36,13 @@ def index():
     return render_template("reports/index.html", units=choices.units, agencies=choices.agencies,
                            points=choices.points, provinces=choices.provinces,
                            instruments=[i.code for i in visible_instruments(scope)],
-                           may_export=can(scope, "results.export"))
+                           may_export=can(scope, "results.export"),
+                           may_configure=can(scope, "results.publish") and current_user.unit is not None
+                           and current_user.unit.level == "province")
 
 
 @bp.get("/unit")
+@file_language
 @permission_required("reports.download")
 def unit_pdf():
     """A unit's, agency's or service point's summary as PDF."""
@@ -45,6 +50,7 @@ def unit_pdf():
 
 
 @bp.get("/province")
+@file_language
 @permission_required("reports.download")
 def province_pdf():
     """The provincial report as PDF (Home Affairs of that province)."""
@@ -52,6 +58,7 @@ def province_pdf():
 
 
 @bp.get("/export/indices")
+@file_language
 @permission_required("results.export")
 def indices_export():
     """The index table as CSV or XLSX."""
@@ -59,7 +66,11 @@ def indices_export():
 
 
 @bp.get("/export/responses")
+@file_language
 @permission_required("results.export")
 def responses_export():
     """Anonymised responses as CSV or XLSX (or the code book)."""
     return downloads.responses_file(g.scope, _args(), current_actor())
+
+
+from survey.reports import settings_view  # noqa: E402,F401 - its route joins this blueprint

@@ -65,7 +65,7 @@ def test_filtered_figures_equal_pandas_over_the_matching_responses(dataset, wher
     result = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, now=NOW, min_n=5, where=where)
     assert_same(by_unit_id(result), naive_filtered(keep))
     assert result.document["filters"] == {k: int(v) if k == "sex" else v for k, v in where.items()}
-    assert result.source == ("tallies" if set(where) == {"channel"} else "responses")
+    assert result.source == ("tallies" if set(where) == {"channel"} else "columns")
 
 
 def test_channel_filter_from_the_roll_ups_equals_the_raw_count_and_the_breakdown_row(dataset):
@@ -89,10 +89,10 @@ def test_profile_filter_equals_the_breakdown_row_of_that_code(dataset):
     assert (filtered["n"], filtered["index"], filtered["items"]) == (row["n"], row["index"], row["items"])
 
 
-def test_filters_within_a_day_range_use_the_raw_answers(dataset):
+def test_filters_within_a_day_range_use_the_columnar_blocks(dataset):
     result = compute_indices("SIPAS-1001", "2026-01-10..2026-02-20", "commune", HOME_PROVINCE, now=NOW, min_n=5,
                              where={"channel": "paper"})
-    assert result.source == "responses"
+    assert result.source == "columns"
     assert_same(by_unit_id(result), naive_filtered(lambda r: r["channel"] == "paper", "2026-01-10", "2026-02-20"))
 
 

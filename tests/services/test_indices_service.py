@@ -96,7 +96,7 @@ def rows_by_code(document: dict) -> dict:
     return {row["unit_code"]: row for row in document["rows"]}
 
 
-@pytest.mark.parametrize("source", ["tallies", "responses"])
+@pytest.mark.parametrize("source", ["tallies", "responses", "columns"])
 def test_both_counting_paths_match_the_naive_pandas_reference(dataset, source):
     from survey.models import Unit
 
@@ -204,12 +204,12 @@ def test_a_month_counts_responses_by_their_local_date(app, make_service_point):
     assert march.document["rows"][0]["items"]["A2.1.1"]["pct"] == 100.0
     assert april.document["rows"][0]["items"]["A2.1.1"]["pct"] == 0.0
     days = compute_indices("SIPAS-1001", "2026-03-31..2026-04-01", "province", HOME_PROVINCE, min_n=1)
-    assert days.source == "responses" and days.document["rows"][0]["n"] == 2
+    assert days.source == "columns" and days.document["rows"][0]["n"] == 2
 
 
 def test_profile_procedure_and_date_range_breakdowns_use_raw_group_by(dataset):
     by_sex = compute_indices("SIPAS-1001", "2026-Q1", "sex", HOME_PROVINCE, min_n=1)
-    assert by_sex.source == "responses"
+    assert by_sex.source == "columns"
     rows = rows_by_code(by_sex.document)
     assert set(rows) == {"1", "2", None}
     assert (rows["1"]["unit_name"], rows[None]["unit_name"]) == ("Nam", "(không ghi nhận)")

@@ -1,4 +1,5 @@
-"""PDF rendering of report data: Vietnamese text survives intact, only DejaVu is embedded, pages are numbered."""
+"""PDF rendering of report data: Vietnamese text survives intact, only Liberation Serif is embedded, pages are
+numbered."""
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ from survey.reports.data import (Bilingual, Change, ComponentFigure, Count, Item
 from survey.reports.pdf import render_province_report, render_unit_summary
 
 GENERATED = datetime(2026, 1, 15, 20, 30, tzinfo=timezone.utc)  # 03:30 on 16 January in Viet Nam
-DEJAVU = {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"}
+SERIF = {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic", "LiberationSerif-BoldItalic"}
 COMMUNES = ["Xã Đắk Nông", "Phường Hoàn Kiếm", "Xã Ea Kiết", "Phường Nguyễn Thị Minh Khai", "Xã Cư Pơng",
             "Phường Thủ Dầu Một", "Xã Quảng Phú", "Xã Ia Grai"]
 
@@ -123,9 +124,9 @@ def test_decomposed_input_is_printed_as_composed_text() -> None:
 @pytest.mark.parametrize("render, data", [(render_unit_summary, unit_summary()),
                                           (render_province_report, province_report())])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_only_dejavu_is_used_and_every_font_is_embedded(render, data, lang: str) -> None:
+def test_only_the_serif_face_is_used_and_every_font_is_embedded(render, data, lang: str) -> None:
     fonts = embedded_fonts(render(data, lang=lang))
-    assert fonts and set(fonts) <= DEJAVU, fonts  # Helvetica or ZapfDingbats would mean missing glyphs
+    assert fonts and set(fonts) <= SERIF, fonts  # Helvetica or ZapfDingbats would mean missing glyphs
     assert all(fonts.values()), fonts
 
 
@@ -240,7 +241,7 @@ def test_first_page_rasterises_to_an_a4_image_with_ink_and_chart_bars(tmp_path) 
     pixels = list(zip(raw[0::3], raw[1::3], raw[2::3]))
     ink = sum(1 for r, g, b in pixels if r + g + b < 200) / len(pixels)
     bars = sum(1 for r, g, b in pixels if abs(r - 0x2E) < 20 and abs(g - 0x75) < 20 and abs(b - 0xB6) < 20)
-    assert 0.005 < ink < 0.2, ink
+    assert 0.0015 < ink < 0.2, ink  # the serif face inks thinner strokes than the old sans did
     assert bars > 500, bars  # the blue component bars were drawn
 
 

@@ -28,4 +28,6 @@ def test_openapi_documents_the_weighted_parameter(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     names = [p["name"] for p in spec["paths"]["/indices"]["get"]["parameters"]]
     assert "weighted" in names
-    assert "weighted" in spec["components"]["schemas"]["Indices"]["properties"]["rows"]["items"]["properties"]
+    assert "weighted" in spec["components"]["schemas"]["IndexRow"]["properties"]
+    assert spec["components"]["schemas"]["Indices"]["properties"]["rows"]["items"] == {
+        "$ref": "#/components/schemas/IndexRow"}

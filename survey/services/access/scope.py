@@ -109,6 +109,10 @@ def require(scope: Scope, action: str) -> None:
 def scope_for(user: User) -> Scope:
     """The scope of a user: their unit and everything under it, or their agency and its child agencies."""
     unit_ids = frozenset(descendant_ids(user.unit)) if user.unit is not None else None
+    if unit_ids is not None:  # pre-July-2025 units lying wholly inside: their data and pages are the caller's too
+        from survey.services.organisation.legacy_reach import legacy_within
+
+        unit_ids |= legacy_within(unit_ids)
     agency_ids = frozenset(_agency_descendants(user.agency_id)) if user.agency_id is not None else None
     return Scope(role=user.role, unit_ids=unit_ids, agency_ids=agency_ids)
 

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import ApiToken, User
+from survey.models.accounts import ROLES
 from survey.services.access import accounts
 from survey.services.access import audit
 from survey.services.organisation.agencies import get_agency
 from survey.services.access.scope import Scope, check_agency, check_unit, check_user, require, visible_users
 from survey.services.organisation.units import find_unit
+from survey.text import nfc
 
 
 def list_users(scope: Scope) -> list[User]:
@@ -44,6 +46,42 @@ def create_user(scope: Scope, actor: str, email: str, role: str, unit: str | Non
     user.must_change_password = True  # the administrator has seen it
     audit.record(actor, "user.create", user.email, role=role, unit=unit or "", agency=agency or "")
     return user, password
+
+
+def update_user(scope: Scope, actor: str, user_id: int, name: str, role: str, unit: str | None, agency: str | None,
+                acting_user_id: int | None = None) -> User:
+    """Change an account's name, role and home unit/agency, each inside the caller's scope (not one's own role or
+    scope: an administrator cannot lock themself out); the scope change is audited with before and after."""
+    user = get_user(scope, user_id)
+    unit, agency = (unit or "").strip() or None, (agency or "").strip().upper() or None
+    errors = []
+    if role not in ROLES:
+        errors.append({"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(ROLES)}"})
+    if not unit and not agency:
+        errors.append({"field": "unit", "code": "required", "message": "a home unit or a home agency is required"})
+    if errors:
+        raise Invalid(errors)
+    home = check_unit(scope, _or_none(find_unit, unit), unit) if unit else None
+    office = check_agency(scope, _or_none(get_agency, agency), agency) if agency else None
+    before = _scope_text(user)
+    changed = (role, home, office) != (user.role, user.unit, user.agency)
+    if changed and user.id == acting_user_id:
+        raise Conflict("own_account", "You cannot change your own role or scope")
+    name = (nfc(name) or "")[:200]
+    if name != (user.name or ""):
+        user.name = name
+        audit.record(actor, "user.update", user.email, name=name)
+    if changed:
+        user.role, user.unit, user.agency = role, home, office
+        db.session.flush()
+        audit.record(actor, "user.scope", user.email, before=before, after=_scope_text(user))
+    db.session.flush()
+    return user
+
+
+def _scope_text(user: User) -> str:
+    """role@unit/agency, as the audit log shows a scope."""
+    return f"{user.role}@{user.unit.code if user.unit else ''}/{user.agency.code if user.agency else ''}"
 
 
 def set_user_active(scope: Scope, actor: str, user_id: int, active: bool, acting_user_id: int | None = None) -> User:

@@ -33,8 +33,9 @@ def indices_export(scope: Scope, instrument: str, period: str, by: str = "commun
     if unit:
         target = resolve_target(scope, unit)
         by, province, narrow, code = target.level, target.province.code, target.narrow, target.code
+    # The secondary weighted figure goes beside the published index (columns weighted.*; null without margins).
     document = compute_indices(instrument, period, by=by, province=province, scope=narrow, min_n=min_n,
-                               version=version, lang=lang).document
+                               version=version, lang=lang, weighted=True).document
     if code is not None:
         document = {**document, "rows": [row for row in document["rows"] if row["unit_code"] == code]}
     flat = flat_rows(document)

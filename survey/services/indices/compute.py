@@ -39,7 +39,7 @@ class IndicesResult:
                  labels: dict, whole: Callable[[], IndexTable]) -> None:
         self.document = document
         self.table = table
-        self.source = source  # "tallies" or "responses"
+        self.source = source  # "tallies", "columns" or "responses"
         self.approximate = approximate  # some legacy data was re-based onto today's units
         self._by, self._labels, self._whole = by, labels, whole
 
@@ -62,11 +62,11 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
                     weighted: bool = False) -> IndicesResult:
     """The index table of `instrument` for `period` broken down `by`, within `province` and the caller's scope.
 
-    `source` forces "tallies" or "responses" (tests and benchmarks); by default the roll-ups answer whenever they
-    hold the breakdown and the period is whole months. `where` keeps only responses with these values (FILTERS:
-    channel, field, procedure, profile fields); any filter but channel counts from the raw responses. Raises
-    Invalid (bad by/period/province/instrument/filter) or Forbidden (a role that may not read results, or a
-    province outside the caller's units).
+    `source` forces "tallies", "columns" or "responses" (tests and benchmarks); by default the roll-ups answer
+    whenever they hold the breakdown and the period is whole months, the columnar blocks everything else. `where`
+    keeps only responses with these values (FILTERS: channel, field, procedure, profile fields); any filter but
+    channel counts from the columnar blocks. Raises Invalid (bad by/period/province/instrument/filter) or
+    Forbidden (a role that may not read results, or a province outside the caller's units).
     """
     require(scope, "results.read")  # clerks enter data but do not read results
     if by not in BY_COLUMN:
@@ -120,8 +120,12 @@ class _Run:
         column = BY_COLUMN[by]
         use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
                                                                                             filters.where))
-        counts = index_counts.count_from_tallies(column, filters) if use_tallies \
-            else index_counts.count_from_responses(column, filters, scorer)
+        if use_tallies:
+            counts = index_counts.count_from_tallies(column, filters)
+        elif source == "responses":  # the streamed packed codes: the columnar path's reference (tests, benchmarks)
+            counts = index_counts.count_from_responses(column, filters, scorer)
+        else:
+            counts = index_counts.count_from_columns(column, filters, scorer)
         if by not in UNIT_LEVELS + ("agency", "service_point"):
             counts = _text_keys(counts)
         cells = cells_for(by, pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object)),

@@ -42,7 +42,7 @@ class Counts:
 
     items: pd.DataFrame  # [key, item_id, code, count]
     sums: pd.DataFrame  # [key, component, n, sum, sumsq]
-    source: str  # "tallies" or "responses"
+    source: str  # "tallies", "columns" (the columnar blocks) or "responses" (streamed packed codes)
 
 
 def can_use_tallies(column: str, period: Period, where: Mapping[str, str | int] | None = None) -> bool:
@@ -129,6 +129,16 @@ def count_from_responses(column: str, filters: Filters, scorer: Scorer) -> Count
         raise ValueError(column)  # callers pass only known columns; never interpolate anything else
     packed = count_packed([column], filters, scorer)
     return Counts(_typed(packed.items()), packed.sums(), "responses")
+
+
+def count_from_columns(column: str, filters: Filters, scorer: Scorer) -> Counts:
+    """The same counts as `count_from_responses`, read from the columnar blocks (services/indices/columns.py)."""
+    from survey.services.indices.columns import count_columns
+
+    if column not in RAW_COLUMNS:
+        raise ValueError(column)
+    packed = count_columns(column, filters, scorer)
+    return Counts(_typed(packed.items()), packed.sums(), "columns")
 
 
 def count_packed(columns: list[str], filters: Filters, scorer: Scorer | None, extra: str = "") -> PackedCounts:

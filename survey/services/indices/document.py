@@ -177,6 +177,10 @@ def flat_rows(document: dict) -> list[dict]:
             out.update({f"{code}.pct": comp["pct"], f"{code}.n": comp["n"]})
         for code, item in row["items"].items():
             out.update({f"{code}.{k}": item[k] for k in ITEM_FIGURES})
+        if "weighted" in row:  # asked for: the secondary post-stratified figure, beside the published index
+            found = row["weighted"] or {}
+            out["weighted.index"] = found.get("index")
+            out["weighted.n_weighted_cells"] = found.get("n_weighted_cells")
         for code, block in row.get("assessment", {}).items():
             out[f"{code}.n_valid"] = block["n_valid"]
             out.update({f"{code}.share_{level}": share for level, share in block["shares"].items()})

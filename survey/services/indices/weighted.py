@@ -11,10 +11,11 @@ from sqlalchemy import select
 from survey.errors import DomainError
 from survey.extensions import db
 from survey.indices import OVERALL, Structure, poststrat_weights, weighted_index
-from survey.models import Item
+from survey.models import Agency, Item, Unit
+from survey.models.units import CURRENT_VINTAGE
 from survey.services.indices import counts as index_counts
 from survey.services.indices.cells import UNIT_LEVELS
-from survey.services.organisation.units import get_unit
+from survey.services.organisation.units import get_unit, province_of
 from survey.services.indices.weights import margins_for
 
 WEIGHTED_BREAKDOWNS = (*UNIT_LEVELS, "agency")  # place rows only: profile breakdowns are the strata themselves
@@ -25,14 +26,37 @@ def add_weighted(document: dict, by: str, column: str, filters: index_counts.Fil
                  version_id: int, structure: Structure, province: str | None) -> dict:
     """Set `weighted` on every row of `document` (in place) and return it; unweighted figures are not touched."""
     figures: dict = {}
-    margins = _margins(province) if by in WEIGHTED_BREAKDOWNS else None
     # Points instruments (ONESTOP-61) publish mean totals, which a satisfaction share cannot stand beside.
-    if margins is not None and len(margins) and not structure.items_of_type("pts2"):
-        figures = _weighted_by_cell(column, filters, mapping, version_id, structure, margins)
+    if by in WEIGHTED_BREAKDOWNS and not structure.items_of_type("pts2"):
+        # Each row is weighted to its own province's margins: without `province=` the rows' provinces are found
+        # (a Home Affairs caller's rows all lie in its province), so `weighted` is not null for want of a name.
+        for code, cells in _provinces(document, by, province).items():
+            margins = _margins(code)
+            if margins is not None and len(margins):
+                found = _weighted_by_cell(column, filters, mapping, version_id, structure, margins)
+                figures.update({c: v for c, v in found.items() if cells is None or c in cells})
     for row in document["rows"]:
         found = figures.get(row["unit_code"])
         row["weighted"] = None if row["suppressed"] or found is None else found
     return document
+
+
+def _provinces(document: dict, by: str, province: str | None) -> dict[str, set[str] | None]:
+    """Province code → the row codes lying in it (None: every row, when the province was named)."""
+    if province is not None:
+        return {province: None}
+    codes = [row["unit_code"] for row in document["rows"] if row["unit_code"] is not None]
+    if by == "agency":
+        found = db.session.execute(select(Agency.code, Agency.unit_id).where(Agency.code.in_(codes))).all()
+        units = {code: db.session.get(Unit, unit_id) for code, unit_id in found}
+    else:
+        units = {u.code: u for u in db.session.scalars(select(Unit).where(
+            Unit.code.in_(codes), Unit.vintage == CURRENT_VINTAGE))}
+    out: dict[str, set[str] | None] = {}
+    for code, unit in units.items():
+        if unit is not None:
+            out.setdefault(province_of(unit).code, set()).add(code)  # type: ignore[union-attr]
+    return out
 
 
 def _margins(province: str | None) -> pd.DataFrame | None:

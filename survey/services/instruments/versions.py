@@ -13,6 +13,7 @@ from survey.instruments.validate import check_definition
 from survey.models import Instrument, InstrumentVersion, Item, Section
 from survey.models.base import utcnow
 from survey.services.instruments.legal import apply_legal_bases
+from survey.services.instruments.display_names import apply_display_names
 from survey.services.responses.catalog import forget_versions
 from survey.services.access.scope import Scope
 
@@ -38,6 +39,7 @@ def load_official_instruments() -> dict[str, str]:
         result = store_version(doc, official=True, publish=True)
         outcome[doc["code"]] = result if outcome.get(doc["code"], "unchanged") == "unchanged" else outcome[doc["code"]]
     apply_legal_bases()
+    apply_display_names()  # corrected names of published definitions, which cannot change
     return outcome
 
 

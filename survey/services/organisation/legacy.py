@@ -49,8 +49,9 @@ class Record:
     successors: list[str] = field(default_factory=list)
 
 
-def import_legacy_csv(data: str | bytes) -> dict[str, int]:
-    """Validate every row, then insert all legacy units and successions, or nothing (raises Invalid)."""
+def import_legacy_csv(data: str | bytes, within: frozenset[int] | None = None) -> dict[str, int]:
+    """Validate every row, then insert all legacy units and successions, or nothing (raises Invalid); with
+    `within` (a Home Affairs caller's units) every successor must lie in those units."""
     text = _decode(data)
     rows, mapping = _rows(text)
     errors: list[dict] = []
@@ -75,6 +76,9 @@ def import_legacy_csv(data: str | bytes) -> dict[str, int]:
             if code not in current:
                 errors.append(_err(rec.line, "successor_codes", "unknown_successor",
                                    f"successor commune {code} is not a current unit (run `survey units load`)"))
+            elif within is not None and current[code] not in within:
+                errors.append(_err(rec.line, "successor_codes", "out_of_scope",
+                                   f"successor commune {code} is outside your units"))
     if errors:
         errors.sort(key=lambda e: e["line"])
         raise Invalid(errors, f"{len(errors)} problem(s) in the legacy unit file; nothing was imported")

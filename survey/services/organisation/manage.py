@@ -76,6 +76,9 @@ def register_device(scope: Scope, actor: str, service_point: str, name: str = ""
     """Register a kiosk at a service point of the scope; returns (device, one-time enrolment code)."""
     require(scope, "devices.manage")
     point = check_service_point(scope, _or_none(get_service_point, service_point), service_point)
+    if not point.active:
+        raise Invalid([{"field": "service_point", "code": "inactive",
+                        "message": f"service point {point.code} has been deactivated"}])
     check_offered(point, "kiosk", instrument)
     device, _token, enrol = devices.register_device(service_point, name, instrument)
     audit.record(actor, "device.register", f"device:{device.id}", service_point=service_point)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pandas as pd
 from sqlalchemy import select
 
-from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, rank_cells
+from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, rank_among
 from survey.models import Agency
 from survey.extensions import db
 from survey.reports.data import ProvinceReport, RankingRow, SmallUnit, TrendPoint
@@ -31,9 +31,7 @@ def _ranking(result: IndicesResult | None, keep: set[str] | None = None) -> list
     """Ranked rows (unsuppressed, with an index) of a computed table, optionally only the cells in `keep`."""
     if result is None:
         return []
-    frame = result.ranking
-    if keep is not None:
-        frame = rank_cells(frame[frame["cell"].isin(keep)].drop(columns=["rank"]))  # re-rank among those kept
+    frame = rank_among(result.ranking, keep)  # the dashboard's ranking function: peers among peers
     names = {row["unit_code"]: row["unit_name"] for row in result.document["rows"]}
     return [RankingRow(int(r["rank"]), names.get(r["cell"], str(r["cell"])), str(r["cell"]), int(r["n"]),
                        float(r["index"]), _value(r["ci_low"]), _value(r["ci_high"]), r.get("flag"))
@@ -96,4 +94,4 @@ def province_report(scope: Scope, province: str, period: str, instrument: str = 
         small_units=_small([(communes, "commune", None), (agencies, "agency", departments)]),
         priorities=priorities(tables.definition, tables.slice(unit_ids=frozenset(descendant_ids(unit))),
                               tables.min_n),
-        issuer=issuer_of(unit))
+        issuer=issuer_of(unit), document=tables.document)

@@ -14,6 +14,8 @@ from survey.services.indices.periods import Period
 from survey.services.reports.figures import Slice
 from survey.services.access.scope import (Scope, check_agency, check_service_point, check_unit, visible_agencies,
                                          visible_service_points, visible_units)
+from survey.models.units import LEGACY_VINTAGE
+from survey.services.organisation.legacy_reach import successor_province
 from survey.services.organisation.units import descendant_ids, find_unit, province_of
 
 DEFAULT_INSTRUMENT = "SIPAS-1001"
@@ -30,12 +32,13 @@ class Target:
     province: Unit
     narrow: Scope  # this target's responses, within what the caller may see
     service_point_id: int | None = None
+    own_units: frozenset[int] | None = None  # a legacy district's own units (its figures come from a wider table)
 
     @property
     def part_filters(self) -> dict:
         """Slice fields selecting the target's responses."""
-        return {"unit_ids": self.narrow.unit_ids, "agency_ids": self.narrow.agency_ids,
-                "service_point_id": self.service_point_id}
+        return {"unit_ids": self.own_units if self.own_units is not None else self.narrow.unit_ids,
+                "agency_ids": self.narrow.agency_ids, "service_point_id": self.service_point_id}
 
 
 def _meet(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
@@ -55,6 +58,13 @@ def resolve_target(scope: Scope, code: str) -> Target:
         unit = check_unit(scope, find_unit(code), code)
     except NotFound:  # not a visible unit: agencies and service points have codes of their own
         unit = None
+    if unit is not None and unit.vintage == LEGACY_VINTAGE:
+        # A pre-July-2025 unit: its row of today's province's table broken down by legacy district (as it was).
+        home = successor_province(unit)
+        if home is None:
+            raise NotFound("unknown_report_unit", f"Legacy unit {code} has no successor", unit=code)
+        return Target(unit.level, unit.code, unit.name, unit.id, home, _narrow(scope, None, None),
+                      own_units=frozenset(descendant_ids(unit)))
     if unit is not None:
         return Target(unit.level, unit.code, formal_name(unit), unit.id, province_of(unit),
                       _narrow(scope, frozenset(descendant_ids(unit)), None))

@@ -13,10 +13,14 @@ from survey.extensions import db
 from survey.indices import DEFAULT_MIN_N, METHOD_VERSION, against_parent, against_previous
 from survey.instruments.definition import Definition, parse_definition
 from survey.models import Agency, InstrumentVersion, Response, Unit
-from survey.reports.data import Bilingual, Change, ComponentFigure, ItemRow, ProvinceComparison, UnitSummary
+from survey.reports.data import (Bilingual, Change, ComponentFigure, Document, ItemRow, ProvinceComparison,
+                                 UnitSummary)
 from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
+from survey.services.organisation.legacy_reach import legacy_touching, legacy_within
+from survey.services.reports.assessment import assessment_figures, general_figures
+from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
 from survey.services.reports.targets import (DEFAULT_INSTRUMENT, check_province, default_instrument, formal_name,
                                             issuer_of, resolve_target)
@@ -41,13 +45,16 @@ class Tables:
     stored: InstrumentVersion = field(init=False)
     definition: Definition = field(init=False)
     units: frozenset[int] = field(init=False)  # the province and every unit in it
+    document: Document = field(init=False)  # the office's number, place, signer and recipients
     _cache: dict = field(default_factory=dict)
     _facts: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stored = current_version(self.instrument, self.version)
         self.definition = parse_definition(self.stored.definition)
-        self.units = frozenset(descendant_ids(self.province))
+        today = descendant_ids(self.province)
+        self.units = frozenset(today | legacy_within(today))  # pre-July-2025 responses count where they lie
+        self.document = document_of(self.province)
 
     def result(self, by: str, previous: bool = False, narrow: Scope = OPERATOR,
                span: Period | None = None) -> IndicesResult | None:
@@ -64,6 +71,8 @@ class Tables:
     def _answered(self, period: Period, narrow: Scope) -> bool:
         """Whether any response falls in the period and narrowing (an empty table has nothing to compute)."""
         units = self.units if narrow.unit_ids is None else self.units & narrow.unit_ids
+        if narrow.unit_ids is not None:  # a commune's pre-July-2025 data was recorded under its old communes
+            units = units | legacy_touching(units)
         part = Slice(self.stored.id, period, units, narrow.agency_ids)
         return db.session.execute(select(Response.id).where(part.where()).limit(1)).first() is not None
 
@@ -112,13 +121,15 @@ class Facts:
         return self._flags[id(parent)]
 
 
-def _components(row: dict, definition: Definition) -> list[ComponentFigure]:
+def _components(row: dict, definition: Definition, document: dict) -> list[ComponentFigure]:
     figures = []
+    general = general_figures(document, row)
     for code, comp in row["components"].items():
         section = definition.section(code)
+        question, pct = general.get(code, ("", None))
         figures.append(ComponentFigure(code, Bilingual(section.title.get("vi", code), section.title.get("en", "")),
                                        comp["pct"], comp["n"] or 0, row["suppressed"],
-                                       "aspect" if section.role == "aspect" else "factor"))
+                                       "aspect" if section.role == "aspect" else "factor", pct, question))
     return figures
 
 
@@ -165,12 +176,14 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         method_version=stored.method_version or METHOD_VERSION, min_n=tables.min_n,
         n=row["n"], index=row["index"], ci_low=row["ci_low"], ci_high=row["ci_high"],
         generated_at=now or datetime.now(timezone.utc), suppressed=hidden, incomplete=row["incomplete"],
-        components=_components(row, tables.definition),
+        components=_components(row, tables.definition, current.document if current is not None else {}),
+        assessment=assessment_figures(row, tables.definition),
+        approximate=bool(current is not None and current.approximate),
         items=_items(row, facts, tables.definition) if facts is not None else [],
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
-        comments=[] if hidden else comments, issuer=issuer_of(tables.province))
+        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document)
 
 
 def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,

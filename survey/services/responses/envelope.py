@@ -11,24 +11,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.models.responses import CHANNELS
+from survey.services.responses import contract
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # periods are local dates in Vietnam (methodology 4)
 FUTURE_TOLERANCE = timedelta(minutes=10)  # kiosk clocks drift a little; more than this is a bad clock
 EARLIEST = datetime(2017, 1, 1, tzinfo=timezone.utc)  # SIPAS-2640 starts in 2017
-FIELDS = ("id", "instrument", "version", "service_point", "agency", "procedure", "field", "dossier", "channel",
-          "submitted_at", "answers", "respondent", "counter", "officer")
+FIELDS = tuple(contract.Submission.model_fields)
 
-INSTRUMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")
-POINT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")  # never a leading = + - @ (exports)
-AGENCY_CODE = re.compile(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
-# National procedure codes (1.001234, 2.002345.000.00.00.H12) and field codes: letters, digits, '.', '_', '-',
-# starting with a letter or digit, so no code can start a spreadsheet formula in an export (= + - @).
-PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
-FIELD_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,79}$")
-# Dossier codes (methodology 5): Circular 01/2018 art. 19, and Circular 03/2025 for national systems.
-DOSSIER_CODES = (re.compile(r"^[0-9A-Z]{2,3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}-(\d{6})-\d{4}$"),
-                 re.compile(r"^[A-Z][0-9]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{2}-(\d{6})-\d{6,}$"))
-MAX_LENGTH = {"counter": 40, "officer": 80, "field": 80, "dossier": 60}
+# The patterns and limits are declared once in contract.py, which the OpenAPI document publishes.
+INSTRUMENT_CODE = re.compile(contract.INSTRUMENT_CODE)
+POINT_CODE = re.compile(contract.POINT_CODE)
+AGENCY_CODE = re.compile(contract.AGENCY_CODE)
+PROCEDURE_CODE = re.compile(contract.PROCEDURE_CODE)
+FIELD_CODE = re.compile(contract.FIELD_CODE)
+DOSSIER_CODES = tuple(re.compile(pattern) for pattern in contract.DOSSIER_CODES)
+MAX_LENGTH = contract.MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def _code(value: Any, field: str, pattern: re.Pattern, errors: list[dict], upper
 
 
 def _client_id(value: Any, errors: list[dict]) -> str:
-    if not isinstance(value, str) or len(value) > 36:
+    if not isinstance(value, str) or len(value) > MAX_LENGTH["id"]:
         errors.append(_err("id", "required" if value is None else "bad_format",
                            "id must be a UUID made by the client (the idempotency key)"))
         return ""
@@ -108,14 +105,14 @@ def _client_id(value: Any, errors: list[dict]) -> str:
 def _version(value: Any, errors: list[dict]) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= contract.MAX_VERSION:
         errors.append(_err("version", "wrong_type", "version must be a positive integer"))
         return None
     return value
 
 
 def _submitted_at(value: Any, errors: list[dict], now: datetime) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
+    if not isinstance(value, str) or len(value) > MAX_LENGTH["submitted_at"]:
         errors.append(_err("submitted_at", "required" if value is None else "wrong_type",
                            "submitted_at must be an ISO 8601 time with an offset, e.g. 2026-03-01T09:30:00+07:00"))
         return None

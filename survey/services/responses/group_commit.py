@@ -22,7 +22,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import Connection, Engine
 
-from survey.errors import DomainError, Forbidden, NotFound
+from survey.errors import DomainError, Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.observability.logs import current_request_id
 from survey.observability.submissions import batch_written, lone_written
@@ -31,7 +31,8 @@ from survey.services.storage.sql import db_time, execute_many, fetch_all
 from survey.services.responses import writelock
 from survey.services.responses.kiosk import note_device_seen, seen_update
 from survey.services.responses.store import begin_write
-from survey.services.responses.record import Prepared, Recorded, prepare_response, store_batch, store_prepared
+from survey.services.responses.record import (Prepared, Recorded, closed_message, prepare_response, store_batch,
+                                              store_prepared)
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 64  # responses per transaction: bounds how long one commit keeps the others waiting
@@ -188,7 +189,8 @@ def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submissi
     since the API remembers tokens for a minute (devices.remembered_kiosk)."""
     ids = sorted({s.caller.id for s in batch})
     marks = ", ".join(f":d{n}" for n in range(len(ids)))
-    rows = fetch_all(f"SELECT id, token_hash, revoked_at FROM devices WHERE id IN ({marks})",
+    rows = fetch_all(f"SELECT d.id, d.token_hash, d.revoked_at, p.active, p.code FROM devices d "
+                     f"JOIN service_points p ON p.id = d.service_point_id WHERE d.id IN ({marks})",
                      {f"d{n}": device_id for n, device_id in enumerate(ids)}, conn)
     devices = {row[0]: row for row in rows}
     accepted = []
@@ -198,6 +200,9 @@ def _checked_devices(batch: list[Submission], conn: Connection) -> list[Submissi
             submission.outcome = NotFound("unknown_token", "Unknown device token")
         elif row[2] is not None:
             submission.outcome = Forbidden("revoked_device", "This device has been revoked")
+        elif not row[3]:  # the point was deactivated: the token stays valid, its submissions are refused
+            submission.outcome = Invalid([{"field": "service_point", "code": "inactive",
+                                           "message": closed_message(row[4])}], closed_message(row[4]))
         else:
             accepted.append(submission)
             continue

@@ -5,19 +5,22 @@ import hashlib
 
 from sqlalchemy import select
 
-from survey.errors import NotFound
+from survey.errors import Conflict, NotFound
 from survey.extensions import db
 from survey.models import ServicePoint
 from survey.services.access.scope import Scope
 
 
 def point_by_public_key(key: str) -> ServicePoint:
-    """The service point behind a public QR link; NotFound for an unknown key."""
+    """The service point behind a public QR link; NotFound for an unknown key, Conflict once it is deactivated."""
     point = None
     if key and len(key) <= 40 and key.replace("-", "").replace("_", "").isalnum():
         point = db.session.scalar(select(ServicePoint).where(ServicePoint.public_key == key))
     if point is None:
         raise NotFound("unknown_link", "This survey link is unknown. Please scan the QR code at the counter again.")
+    if not point.active:
+        raise Conflict("service_point_closed", f"{point.name} no longer takes part in the survey",
+                       service_point=point.name)
     return point
 
 

@@ -44,6 +44,7 @@ class _PointRow:
     code: str
     unit_id: int
     agency_id: int
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,18 @@ def _resolve_version(env: Envelope, errors: list[dict]) -> Version | None:
     return load_version(env.instrument, version_id, number, digest, created_at)
 
 
-_POINT = select(ServicePoint.id, ServicePoint.code, ServicePoint.unit_id, ServicePoint.agency_id)
+_POINT = select(ServicePoint.id, ServicePoint.code, ServicePoint.unit_id, ServicePoint.agency_id, ServicePoint.active)
 _POINT_BY_ID = _POINT.where(ServicePoint.id == bindparam("id"))
 _POINT_BY_CODE = _POINT.where(ServicePoint.code == bindparam("code"))
+
+
+# Channels a deactivated service point refuses; paper questionnaires filled in before it closed may still be entered.
+CLOSED_CHANNELS = ("kiosk", "online")
+
+
+def closed_message(code: str) -> str:
+    """Why a deactivated service point refuses a submission."""
+    return f"service point {code} has been deactivated and no longer takes responses"
 
 
 def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Scope | None,
@@ -95,6 +105,9 @@ def _resolve_place(env: Envelope, device: Device | KioskCaller | None, scope: Sc
         return None
     if scope is not None and not scope.sees(row.unit_id, row.agency_id):
         raise Forbidden("out_of_scope", f"Service point {row.code} is outside your units", service_point=row.code)
+    if not row.active and env.channel in CLOSED_CHANNELS:  # a kiosk's point is checked as it is written
+        errors.append(_err("service_point", "inactive", closed_message(row.code)))
+        return None
     agency_id = row.agency_id
     if env.agency is not None:
         agency_id = _named_agency(env.agency, row, scope, errors)
