@@ -96,3 +96,16 @@ def add_alerts(world) -> None:
         place.alert_id = db.session.scalar(select(Alert.id).where(Alert.rule_id == place.rule_id,
                                                                   Alert.state == "open"))
         assert place.alert_id, f"no alert raised for {place.tag}"
+
+
+def add_legacy_districts(world) -> None:
+    """A pre-July-2025 district per place lying wholly inside the place's commune (so the commune's scope opens it)."""
+    from survey.services.organisation.legacy import import_legacy_csv
+
+    rows = ["province_code,province_name,district_code,district_name,commune_code,commune_name,successor_codes"]
+    for n, place in enumerate(world.places.values()):
+        place.district_code, place.district_name = f"99{n + 1}", f"Huyện cũ {place.tag}"
+        rows.append(f"{province(place)},Tỉnh {province(place)},{place.district_code},{place.district_name},"
+                    f"99{n + 1}01,Xã cũ {place.tag},{place.unit_code}")
+    import_legacy_csv("\n".join(rows) + "\n")
+    db.session.commit()

@@ -80,6 +80,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports.indices_export": EXPORT, "api.export_indices": EXPORT,
     "reports.responses_export": EXPORT, "api.export_responses": EXPORT,
     "admin.point_online": frozenset({"homeaffairs"}),
+    # One agency, service point or account to edit, a kiosk CSV import (the directory screens).
+    **{f"admin.{name}": frozenset({"homeaffairs"}) for name in (
+        "agency", "agency_active", "service_point", "service_point_active", "account", "devices_import")},
+    "dashboard.district": RESULTS,
     # Instruments are the province's (Home Affairs).
     **{f"admin_instruments.{name}": frozenset({"homeaffairs"}) for name in (
         "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview",
@@ -128,6 +132,8 @@ class Place:
     subscription_id: int = 0
     rule_id: int = 0
     alert_id: int = 0
+    district_code: str = ""  # a pre-July-2025 district lying wholly inside the commune
+    district_name: str = ""
 
     def markers(self) -> set[str]:
         """Strings that identify this place's data."""
@@ -184,6 +190,7 @@ def _build_world(make_agency, make_service_point, make_device, make_user, princi
     access_objects.add_campaigns(world)
     access_objects.add_personal_objects(world, principal, make_user)
     access_objects.add_alerts(world)
+    access_objects.add_legacy_districts(world)
     return world
 
 
@@ -243,6 +250,8 @@ ARGS = {
                                                "item": "R" if p.tag == "Beta" else "Q"}
        for name in ("version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
     "admin_instruments.kiosk_preview": lambda p: {"code": p.instrument_code, "number": 1},
+    **{name: lambda p: {"code": p.agency_code} for name in ("admin.agency", "admin.agency_active")},
+    "dashboard.district": lambda p: {"unit_code": p.district_code},
     **{name: lambda p: {"code": p.campaign_code} for name in (
         "campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs", "api.campaign_estimates")},
 }
