@@ -183,11 +183,12 @@ def test_kiosk_for_the_a2_block_of_sipas_1001(browser, live_server, make_service
     tap(browser, '[data-action="start"]')
     wait_screen(browser, "question")
     tap(browser, '.k-opt[data-item="X.5"][data-code="0"]')  # no feedback given: A2.5 is skipped
-    for _ in range(16):
+    # SIPAS-1001 version 2's A2 without A2.5: A2.G, then A2.1–A2.4 with their general questions: 1 + 4 + 5 + 6 + 4.
+    for _ in range(20):
         wait_screen(browser, "question")
         if _ == 3:
             screenshot(browser, "kiosk-sipas-a2-1280x800.png")
         tap(browser, '.k-options .k-opt[data-code="4"]')
     wait_screen(browser, "thanks")
     [row] = wait_rows(1)
-    assert len(row.answers) == 17 and db.session.scalar(select(func.count()).select_from(Response)) == 1
+    assert len(row.answers) == 21 and db.session.scalar(select(func.count()).select_from(Response)) == 1
