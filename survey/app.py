@@ -86,6 +86,7 @@ OPTIONAL_BLUEPRINTS = (
     "survey.admin.views", "survey.admin.instruments", "survey.dashboard.views", "survey.reports.views",
     "survey.methodology_page", "survey.jobs.views", "survey.collection.campaign", "survey.dashboard.campaigns",
     "survey.schedule.views", "survey.alerts.views",
+    "survey.improvement.views", "survey.public.views",
 )
 
 

@@ -107,7 +107,7 @@
   }
 
   function begin() {
-    if (!response) { response = { id: uuid(), answers: {} }; }
+    if (!response) { response = { id: uuid(), answers: {}, started: localIso(new Date()) }; }
   }
 
   var first = groups[0] && groups[0][0];
@@ -218,6 +218,7 @@
     if (!current || !Object.keys(pruned(current.answers)).length) { return showStart(); }
     var body = { id: current.id, instrument: data.instrument, version: data.version, channel: "kiosk",
                  submitted_at: localIso(new Date()), answers: pruned(current.answers) };
+    if (current.started) { body.started_at = current.started; }  // quality flag: completion time
     if (attribution.counter) { body.counter = attribution.counter; }
     if (attribution.officer) { body.officer = attribution.officer; }
     var stored = outbox.add(body);

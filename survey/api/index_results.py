@@ -26,5 +26,6 @@ def get_indices():
                              args.get("province") or None, scope=g.scope, min_n=current_app.config["MIN_N"],
                              lang="en" if str(get_locale() or "vi") == "en" else "vi",
                              # secondary post-stratified figures, only on request
-                             weighted=args.get("weighted", "") in ("1", "true"), where=where)
+                             weighted=args.get("weighted", "") in ("1", "true"), where=where,
+                             quality=args.get("quality") or "all")  # clean: without flagged responses
     return jsonify(result.document)

@@ -62,6 +62,8 @@ class _IndicesQuery(_Filters):
     weighted: Optional[Literal["0", "1", "true", "false"]] = _p(
         "1: add each row's secondary post-stratified figures (row.weighted)")
     lang: Optional[Literal["vi", "en"]] = _p("Language of the names (default: the request's)")
+    quality: Optional[Literal["all", "clean"]] = _p(
+        "clean: leave out responses with a quality flag (the published default, all, counts every response)")
 
 
 # Plus one optional filter per profile field (methodology 2.6).
@@ -223,6 +225,8 @@ class IndexRow(BaseModel):
     weighted: Optional[Weighted] = Field(None, description=(
         "Secondary figure, only with ?weighted=1: post-stratified by sex × age band against the province's "
         "margins; null without margins, when suppressed or without profile data"))
+    flagged: Optional[int] = Field(None, description="Responses of this row that carry a quality flag (counted in "
+                                   "the default figures, left out with ?quality=clean)")
     components: dict[str, ComponentFigure]
     items: dict[str, ItemFigure]
 

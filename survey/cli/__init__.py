@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
            "responses", "privacy", "weights", "frame", "campaigns", "jobs",
-           "schedule", "alerts", "lists")
+           "schedule", "alerts", "lists", "quality", "targets")
 
 
 def register(app: Flask) -> None:
@@ -57,11 +57,13 @@ SUMMARY = {
     "jobs": "Long work as jobs: start one, list them, purge expired results.",
     "official": "The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates.",
     "privacy": "Respondents' privacy: retention and deletion.",
+    "quality": "Quality flags: scan stored responses, thresholds, opening hours.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",
     "responses": "Responses: import paper questionnaires.",
     "restore": "Load FILE into this empty database (run `survey db upgrade` on a new database first).",
     "schedule": "Scheduled reports: subscriptions and sending what is due.",
     "service-points": "Service points: centres and counters where citizens are served.",
+    "targets": "Targets per commune, province or agency and year.",
     "tokens": "API tokens for integrations.",
     "units": "Geographic units: provinces, communes, legacy districts.",
     "users": "Staff accounts.",

@@ -30,12 +30,14 @@ from survey.services.indices.periods import parse_period
 @click.option("--trend", is_flag=True, help="Table only: compare each row with the period before.")
 @click.option("--weighted", is_flag=True, help="Add the secondary post-stratified figures: a `weighted` column in "
               "the table, weighted.* columns in CSV, row.weighted in JSON.")
+@click.option("--quality", type=click.Choice(["all", "clean"]), default="all", show_default=True,
+              help="clean: leave out responses with a quality flag.")
 @transactional
 def indices_command(instrument: str, period: str, by: str, province: str | None, fmt: str, min_n: int | None,
-                    number: int | None, lang: str, trend: bool, weighted: bool) -> None:
+                    number: int | None, lang: str, trend: bool, weighted: bool, quality: str) -> None:
     """Indices, intervals and rankings per unit, agency, channel or profile group."""
     args = {"by": by, "province": province, "min_n": min_n or current_app.config["MIN_N"], "version": number,
-            "lang": lang}
+            "lang": lang, "quality": quality}
     result = compute_indices(instrument, period, **args, weighted=weighted)
     if fmt == "json":
         click.echo(json.dumps(result.document, ensure_ascii=False, indent=1))

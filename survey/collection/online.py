@@ -20,6 +20,7 @@ from survey.extensions import db, limiter
 from survey.services.instruments.legal import onestop_code
 from survey.services.responses import record_response, validate_response
 from survey.services.responses.catalog import Version, accepted_version
+from survey.services.quality.forms import form_started, now_iso
 from survey.services.responses.envelope import LOCAL_TZ
 from survey.services.responses.offered import offered_at
 from survey.services.responses.points import point_by_code, point_by_public_key, points_in_scope, short_code
@@ -95,6 +96,7 @@ def _render(point, code: str, status: int = 200, values=None, errors=None, messa
         "collection/online_form.html", point=point, version=version, questions=questions,
         implied=implied(version), values=values or {}, errors=errors or {}, message=message,
         response_id=(values or {}).get("id") or str(uuid.uuid4()), instrument=code,
+        started_at=(values or {}).get("started_at") or now_iso(),
         procedure=request.values.get("p", ""), dossier=request.values.get("d", ""),
         needs_dossier=version.definition.kind == "onestop", asset_url=asset_url, honeypot=HONEYPOT), status
 
@@ -133,10 +135,11 @@ def online_submit(key: str):
     payload = {"id": request.form.get("id", ""), "instrument": code, "version": version.number,
                "service_point": point.code, "procedure": request.form.get("p") or None,
                "dossier": request.form.get("d") or None, "answers": answers, "respondent": respondent,
-               "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds")}
+               "submitted_at": datetime.now(timezone.utc).astimezone(LOCAL_TZ).isoformat(timespec="seconds"),
+               "started_at": form_started(request.form.get("started_at"))}
     contact = contact_values(request.form)
-    values = {"id": payload["id"], **{f"a.{k}": v for k, v in answers.items()},
-              **{f"r.{k}": v for k, v in respondent.items()}, **contact}
+    values = {"id": payload["id"], "started_at": request.form.get("started_at", ""),
+              **{f"a.{k}": v for k, v in answers.items()}, **{f"r.{k}": v for k, v in respondent.items()}, **contact}
     shown = {f"{'r' if q.profile else 'a'}.{q.code}"
              for q in questions_for(version, block, profile, comments=True)} | {"d", *CONTACT_FIELDS}
     errors = contact_errors(contact)

@@ -73,6 +73,11 @@ def parse_selection(args: Mapping[str, str], instruments: list[str]) -> Selectio
     where = {name: (args.get(name) or "").strip() for name in FILTERS if (args.get(name) or "").strip()}
     if where.get("channel", CHANNELS[0]) not in CHANNELS:
         errors["channel"] = _("Unknown channel %(channel)s.", channel=where.pop("channel"))
+    quality = (args.get("quality") or "").strip()
+    if quality == "clean":  # leave out responses with a quality flag (methodology §9); compute_indices reads it
+        where["quality"] = quality
+    elif quality not in ("", "all"):
+        errors["quality"] = _("Unknown quality view %(value)s.", value=quality)
     comments = args.get("comments") or "new"
     if comments not in COMMENT_STATUSES:
         errors["comments"] = _("Unknown comment status %(status)s.", status=comments)

@@ -6,6 +6,7 @@ from survey.models.base import Base
 from survey.models.columns import ResponseBlock, ResponseMark
 from survey.models.campaigns import Campaign, FrameVillage, OfficialFigure, Questionnaire
 from survey.models.jobs import Alert, AlertRule, Job, ReportSending, ReportSubscription
+from survey.models.quality import Publication, QualitySettings, Target
 from survey.models.instruments import Instrument, InstrumentVersion, Item, Section
 from survey.models.reports import ReportSettings
 from survey.models.responses import Answer, Comment, Contact, Response
@@ -19,4 +20,5 @@ __all__ = [
     "PopulationMargin", "Questionnaire", "ReportSending", "ReportSubscription", "ReportSettings", "Response",
     "ResponseBlock", "ResponseMark", "ScoreTally", "Section",
     "ServicePoint", "Unit", "UnitSuccession", "User",
+    "Publication", "QualitySettings", "Target",
 ]

@@ -52,6 +52,8 @@ class ServicePoint(Base):
     online_instruments: Mapped[list | None] = mapped_column(JSON)
     # A deactivated point refuses new kiosk and online submissions; its responses stay.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Opening hours, e.g. "mon-fri 07:30-17:00; sat 07:30-11:30" (survey.indices.quality); NULL: the province's.
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
 
     agency: Mapped[Agency] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -63,6 +63,9 @@ class Response(Base):
     # The answers below packed one uint16 of code bits per item (survey.services.indices.packed_answers): breakdowns the
     # roll-ups cannot answer read this short column instead of joining every answer row.
     answer_codes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Quality flags (methodology §9, survey.indices.quality): a bitmask of reason codes, 0 = clean. Never hides
+    # a response from the published figures; the "clean" view leaves flagged ones out.
+    quality_flags: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 

@@ -13,8 +13,7 @@ from tests.e2e.test_dashboard import assert_accessible, full_page_screenshot, wa
 from tests.e2e.test_dashboard_support import sign_in
 from tests.fixtures.factories import PASSWORD, commune_codes
 from tests.services.test_indices_service_instruments import LEGACY_CSV
-from tests.web.test_dashboard_support import PERIOD, build_world, kiosk
-
+from tests.fixtures.dashboard import PERIOD, build_world, kiosk
 pytestmark = pytest.mark.e2e
 
 

@@ -17,8 +17,7 @@ from survey.services.indices.compute import compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.responses import record_response
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
-from tests.services.test_indices_service import sipas_answers
-
+from tests.fixtures.indices_data import sipas_answers
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 PERIODS = ("2026-Q1", "2026-02", "2026-01-10..2026-03-05", "2026-02-28..2026-02-28")
 CHANNELS = ("paper", "interview", "online")

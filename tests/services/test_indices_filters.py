@@ -16,7 +16,7 @@ from survey.models import Answer, Item, Response, Unit
 from survey.services.indices.compute import compute_indices
 from survey.services.instruments.versions import current_version
 from tests.fixtures.factories import HOME_PROVINCE
-from tests.services.test_indices_service import NOW, dataset  # noqa: F401 - the fixture
+from tests.fixtures.indices_data import NOW
 
 
 def naive_filtered(keep, start: str = "2026-01-01", end: str = "2026-03-31") -> dict:

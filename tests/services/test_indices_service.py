@@ -2,10 +2,8 @@
 from raw answers, periods follow local dates, scope and suppression hold, and the document has the SPEC shape."""
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -16,61 +14,11 @@ from survey.indices import OVERALL, index_table, respondent_scores, score_sums, 
 from survey.models import Answer, AnswerTally, Item, Response, ScoreTally
 from survey.services.indices.compute import compute_indices
 from survey.services.instruments.versions import current_version
-from survey.services.responses import record_response
 from survey.services.access.scope import scope_for
 from survey.services.indices.tallies import rebuild_tallies
-from tests.fixtures.factories import HOME_PROVINCE, commune_codes
+from tests.fixtures.factories import HOME_PROVINCE
 
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-A2 = [f"A2.{f}.{i}" for f, n in ((1, 4), (2, 4), (3, 5), (4, 3)) for i in range(1, n + 1)]
-A25 = ["A2.5.1", "A2.5.2", "A2.5.3"]
-A1 = [f"A1.{f}.{i}" for f, n in ((1, 2), (2, 2), (3, 8), (4, 2)) for i in range(1, n + 1)]
-
-
-def submit(point: str, answers: dict, when: str, channel: str = "paper", instrument: str = "SIPAS-1001",
-           **extra) -> None:
-    body = {"id": str(uuid.uuid4()), "instrument": instrument, "service_point": point, "submitted_at": when,
-            "answers": answers, **extra}
-    if instrument == "SIPAS-1001":
-        body.setdefault("version", 1)  # this dataset is on version 1's form (four access items)
-    record_response(body, channel=channel, now=NOW)
-
-
-def sipas_answers(rng: np.random.Generator, level: float) -> dict:
-    """A plausible SIPAS-1001 form: A2 when X.4 = 1, A2.5 when X.5 = 1, A1 sometimes, priorities."""
-    answers: dict = {"X.4": int(rng.random() < 0.9), "X.5": int(rng.random() < 0.4)}
-    codes = lambda n: [int(c) for c in np.where(rng.random(n) < 0.05, 9,  # noqa: E731
-                                                np.clip(np.rint(rng.normal(level, 0.9, n)), 1, 5))]
-    if answers["X.4"]:
-        answers.update(zip(A2, codes(len(A2))))
-        if answers["X.5"]:
-            answers.update(zip(A25, codes(len(A25))))
-    if rng.random() < 0.4:
-        answers.update(zip(A1, codes(len(A1))))
-    answers.update({f"P.{k}": int(rng.choice([1, 2, 3, 9])) for k in range(1, 9)})
-    return answers
-
-
-@pytest.fixture
-def dataset(app, make_service_point, make_agency):
-    """Three communes (the third too small to publish) and the provincial centre, January–March 2026."""
-    rng = np.random.default_rng(5)
-    c1, c2, c3 = commune_codes(HOME_PROVINCE, 3)
-    points = {c: make_service_point(unit=c).code for c in (c1, c2, c3)}
-    department = make_agency(unit=HOME_PROVINCE, name="Sở Tư pháp")
-    points[HOME_PROVINCE] = make_service_point(unit=HOME_PROVINCE, agency=department.code).code
-    plan = [(c1, 45, 3.9), (c2, 38, 3.3), (c3, 6, 4.0), (HOME_PROVINCE, 42, 3.6)]
-    for unit, n, level in plan:
-        for i in range(n):
-            day = 1 + int(rng.integers(0, 27))
-            month = 1 + i % 3
-            respondent = {k: v for k, v in (("sex", int(rng.choice([1, 2]))), ("age_band", int(rng.integers(1, 6))))
-                          if rng.random() < 0.85}
-            extra = {"procedure": "1.001234"} if i % 4 == 0 else {}
-            submit(points[unit], sipas_answers(rng, level), f"2026-{month:02d}-{day:02d}T09:30:00+07:00",
-                   channel=("paper", "interview", "online")[i % 3], respondent=respondent, **extra)
-    db.session.commit()
-    return {"communes": (c1, c2, c3), "points": points}
+from tests.fixtures.indices_data import A1, A2, A25, NOW, sipas_answers, submit  # noqa: F401 - re-exported
 
 
 def naive(by: str, start: str, end: str) -> dict:
@@ -187,7 +135,7 @@ def test_document_has_the_spec_shape(dataset):
                                                                             "2026-06-01T00:00:00Z")
     row = doc["rows"][0]
     assert list(row) == ["unit_code", "unit_name", "level", "n", "index", "ci_low", "ci_high", "suppressed",
-                         "incomplete", "components", "items"]
+                         "incomplete", "components", "items", "flagged"]  # flagged: issue 23
     assert set(next(iter(row["components"].values()))) == {"pct", "n"}
     assert set(row["items"]["A2.3.1"]) == {"pct", "n_valid", "mean", "ci_low", "ci_high"}
 

@@ -37,6 +37,8 @@ PUBLIC = {
     "collection.online_thanks", "collection.online_qr", "collection.online_print",
     # A campaign's personal link: its one-time token is the credential.
     "campaign_link.link_form", "campaign_link.link_submit", "campaign_link.link_thanks",
+    # Published results only (issue 23): nothing unpublished is shown, so these are public.
+    "public.index", "public.province_results", "public.open_data", "public.codebook",
 }
 RESULTS = frozenset({"homeaffairs", "manager", "viewer"})
 ENTRY = frozenset({"homeaffairs", "manager", "clerk"})
@@ -84,6 +86,10 @@ ACCESS: dict[str, frozenset[str]] = {
     **{f"admin.{name}": frozenset({"homeaffairs"}) for name in (
         "agency", "agency_active", "service_point", "service_point_active", "account", "devices_import")},
     "dashboard.district": RESULTS,
+    # Quality review, targets, scorecards, what to fix first, publication: Home Affairs (issue 23).
+    **{f"improvement.{name}": frozenset({"homeaffairs"}) for name in (
+        "quality_review", "quality_scan", "quality_settings", "targets", "target_set", "target_import",
+        "scorecard", "priorities", "publications", "publication_add", "publication_withdraw")},
     # Instruments are the province's (Home Affairs).
     **{f"admin_instruments.{name}": frozenset({"homeaffairs"}) for name in (
         "index", "version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview",
@@ -245,6 +251,8 @@ def _answer(response, item, code):
 # arguments guessed from the argument names (see _guess).
 ARGS = {
     "collection.online_qr": lambda p: {"key": p.public_key, "fmt": "svg"},
+    "improvement.scorecard": lambda p: {"by": "commune", "code": p.unit_code},
+    "improvement.priorities": lambda p: {"by": "commune", "code": p.unit_code},
     # Each place drops a different item: the home and sibling places share the province's instrument.
     **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 2, "section": "SAT",
                                                "item": "R" if p.tag == "Beta" else "Q"}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.web.test_dashboard_support import PERIOD, dashboard_world  # noqa: F401 - the fixture
+from tests.fixtures.dashboard import PERIOD
 
 Q = f"instrument=KIOSK-QUICK&period={PERIOD}"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.factories import HOME_PROVINCE
-from tests.services.test_indices_service import dataset  # noqa: F401 - the fixture
 from tests.web.test_dashboard import body, data_rows
 
 Q = "instrument=SIPAS-1001&period=2026-Q1"

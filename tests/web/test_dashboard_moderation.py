@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEntry, Comment, Response, ServicePoint
-from tests.web.test_dashboard_support import PERIOD, dashboard_world  # noqa: F401 - the fixture
+from tests.fixtures.dashboard import PERIOD
 
 
 def comment_of(point_code: str) -> Comment:

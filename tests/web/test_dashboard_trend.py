@@ -16,7 +16,7 @@ from survey.services.organisation.units import descendant_ids, get_unit
 
 from survey.dashboard.pages import narrowed
 from survey.services.indices.period_tables import period_table
-from tests.web.test_dashboard_support import dashboard_world, kiosk  # noqa: F401 - the fixture
+from tests.fixtures.dashboard import kiosk
 
 MONTHS = [f"2025-{m:02d}" for m in range(7, 13)]
 

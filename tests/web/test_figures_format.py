@@ -12,8 +12,7 @@ from pypdf import PdfReader
 from survey.extensions import db
 from tests.fixtures.factories import commune_codes
 from tests.web.test_dashboard import body
-from tests.web.test_dashboard_support import PERIOD, kiosk
-
+from tests.fixtures.dashboard import PERIOD, kiosk
 Q = f"instrument=KIOSK-QUICK&period={PERIOD}"
 
 

@@ -7,7 +7,7 @@ from survey.extensions import db
 from survey.services.access.scope import OPERATOR
 from survey.services.reports.province import province_report
 from tests.web.test_dashboard import body, data_rows
-from tests.web.test_dashboard_support import PERIOD, dashboard_world, kiosk  # noqa: F401,F811 - the fixture
+from tests.fixtures.dashboard import PERIOD, kiosk
 
 
 def test_department_ranks_are_ranked_among_departments(client, login_as, dashboard_world, make_agency,  # noqa: F811

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.test_dashboard import body
-from tests.web.test_dashboard_support import PERIOD, dashboard_world  # noqa: F401,F811 - the fixture
+from tests.fixtures.dashboard import PERIOD
 
 
 @pytest.mark.parametrize("download", [

@@ -6,7 +6,6 @@ import pytest
 
 from survey.models.responses import PROFILE_FIELDS
 from tests.fixtures.factories import HOME_PROVINCE
-from tests.services.test_indices_service import dataset  # noqa: F401 - the fixture
 
 
 def get(client, token: str, **params):

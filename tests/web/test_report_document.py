@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from survey.extensions import db
 from survey.models import AuditEntry, ReportSettings
 from tests.web.test_dashboard import body
-from tests.web.test_dashboard_support import PERIOD, dashboard_world  # noqa: F401,F811 - the fixture
+from tests.fixtures.dashboard import PERIOD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SETTINGS = {"number": "12/BC-SNV", "place": "Quảng Ninh", "signer_title": "KT. GIÁM ĐỐC\r\nPHÓ GIÁM ĐỐC",

@@ -70,6 +70,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         "weights.manage": ("homeaffairs",),
         "campaigns.manage": ("homeaffairs",),  # sample-survey frame, campaigns, draws and outcomes
         "alerts.manage": ("homeaffairs",),  # alert rules per unit or province
+        "quality.manage": ("homeaffairs",),  # quality thresholds, opening hours, the scan and the review
+        "targets.manage": ("homeaffairs",),  # targets per unit and year
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),

@@ -18,6 +18,7 @@ from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services.indices import counts as index_counts
 from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for
+from survey.services.quality import flagged as quality_flags
 from survey.services.indices.cells import choice_names  # the labels' codes are the valid ones
 from survey.services.indices.document import document_for
 from survey.services.instruments.versions import current_version
@@ -59,7 +60,7 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
                     scope: Scope = OPERATOR, min_n: int = DEFAULT_MIN_N, version: int | None = None,
                     lang: str = "vi", source: str | None = None, now: datetime | None = None,
                     where: dict[str, str | int] | None = None,
-                    weighted: bool = False) -> IndicesResult:
+                    weighted: bool = False, quality: str = "all") -> IndicesResult:
     """The index table of `instrument` for `period` broken down `by`, within `province` and the caller's scope.
 
     `source` forces "tallies", "columns" or "responses" (tests and benchmarks); by default the roll-ups answer
@@ -69,13 +70,18 @@ def compute_indices(instrument: str, period: str | Period, by: str = "commune", 
     Forbidden (a role that may not read results, or a province outside the caller's units).
     """
     require(scope, "results.read")  # clerks enter data but do not read results
+    if where and "quality" in where:  # the dashboards pass their clean switch with the filters
+        where = dict(where)
+        quality = str(where.pop("quality"))
     if by not in BY_COLUMN:
         raise Invalid([{"field": "by", "code": "unknown", "message": f"by must be one of {', '.join(BREAKDOWNS)}"}])
     the_period = period if isinstance(period, Period) else parse_period(period)
     stored = _version(instrument, version)
     allowed = _allowed_units(province, scope)
     applied = _applied(where, stored.definition)
-    run = _Run(the_period, by, province, scope, allowed, min_n, lang, source, now, weighted)
+    if quality not in quality_flags.QUALITY_VIEWS:
+        raise Invalid([{"field": "quality", "code": "unknown", "message": "quality must be all or clean"}])
+    run = _Run(the_period, by, province, scope, allowed, min_n, lang, source, now, weighted, quality)
     if version is not None:
         return run.compute(stored, applied)
     # Methodology 2: versions are never merged. Each version with data in the period gets its own table; the
@@ -97,13 +103,17 @@ class _Run:
     """One request's settings, computed for one instrument version at a time."""
 
     def __init__(self, period: Period, by: str, province: str | None, scope: Scope, allowed: frozenset[int] | None,
-                 min_n: int, lang: str, source: str | None, now: datetime | None, weighted: bool) -> None:
+                 min_n: int, lang: str, source: str | None, now: datetime | None, weighted: bool,
+                 quality: str = "all") -> None:
         self.period, self.by, self.province, self.scope, self.allowed = period, by, province, scope, allowed
         self.min_n, self.lang, self.source, self.now, self.weighted = min_n, lang, source, now, weighted
+        self.quality = quality
 
     def filters(self, stored, applied: dict) -> index_counts.Filters:
+        where = {BY_COLUMN[name]: value for name, value in applied.items()}
         return index_counts.Filters(stored.id, self.period, _with_legacy(self.allowed), self.scope.agency_ids,
-                                    {BY_COLUMN[name]: value for name, value in applied.items()})
+                                    quality_flags.clean_where(where) if self.quality == quality_flags.CLEAN
+                                    else where)
 
     def has_data(self, stored, applied: dict) -> bool:
         """True when a response to this version counts in the period, the units and the filters."""
@@ -122,7 +132,9 @@ class _Run:
                                                                                             filters.where))
         if use_tallies:
             counts = index_counts.count_from_tallies(column, filters)
-        elif source == "responses":  # the streamed packed codes: the columnar path's reference (tests, benchmarks)
+        elif source == "responses" or self.quality == quality_flags.CLEAN:
+            # The streamed packed codes: the columnar path's reference (tests, benchmarks), and the clean view, whose
+            # per-response quality flags the columnar blocks do not hold.
             counts = index_counts.count_from_responses(column, filters, scorer)
         else:
             counts = index_counts.count_from_columns(column, filters, scorer)
@@ -137,6 +149,7 @@ class _Run:
         computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
         doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
                            items, sums, total, approximate=cells.approximate)
+        quality_flags.add_flagged(doc, by, column, filters, cells.mapping, cells.labels, self.quality)  # §9
         if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
             doc["filters"] = applied
 

@@ -19,7 +19,7 @@ from survey.services.indices.tallies import COUNT_COLUMNS
 
 # Breakdown key → column of responses; the first four are also columns of the tallies.
 TALLY_COLUMNS = ("unit_id", "agency_id", "service_point_id", "channel")
-RAW_COLUMNS = (*TALLY_COLUMNS, "procedure_code", "field_code", *PROFILE_FIELDS)
+RAW_COLUMNS = (*TALLY_COLUMNS, "procedure_code", "field_code", *PROFILE_FIELDS, "quality_flags")
 ITEM_COLUMNS = ["key", "item_id", "code", "count"]
 SUM_COLUMNS = ["key", "component", "n", "sum", "sumsq"]
 CHUNK = 50_000  # responses read at a time by the raw path

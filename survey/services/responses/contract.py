@@ -74,6 +74,9 @@ class Submission(BaseModel):
     submitted_at: Annotated[str, Field(max_length=MAX_LENGTH["submitted_at"], json_schema_extra={
         "format": "date-time"}, description="ISO 8601 with a UTC offset, between 2017 and ten minutes from now",
         examples=["2026-03-01T09:30:00+07:00"])]
+    started_at: Annotated[str | None, Field(None, max_length=MAX_LENGTH["submitted_at"], json_schema_extra={
+        "format": "date-time"}, description="When the person began the form (ISO 8601 with offset, not after "
+        "submitted_at): the quality rule for completions faster than a threshold uses it")] = None
     answers: Annotated[dict[str, Answer], Field(description="Item code → answer code, list of codes (multiple "
                                                             "choice) or text (comment items)")]
     respondent: RespondentProfile | None = None

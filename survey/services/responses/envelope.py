@@ -47,6 +47,8 @@ class Envelope:
     officer: str | None
     answers: Any
     respondent: Any
+    # When the form was opened (kiosk/online clients send it): only the too-fast quality flag reads it.
+    started_at: datetime | None = None
 
 
 def paper_time(day: date) -> str:
@@ -138,6 +140,20 @@ def _submitted_at(value: Any, errors: list[dict], now: datetime) -> datetime | N
     return utc
 
 
+def _started_at(value: Any, submitted: datetime | None, errors: list[dict], now: datetime) -> datetime | None:
+    """The optional start time: like submitted_at, and not after it."""
+    if value is None:
+        return None
+    inner: list[dict] = []
+    moment = _submitted_at(value, inner, now)
+    for error in inner:  # the same checks, reported under this field's name
+        errors.append(_err("started_at", error["code"], error["message"].replace("submitted_at", "started_at")))
+    if moment is not None and submitted is not None and moment > submitted:
+        errors.append(_err("started_at", "after_submitted", "started_at must not be after submitted_at"))
+        return None
+    return moment
+
+
 def _dossier(value: Any, errors: list[dict]) -> str | None:
     text = clean_text(value, "dossier", errors, limit=MAX_LENGTH["dossier"])
     if text is None:
@@ -186,8 +202,10 @@ def parse_envelope(payload: Any, default_channel: str | None = None, now: dateti
         counter=clean_text(payload.get("counter"), "counter", errors, MAX_LENGTH["counter"]),
         officer=clean_text(payload.get("officer"), "officer", errors, MAX_LENGTH["officer"]),
     )
+    started = _started_at(payload.get("started_at"), moment, errors, now)
     # Returned even when some fields failed, so the answers are checked too and every problem is reported at once.
     return Envelope(client_id=client_id, instrument=instrument, channel=channel,
                     submitted_at=moment.replace(tzinfo=None) if moment else None,
                     local_date=moment.astimezone(LOCAL_TZ).date() if moment else None,
-                    answers=payload.get("answers"), respondent=payload.get("respondent"), **env)
+                    answers=payload.get("answers"), respondent=payload.get("respondent"),
+                    started_at=started.replace(tzinfo=None) if started else None, **env)

@@ -20,6 +20,7 @@ from survey.models.responses import PROFILE_FIELDS
 from survey.services.access.devices import KioskCaller
 from survey.services.indices.packed_answers import pack
 from survey.services.instruments.legal import dossier_date_errors
+from survey.services.quality.rules import flags_on_store
 from survey.services.responses.catalog import ACCEPTED, Version, find_version, load_version
 from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.places import named_agency
@@ -268,4 +269,6 @@ def _build(env: Envelope, version: Version, place: _Place, answers: dict, respon
         else:
             row.answers.append(StoredAnswer(item_id, value))
     row.answer_codes = pack(version.slots, ((a.item_id, a.code) for a in row.answers))
+    row.quality_flags = flags_on_store(env.channel, place.service_point_id, env.submitted_at, env.started_at, defn,
+                                       answers)
     return row, comments

@@ -47,6 +47,7 @@ class StoredResponse:
     profile: dict[str, int] = field(default_factory=dict)
     answers: list[StoredAnswer] = field(default_factory=list)
     answer_codes: bytes = b""  # the answers packed for raw breakdowns (packed_answers)
+    quality_flags: int = 0  # reason bits a response earns on its own (survey.indices.quality)
 
     def __getattr__(self, name: str):
         # Profile columns (sex, age_band, …) read like the model's attributes.
@@ -80,7 +81,7 @@ _ANSWER_COLUMNS = ("response_id", "item_id", "code")
 _COMMENT_COLUMNS = ("response_id", "item_id", "text", "status", "created_at")
 ROW_COLUMNS = ("client_id", "content_hash", "instrument_version_id", "service_point_id", "unit_id", "agency_id",
                "device_id", "channel", "submitted_at", "local_date", "received_at", "procedure_code", "field_code",
-               "dossier_code", "counter", "officer", "answer_codes")
+               "dossier_code", "counter", "officer", "answer_codes", "quality_flags")
 _TIMES = ("submitted_at", "local_date", "received_at")
 RESPONSE_COLUMNS = ROW_COLUMNS + PROFILE_FIELDS
 

@@ -1,0 +1,1 @@
+"""Screens that turn figures into action (issue 23): quality review, targets, scorecards, priorities, publication."""

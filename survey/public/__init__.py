@@ -1,0 +1,1 @@
+"""The public results pages (no login): only periods Home Affairs has published."""

@@ -1,0 +1,1 @@
+"""Published periods and the public results built from them (issue 23)."""

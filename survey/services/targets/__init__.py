@@ -1,0 +1,1 @@
+"""Targets per unit (or agency) and year, and progress against them (issue 23)."""
