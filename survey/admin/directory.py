@@ -34,7 +34,8 @@ def search_page(search, **filters) -> tuple[SearchForm, directory.Page]:
 def agency(code: str):
     """One agency: rename it, change its kind or parent; deactivate or reactivate it."""
     row = edit.get_scoped_agency(g.scope, code)
-    form = AgencyEditForm(obj=row, parent=row.parent.code if row.parent else "")
+    # Plain values, not obj=row: WTForms prefers obj's attributes to keyword data, and row.parent is an Agency.
+    form = AgencyEditForm(name=row.name, kind=row.kind, parent=row.parent.code if row.parent else "")
     if form.validate_on_submit():
         try:
             edit.update_agency(g.scope, current_actor(), code, form.name.data, form.kind.data,
@@ -96,7 +97,8 @@ def service_point_active(code: str):
 def account(user_id: int):
     """One account: its name, role and home unit or agency (inside the caller's own scope)."""
     user = staff.get_user(g.scope, user_id)
-    form = UserEditForm(obj=user, unit=user.unit.code if user.unit else "",
+    # Plain values, not obj=user: user.unit and user.agency are rows, and WTForms would show (and post) their repr.
+    form = UserEditForm(name=user.name, role=user.role, unit=user.unit.code if user.unit else "",
                         agency=user.agency.code if user.agency else "")
     if form.validate_on_submit():
         try:

@@ -76,14 +76,14 @@ def entry():
     settings = _settings()
     points = points_in_scope(g.scope)
     version = questions = None
-    if settings["instrument"] in published_codes() and settings["service_point"]:
+    if settings["instrument"] in published_codes(g.scope) and settings["service_point"]:
         version = accepted_version(settings["instrument"])
         questions = questions_for(version, None, profile=True)
     if settings.get("campaign"):  # a campaign's questionnaires (survey/collection/campaign_paper.py)
         version = campaign_paper.paper_version(settings["campaign"])
         questions = questions_for(version, None, profile=True)
     return render_template("collection/paper_entry.html", settings=settings, points=points,
-                           instruments=published_codes(), version=version, questions=questions,
+                           instruments=published_codes(g.scope), version=version, questions=questions,
                            implied=implied(version) if version and not settings.get("campaign") else {},
                            response_id=str(uuid.uuid4()),
                            errors={}, values={}, asset_url=asset_url)
@@ -110,7 +110,7 @@ def save():
                             "fields": field_errors(errors, "dossier")}), exc.status
         flash(explain(exc), "error")
         return render_template("collection/paper_entry.html", settings=settings, points=points_in_scope(g.scope),
-                               instruments=published_codes(), version=version,
+                               instruments=published_codes(g.scope), version=version,
                                questions=questions_for(version, None, profile=True), implied=implied(version),
                                response_id=payload["id"], errors=field_errors(errors, "dossier"), values=request.form,
                                asset_url=asset_url), exc.status
@@ -126,7 +126,7 @@ def save():
 def import_csv():
     """Upload a CSV of questionnaires; any bad row imports nothing, and the report says which rows and why."""
     if request.method == "GET":
-        return render_template("collection/paper_import.html", report=None, instruments=published_codes())
+        return render_template("collection/paper_import.html", report=None, instruments=published_codes(g.scope))
     status, report, message = 200, None, None
     try:
         filename, text = uploaded_text("file", MAX_UPLOAD, _("Choose a CSV file of at most 5 MB."))
@@ -143,7 +143,7 @@ def import_csv():
         status, message = exc.status, "; ".join(file_error_text(e) for e in getattr(exc, "errors", [])) \
             or explain(exc)
     return render_template("collection/paper_import.html", report=report, message=message, ok=status == 200,
-                           instruments=published_codes(), row_error_text=row_error_text), status
+                           instruments=published_codes(g.scope), row_error_text=row_error_text), status
 
 
 @bp.get("/template.csv")

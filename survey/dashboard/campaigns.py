@@ -65,7 +65,7 @@ def create():
         except DomainError as exc:
             db.session.rollback()
             errors = getattr(exc, "errors", None) or [{"field": exc.code, "message": explain(exc)}]
-    return render_template("campaigns/new.html", provinces=provinces, instruments=published_codes(),
+    return render_template("campaigns/new.html", provinces=provinces, instruments=published_codes(g.scope),
                            errors=errors, form=request.form, manage=True), 422 if errors else 200
 
 
@@ -89,6 +89,7 @@ def show(code: str):
 @permission_required("campaigns.manage")
 def draw(code: str):
     """Draw the sample once (PPS per commune) and issue the questionnaires."""
+    manage.get_campaign(g.scope, code)  # a campaign outside the caller's provinces is a 404, not a flash
     try:
         done = manage.draw(g.scope, code)
         db.session.commit()
@@ -104,6 +105,7 @@ def draw(code: str):
 @permission_required("campaigns.manage")
 def outcome(code: str):
     """Record refused, not reached or ineligible for one questionnaire."""
+    manage.get_campaign(g.scope, code)  # as in draw: only the form's mistakes become a flash
     try:
         q = manage.record_outcome(g.scope, code, request.form.get("questionnaire") or "",
                                   request.form.get("status") or "")

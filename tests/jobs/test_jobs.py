@@ -190,3 +190,25 @@ def test_failed_job_error_in_readers_language_and_purge(app, backend, make_user)
     result = app.test_cli_runner().invoke(args=["jobs", "purge"])
     assert result.exit_code == 0 and "1 expired job(s) deleted" in result.output
     assert db.session.scalar(select(Job.id)) is None
+
+
+def test_a_job_stays_its_requesters_when_legacy_units_join_their_scope(app, make_user):
+    """Scopes grow when the legacy list is imported (a commune's scope opens the old units wholly inside it): the
+    requester keeps the job; a colleague of another role or a narrower scope still does not see it."""
+    from tests.fixtures.factories import commune_codes
+    from survey.services.organisation.legacy import import_legacy_csv
+
+    home, other = commune_codes(HOME_PROVINCE, 2)
+    requester = make_user("manager", unit=home)
+    job = store.create_job(scope_for(requester), "check", {"seconds": "0"}, requester.email, requester.id)
+    db.session.commit()
+    import_legacy_csv("province_code,province_name,district_code,district_name,commune_code,commune_name,"
+                      f"successor_codes\n{HOME_PROVINCE},Tỉnh,998,Huyện cũ,99801,Xã cũ,{home}\n")
+    db.session.commit()
+    grown = scope_for(requester)
+    assert set(job.scope["unit_ids"]) < grown.unit_ids  # the scope did grow
+    assert store.get_job(grown, job.public_id).id == job.id
+    assert not store.visible(scope_for(make_user("viewer", unit=home)), job)
+    assert not store.visible(scope_for(make_user("manager", unit=other)), job)
+    assert store.visible(scope_for(make_user("manager", unit=HOME_PROVINCE)), job)  # sees the commune already
+    assert not store.visible(scope_for(make_user("manager", unit=FOREIGN_PROVINCE)), job)

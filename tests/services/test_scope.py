@@ -14,7 +14,8 @@ from survey.services.organisation.units import get_unit
 from tests.fixtures.factories import commune_codes
 
 ADMIN_ONLY = ("units.manage", "agencies.manage", "service_points.manage", "devices.manage", "instruments.manage",
-              "accounts.manage", "tokens.manage", "audit.read", "results.publish", "contacts.delete")
+              "accounts.manage", "tokens.manage", "audit.read", "results.publish", "contacts.delete",
+              "campaigns.manage", "alerts.manage")
 
 
 @pytest.mark.parametrize("action", ADMIN_ONLY)
@@ -27,7 +28,7 @@ def test_province_administration_is_home_affairs_only(action):
 @pytest.mark.parametrize("role, allowed", [
     ("manager", {"results.read", "reports.download", "comments.read", "comments.moderate", "devices.settings",
                  "contacts.read", "results.export", "responses.enter", "directory.read", "instruments.read",
-                 "reports.subscribe", "alerts.acknowledge", "alerts.read"}),
+                 "reports.subscribe", "alerts.read", "alerts.acknowledge"}),
     ("clerk", {"responses.enter", "directory.read", "instruments.read"}),
     ("viewer", {"results.read", "reports.download", "comments.read", "directory.read", "instruments.read",
                 "alerts.read"}),

@@ -19,6 +19,7 @@ from survey.auth.session import session_keys
 from survey.extensions import db
 from survey.models import ApiToken, Comment, Contact, Response
 from tests.fixtures.factories import commune_codes
+from tests.web import access_objects
 
 STAFF = frozenset({"homeaffairs", "manager", "clerk", "viewer"})
 PRINCIPALS = ("homeaffairs", "manager", "clerk", "viewer", "device", "anonymous")
@@ -81,6 +82,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports.indices_export": EXPORT, "api.export_indices": EXPORT,
     "reports.responses_export": EXPORT, "api.export_responses": EXPORT,
     "admin.point_online": frozenset({"homeaffairs"}),
+    # One agency, service point or account to edit, a kiosk CSV import (the directory screens).
+    **{f"admin.{name}": frozenset({"homeaffairs"}) for name in (
+        "agency", "agency_active", "service_point", "service_point_active", "account", "devices_import")},
+    "dashboard.district": RESULTS,
     # Quality review, targets, scorecards, what to fix first, publication: Home Affairs (issue 23).
     **{f"improvement.{name}": frozenset({"homeaffairs"}) for name in (
         "quality_review", "quality_scan", "quality_settings", "targets", "target_set", "target_import",
@@ -126,6 +131,15 @@ class Place:
     contact_name: str = ""
     instrument_code: str = ""
     instrument_name: str = ""
+    village_name: str = ""
+    campaign_code: str = ""  # the province's campaign: shared by the home and sibling places
+    questionnaire: str = ""
+    job_id: str = ""  # public id of the job of the caller's role at this place
+    subscription_id: int = 0
+    rule_id: int = 0
+    alert_id: int = 0
+    district_code: str = ""  # a pre-July-2025 district lying wholly inside the commune
+    district_name: str = ""
 
     def markers(self) -> set[str]:
         """Strings that identify this place's data."""
@@ -135,14 +149,15 @@ class Place:
 
 @dataclass
 class World:
-    """Three communes with an agency, a service point, a kiosk, an account, a token, responses and contacts."""
+    """Three communes with an agency, a service point, a kiosk, an account, a token, responses and contacts; a
+    campaign per province, and per place a job, a subscription, an alert rule and an open alert."""
 
     places: dict[str, Place] = field(default_factory=dict)
     principals: dict[str, object] = field(default_factory=dict)
     device_token: str = ""
 
 
-def _build_world(make_agency, make_service_point, make_device, make_user) -> World:
+def _build_world(make_agency, make_service_point, make_device, make_user, principal: str = "viewer") -> World:
     from survey.models import Unit
     from survey.services.access import accounts
     from survey.services.instruments.versions import current_version
@@ -178,6 +193,10 @@ def _build_world(make_agency, make_service_point, make_device, make_user) -> Wor
     for role in STAFF:
         world.principals[role] = make_user(role, unit="22" if role == "homeaffairs" else home)
     _device, world.device_token = make_device(service_point=world.places["home"].point_code)
+    access_objects.add_campaigns(world)
+    access_objects.add_personal_objects(world, principal, make_user)
+    access_objects.add_alerts(world)
+    access_objects.add_legacy_districts(world)
     return world
 
 
@@ -208,14 +227,17 @@ def _response(version, items, point, tag: str, n: int):
 
 
 def _own_instrument(province: str) -> tuple[str, str]:
-    """The province's own draft instrument (created once per province)."""
+    """The province's own instrument (created once per province): version 1 published (the kiosk preview shows
+    it), version 2 a draft (the builder's screens edit it)."""
     from survey.models import Instrument
-    from survey.services.instruments.drafts import create_own_instrument
+    from survey.services.instruments.drafts import create_own_instrument, new_version, publish_version
     from survey.services.access.scope import OPERATOR
 
     code, name = ("QN-RIENG", "Phiếu riêng Quảng Ninh") if province == "22" else ("HN-RIENG", "Phiếu riêng Zeta")
     if db.session.scalar(select(Instrument.id).where(Instrument.code == code)) is None:
         create_own_instrument("KIOSK-QUICK", code, {"vi": name}, province, "test", OPERATOR)
+        publish_version(code, 1, "test", OPERATOR)
+        new_version(code, "test", OPERATOR)
     return code, name
 
 
@@ -232,10 +254,18 @@ ARGS = {
     "improvement.scorecard": lambda p: {"by": "commune", "code": p.unit_code},
     "improvement.priorities": lambda p: {"by": "commune", "code": p.unit_code},
     # Each place drops a different item: the home and sibling places share the province's instrument.
-    **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 1, "section": "SAT",
+    **{f"admin_instruments.{name}": lambda p: {"code": p.instrument_code, "number": 2, "section": "SAT",
                                                "item": "R" if p.tag == "Beta" else "Q"}
        for name in ("version", "add_item", "drop_item", "scale", "publish", "new_version", "translate", "preview")},
+    "admin_instruments.kiosk_preview": lambda p: {"code": p.instrument_code, "number": 1},
+    **{name: lambda p: {"code": p.agency_code} for name in ("admin.agency", "admin.agency_active")},
+    "dashboard.district": lambda p: {"unit_code": p.district_code},
+    **{name: lambda p: {"code": p.campaign_code} for name in (
+        "campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs", "api.campaign_estimates")},
 }
+# Objects of a whole province: for a commune's staff the sibling place names the same object as the home place.
+PROVINCE_OBJECTS = {"campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs",
+                    "api.campaign_estimates"}
 # Endpoints whose arguments name no place's object: one request with these arguments.
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},
@@ -264,6 +294,10 @@ def _province(place: Place) -> str:
     return "01" if place.tag == "Zeta" else "22"
 
 
+# View arguments naming one object of the place, by their exact name.
+OBJECT_IDS = {"public_id": "job_id", "sub_id": "subscription_id", "rule_id": "rule_id", "alert_id": "alert_id"}
+
+
 def _guess(rule, place: Place) -> dict[str, object]:
     """View arguments from their names: ids and codes of this place's objects."""
     values = {}
@@ -271,7 +305,9 @@ def _guess(rule, place: Place) -> dict[str, object]:
         converter = type(rule._converters[name]).__name__  # noqa: SLF001 - the rule's own converter
         numeric = converter in ("IntegerConverter", "NumberConverter")
         lowered = name.lower()
-        if "device" in lowered:
+        if name in OBJECT_IDS:
+            value = getattr(place, OBJECT_IDS[name])
+        elif "device" in lowered:
             value = place.device_id
         elif "token" in lowered:
             value = place.token_id
@@ -344,6 +380,8 @@ def _expected(case: Case, principal: str) -> str:
         return "allowed"
     if case.place in REACH[principal]:
         return "allowed"
+    if case.place == "sibling" and case.endpoint in PROVINCE_OBJECTS and "home" in REACH[principal]:
+        return "allowed"
     return "filter" if case.endpoint in FILTERS else "denied"
 
 
@@ -407,7 +445,7 @@ def _works(case: Case, response) -> bool:
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_access_matrix(app, principal, make_agency, make_service_point, make_device, make_user):
-    world = _build_world(make_agency, make_service_point, make_device, make_user)
+    world = _build_world(make_agency, make_service_point, make_device, make_user, principal)
     reach = REACH[principal]
     hidden = set().union(*(p.markers() for k, p in world.places.items() if k not in reach))
     hidden -= set().union(*(p.markers() for k, p in world.places.items() if k in reach), set())

@@ -154,3 +154,21 @@ def test_a_manager_cannot_edit_organisation_or_accounts(client, login_as, make_s
     login_as("manager", unit=commune_codes("22", 1)[0])
     assert client.get("/admin/service-points/SP-M").status_code == 403
     assert client.post(f"/admin/accounts/{user.id}", data={"role": "homeaffairs", "unit": "22"}).status_code == 403
+
+
+def test_edit_pages_show_codes_and_save_unchanged(client, login_as, make_user, make_agency):
+    """The forms are filled with the codes of the home unit, agency and parent, not the rows' repr: saving a page
+    as shown keeps everything, and a post that leaves a field out keeps that field (it used to raise a 500)."""
+    home = commune_codes("22", 1)[0]
+    top = make_agency(unit="22", code="000.63.22.H22", name="Sở C")
+    below = make_agency(unit="22", code="000.64.22.H22", name="Phòng D", parent=top.code)
+    user = make_user("viewer", unit=home, email="viewer.form@example.vn")
+    login_as("homeaffairs", unit="22")
+    page = client.get(f"/admin/accounts/{user.id}").get_data(as_text=True)
+    assert re.search(rf'name="unit" type="text" value="{home}"', page) and "&lt;Unit" not in page
+    parent = client.get(f"/admin/agencies/{below.code}").get_data(as_text=True)
+    assert re.search(rf'name="parent" type="text" value="{re.escape(top.code)}"', parent) and "&lt;Agency" not in parent
+    saved = client.post(f"/admin/accounts/{user.id}", data={"name": "", "role": "viewer", "unit": home, "agency": ""})
+    assert saved.status_code == 302 and _reload(User, user.id).unit.code == home
+    partial = client.post(f"/admin/accounts/{user.id}", data={"role": "viewer"})
+    assert partial.status_code == 302 and _reload(User, user.id).unit.code == home

@@ -131,7 +131,8 @@ def test_translate_saves_changed_wording_in_nfc(client, own):
     a21 = next(i for s in doc["sections"] for f in s.get("sections", []) for i in f.get("items", [])
                if i["code"] == "A2.1.1")
     assert a21["text"]["en"] == "Information on procedures is easy to find (café)."
-    assert a21["text"]["vi"].startswith("Cơ quan cung cấp thông tin")
+    # The Vietnamese wording is untouched: SIPAS-1001 version 2's (the version a province's own copy starts from).
+    assert a21["text"]["vi"] == "Trụ sở cơ quan tiếp nhận hồ sơ, trả kết quả có biển hiệu, chỉ dẫn rõ ràng, dễ thấy."
     channel = next(i for s in doc["sections"] for i in s.get("items", []) if i["code"] == "C.1")
     assert channel["choices"][1]["text"]["en"] == "On the web"
 

@@ -42,8 +42,20 @@ def create_job(scope: Scope, kind: str, params: dict, actor: str, requester_id: 
 
 
 def visible(scope: Scope, job: Job) -> bool:
-    """A job is seen by callers with exactly the scope it runs with (and by the operator)."""
-    return scope.is_operator or scope_to_json(scope) == job.scope
+    """A job is seen by callers of its role whose scope covers the one it runs with (and by the operator): its
+    requester keeps it when units join their scope later (legacy districts imported), nobody else gains it."""
+    if scope.is_operator:
+        return True
+    data = job.scope or {}
+    return (data.get("role") == scope.role and _covers(scope.unit_ids, data.get("unit_ids"))
+            and _covers(scope.agency_ids, data.get("agency_ids")))
+
+
+def _covers(mine: frozenset[int] | None, theirs: list[int] | None) -> bool:
+    """None is unrestricted: it covers everything and only it covers itself."""
+    if mine is None:
+        return True
+    return theirs is not None and set(theirs) <= mine
 
 
 def get_job(scope: Scope, public_id: str) -> Job:

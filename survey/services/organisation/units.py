@@ -113,6 +113,16 @@ def descendant_ids(unit: Unit) -> set[int]:
     return ids
 
 
+def ancestor_ids(unit_ids: set[int] | frozenset[int]) -> set[int]:
+    """These units' ids and those of every unit above them (their provinces among them)."""
+    ids, frontier = set(unit_ids), set(unit_ids)
+    while frontier:
+        frontier = set(db.session.scalars(select(Unit.parent_id).where(
+            Unit.id.in_(frontier), Unit.parent_id.is_not(None)).distinct())) - ids
+        ids |= frontier
+    return ids
+
+
 def province_of(unit: Unit) -> Unit:
     """The province a unit lies in (itself for a province)."""
     while unit.parent is not None:

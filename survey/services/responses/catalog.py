@@ -10,7 +10,9 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.instruments.definition import Definition, parse_definition
-from survey.models import Instrument, InstrumentVersion, Item
+from survey.models import Agency, Instrument, InstrumentVersion, Item
+from survey.services.access.scope import Scope
+from survey.services.organisation.units import ancestor_ids
 from survey.services.storage.sql import fetch_one
 
 ACCEPTED = ("published", "retired")  # a retired version still accepts answers queued on offline kiosks
@@ -96,8 +98,16 @@ def accepted_version(code: str, number: int | None = None) -> Version:
     return load_version(code, *found[:2], found[3], found[4])
 
 
-def published_codes() -> list[str]:
-    """Codes of the instruments that have a published version, alphabetically."""
-    return list(db.session.scalars(
-        select(Instrument.code).join(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
-        .where(InstrumentVersion.status == "published").distinct().order_by(Instrument.code)))
+def published_codes(scope: Scope | None = None) -> list[str]:
+    """Codes of the instruments that have a published version, alphabetically; with a scope, only the official
+    ones and the own instruments of the provinces the caller works in (another province's are not theirs)."""
+    rows = db.session.execute(
+        select(Instrument.code, Instrument.official, Instrument.owner_unit_id)
+        .join(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
+        .where(InstrumentVersion.status == "published").distinct().order_by(Instrument.code)).all()
+    if scope is None or scope.is_operator:
+        return [code for code, _official, _owner in rows]
+    units = scope.unit_ids if scope.unit_ids is not None else frozenset(db.session.scalars(
+        select(Agency.unit_id).where(Agency.id.in_(scope.agency_ids or ()))))
+    provinces = ancestor_ids(units)
+    return [code for code, official, owner in rows if official or owner in provinces]
