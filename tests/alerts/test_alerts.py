@@ -15,7 +15,6 @@ from survey.services.alerts import episodes, rules
 from survey.services.responses import record_response
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
 
-pytest_plugins = ["tests.fixtures.smtp"]
 NOON = datetime(2026, 2, 10, 5, 0)  # UTC: 12:00 in Viet Nam, a Tuesday
 
 

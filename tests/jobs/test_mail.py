@@ -2,58 +2,28 @@
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from survey.errors import DomainError
 from survey.services.mail.compose import report_message
 from survey.services.mail.send import send, settings_from_url
-
-
-class Inbox:
-    """aiosmtpd handler keeping every envelope."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_URL", f"smtp://127.0.0.1:{port}")
-    monkeypatch.setitem(app.config, "MAIL_SENDER", "Khảo sát <survey@example.vn>")
-    yield inbox
-    controller.stop()
+from tests.fixtures.smtp import free_port
 
 
 def _parsed(envelope):
     return email.message_from_bytes(envelope.content, policy=policy.default)
 
 
-def test_report_messages_in_each_language_with_the_pdf(app, smtp):
+def test_report_messages_in_each_language_with_the_pdf(app, smtp_inbox):
     pdf = b"%PDF-1.4 test"
     with app.test_request_context():
         send(report_message("a@example.vn", "vi", "Phường Hồng Gai", "2026-Q1", pdf, "bao-cao.pdf"))
         send(report_message("b@example.vn", "en", "Phường Hồng Gai", "2026-Q1", pdf, "bao-cao.pdf"))
-    assert [e.rcpt_tos for e in smtp.envelopes] == [["a@example.vn"], ["b@example.vn"]]
-    assert smtp.envelopes[0].mail_from == "survey@example.vn"
-    vi, en = (_parsed(e) for e in smtp.envelopes)
+    assert [e.rcpt_tos for e in smtp_inbox.envelopes] == [["a@example.vn"], ["b@example.vn"]]
+    assert smtp_inbox.envelopes[0].mail_from == "survey@example.vn"
+    vi, en = (_parsed(e) for e in smtp_inbox.envelopes)
     assert vi["Subject"] == "Báo cáo mức độ hài lòng: Phường Hồng Gai, 2026-Q1" and vi["Content-Language"] == "vi"
     assert en["Subject"] == "Satisfaction report: Phường Hồng Gai, 2026-Q1" and en["Content-Language"] == "en"
     for message, words in ((vi, "được đính kèm"), (en, "is attached")):
@@ -72,7 +42,7 @@ def test_settings_and_failures(app, monkeypatch):
     with pytest.raises(DomainError) as bad:
         settings_from_url("http://mail.example.vn")
     assert bad.value.code == "mail_not_configured"
-    port = _free_port()  # nobody listens there
+    port = free_port()  # nobody listens there
     monkeypatch.setitem(app.config, "MAIL_URL", f"smtp://127.0.0.1:{port}?timeout=5")
     with app.test_request_context(), pytest.raises(DomainError) as failed:
         send(report_message("a@example.vn", "vi", "X", "2026-01", b"%PDF", "x.pdf"))

@@ -18,7 +18,6 @@ from survey.services.schedule import sending, subscriptions
 from tests.fixtures.factories import HOME_PROVINCE
 from tests.services import report_data
 
-pytest_plugins = ["tests.fixtures.smtp"]
 APRIL = date(2026, 4, 2)  # the run's local day: quarterly → 2026-Q1, monthly → 2026-03
 
 
