@@ -3,8 +3,6 @@ Affairs only, a hand-computed post-stratified index, and unweighted figures that
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -13,41 +11,12 @@ from survey.errors import Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.models import PopulationMargin
 from survey.services.indices.compute import compute_indices
-from survey.services.responses import record_response
 from survey.services.access.scope import OPERATOR, scope_for
 from survey.services.organisation.units import get_unit
 from survey.services.indices.weights import import_margins, margins_for
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
 
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-# Strata present in the golden commune: men 15–24 (1-1) and women 15–24 (2-1); men 25–34 (1-2) has a margin but
-# nobody in the cell, so the margins are renormalised over 1-1 and 2-1 (500 : 500 → ½ each).
-MARGINS = "sex,age_band,population\n1,1,500\n2,1,500\n1,2,1000\n"
-
-
-def submit(point: str, q: int, respondent: dict | None = None) -> None:
-    """A SIPAS-1001 paper form answering one index item (A2.1.1), so the index is that item's top-2 box."""
-    record_response({"id": str(uuid.uuid4()), "instrument": "SIPAS-1001", "service_point": point,
-                     "submitted_at": "2026-02-10T09:00:00+07:00", "answers": {"X.4": 1, "A2.1.1": q},
-                     "respondent": respondent or {}}, channel="paper", now=NOW)
-
-
-@pytest.fixture
-def profiled_data(app, make_service_point):
-    """c1 (golden): men 15–24: 15 × 5 and 15 × 2; women 15–24: 10 × 4; no profile: 5 × 1. c2: 35 forms without
-    any profile. c3: 3 forms with a profile, too few to publish."""
-    c1, c2, c3 = commune_codes(HOME_PROVINCE, 3)
-    p1, p2, p3 = (make_service_point(unit=c).code for c in (c1, c2, c3))
-    for q, n, who in ((5, 15, {"sex": 1, "age_band": 1}), (2, 15, {"sex": 1, "age_band": 1}),
-                      (4, 10, {"sex": 2, "age_band": 1}), (1, 5, None)):
-        for _ in range(n):
-            submit(p1, q, who)
-    for _ in range(35):
-        submit(p2, 4)
-    for _ in range(3):
-        submit(p3, 5, {"sex": 2, "age_band": 3})
-    db.session.commit()
-    return c1, c2, c3
+from tests.fixtures.weights_data import MARGINS, NOW, submit  # noqa: F401 - used by the tests below
 
 
 def stored() -> int:

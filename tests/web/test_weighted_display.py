@@ -11,7 +11,7 @@ from survey.extensions import db
 from survey.services.access.scope import OPERATOR
 from survey.services.indices.weights import import_margins
 from tests.fixtures.factories import HOME_PROVINCE
-from tests.services.test_weights import MARGINS, profiled_data  # noqa: F401  (the shared fixture)
+from tests.fixtures.weights_data import MARGINS
 from tests.web.test_dashboard import body
 
 Q = "instrument=SIPAS-1001&period=2026"

@@ -5,7 +5,7 @@ from survey.extensions import db
 from survey.services.access.scope import OPERATOR
 from survey.services.indices.weights import import_margins
 from tests.fixtures.factories import HOME_PROVINCE
-from tests.services.test_weights import MARGINS, profiled_data  # noqa: F401  (the shared fixture)
+from tests.fixtures.weights_data import MARGINS
 
 
 def test_api_adds_weighted_figures_only_when_asked(profiled_data, client, make_token):  # noqa: F811
