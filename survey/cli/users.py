@@ -7,7 +7,7 @@ import secrets
 import click
 
 from survey.cli.common import audited, print_secret, transactional
-from survey.models.accounts import ROLES
+from survey.models.accounts import ALL_ROLES
 from survey.services.access import accounts
 
 
@@ -18,7 +18,8 @@ def users_group() -> None:
 
 @users_group.command("add")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=click.Choice(ALL_ROLES),
+              help="ministry: every province, read-only, with no --unit or --agency (made here only).")
 @click.option("--unit", help="Home unit code (province for Home Affairs, commune for a commune).")
 @click.option("--agency", help="Home agency identifier.")
 @click.option("--name", default="")
@@ -30,6 +31,27 @@ def add(email: str, role: str, unit: str | None, agency: str | None, name: str) 
     user = accounts.add_user(email, role, password, unit, agency, name)
     audited("user.create", user.email, role=role, unit=unit or "", agency=agency or "")
     click.echo(f"User {user.email} created with role {user.role}.")
+
+
+@users_group.command("disable")
+@click.argument("email")
+@transactional
+def disable(email: str) -> None:
+    """Disable an account (its sessions and API tokens stop on their next request); the only way for a ministry
+    account, which no province's screen manages."""
+    user = accounts.set_active(accounts.get_user(email), False)
+    audited("user.disable", user.email)
+    click.echo(f"User {user.email} disabled.")
+
+
+@users_group.command("enable")
+@click.argument("email")
+@transactional
+def enable(email: str) -> None:
+    """Enable a disabled account again."""
+    user = accounts.set_active(accounts.get_user(email), True)
+    audited("user.enable", user.email)
+    click.echo(f"User {user.email} enabled.")
 
 
 @users_group.command("ensure-admin")

@@ -112,10 +112,43 @@ def _point(period: Period, row: dict | None) -> TrendPoint:
                       row["suppressed"])
 
 
-def history(run: Run, period: Period, by: str, code: str,
+def whole_row(result: IndicesResult) -> dict | None:
+    """Every row's data together (the parent: the whole country for a table by province) as a published row:
+    figures rounded as the document rounds them, none shown when suppressed; None without any response."""
+    parent = result.parent
+    n = int(parent.get("n") or 0)
+    if not n:
+        return None
+    hidden = bool(parent.get("suppressed"))
+    shown = {key: None if hidden else _rounded(parent.get(key)) for key in ("index", "ci_low", "ci_high")}
+    return {"unit_code": None, "unit_name": "", "level": "country", "n": n, "suppressed": hidden, **shown}
+
+
+def _rounded(value: object) -> float | None:
+    number = _number(value)
+    return None if number is None else round(number, 2)
+
+
+def _row_of(result: IndicesResult, code: str | None) -> dict | None:
+    """One cell's row, or (code None) the whole table's."""
+    return whole_row(result) if code is None else rows_by_code(result).get(code)
+
+
+def _frame_of(result: IndicesResult, code: str | None) -> pd.DataFrame:
+    """[cell, index, se] of one cell, or (code None) of the whole table; empty without data."""
+    if code is not None:
+        return result.table.cells[result.table.cells["cell"] == code][["cell", "index", "se"]]
+    parent = result.parent
+    if not parent.get("n"):
+        return pd.DataFrame(columns=["cell", "index", "se"])
+    return pd.DataFrame([{"cell": "whole", "index": parent.get("index"), "se": parent.get("se")}])
+
+
+def history(run: Run, period: Period, by: str, code: str | None,
             place_scope: Scope | None) -> tuple[list[TrendPoint], Change, PeriodTable | None]:
-    """The trend of one cell, its change from the previous period, and the period table when the roll-ups
-    answered in one read (`place_scope`: the scope narrowed to exactly this cell, or None to ask per period)."""
+    """The trend of one cell (code None: of every row together, e.g. the whole country), its change from the
+    previous period, and the period table when the roll-ups answered in one read (`place_scope`: the scope
+    narrowed to exactly this cell, or None to ask per period)."""
     periods = trend_periods(period)
     previous = period.previous()
     wanted = list({p.label: p for p in [*periods, period, previous]}.values())
@@ -129,11 +162,11 @@ def history(run: Run, period: Period, by: str, code: str,
         change = _change(cells[cells["cell"] == period.label], cells[cells["cell"] == previous.label],
                          shown["index"] if shown else None, label)
         return [_point(p, fast.row(p.label)) for p in periods], change, fast
-    points = [_point(p, rows_by_code(run.result(p, by)).get(code)) for p in periods]
+    points = [_point(p, _row_of(run.result(p, by), code)) for p in periods]
     now, before = run.result(period, by), run.result(previous, by)
-    row = rows_by_code(before).get(code)
-    pick = lambda r: r.table.cells[r.table.cells["cell"] == code][["cell", "index", "se"]]  # noqa: E731
-    return points, _change(pick(now), pick(before), row["index"] if row else None, label), None
+    row = _row_of(before, code)
+    return points, _change(_frame_of(now, code), _frame_of(before, code), row["index"] if row else None,
+                           label), None
 
 
 def components(row: dict, labels: Labels, reference: dict | None = None,

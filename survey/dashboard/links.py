@@ -17,6 +17,11 @@ PROVINCE = (
     ("reports.indices_export", _l("Communes (Excel)"), {"format": "xlsx", "by": "commune"}, "results.export"),
     ("reports.indices_export", _l("Departments (Excel)"), {"format": "xlsx", "by": "agency"}, "results.export"),
 )
+NATIONAL = (
+    ("reports.national_pdf", _l("PDF report"), {}, "reports.download"),
+    ("reports.indices_export", _l("Provinces (CSV)"), {"format": "csv", "by": "province"}, "results.export"),
+    ("reports.indices_export", _l("Provinces (Excel)"), {"format": "xlsx", "by": "province"}, "results.export"),
+)
 UNIT = (
     ("reports.unit_pdf", _l("PDF summary"), {}, "reports.download"),
     ("reports.indices_export", _l("Table (CSV)"), {"format": "csv"}, "results.export"),

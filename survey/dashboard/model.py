@@ -120,6 +120,20 @@ class Overview:
 
 
 @dataclass
+class National:
+    """The national overview (the ministry): every province ranked with its interval, against the whole country."""
+
+    meta: Meta
+    country: Cell  # every province's responses together
+    change: Change | None
+    trend: list[TrendPoint]
+    provinces: list[Cell]  # ranked, best first
+    small_provinces: list[Cell]  # too few responses (suppressed, not ranked), then none at all
+    breakdown: list[Cell] = field(default_factory=list)
+    breakdown_by: str = ""
+
+
+@dataclass
 class UnitPage:
     """One commune, department or service point."""
 

@@ -9,7 +9,7 @@ from survey.web import format_number
 
 from survey.dashboard.svg_charts import Bar, Point, Stack, bar_chart, distribution_chart, trend_chart
 from survey.dashboard.figures import no_data_note
-from survey.dashboard.model import Cell, ComponentRow, Overview, Share, TrendPoint, UnitPage
+from survey.dashboard.model import Cell, ComponentRow, National, Overview, Share, TrendPoint, UnitPage
 
 RANKING_ENDS = 10  # a long ranking charts its 10 highest and 10 lowest units; the table lists all
 
@@ -42,8 +42,10 @@ def _components(rows: list[ComponentRow], chart_id: str, min_n: int, reference: 
                      fmt=format_number)
 
 
-def _ranking(cells: list[Cell], chart_id: str, title: str, province: Cell, min_n: int) -> Markup:
-    shown, cut = _ends(_bars(cells, no_data_note(min_n)))
+def _ranking(cells: list[Cell], chart_id: str, title: str, province: Cell, min_n: int,
+             reference_name: str | None = None, every: bool = False) -> Markup:
+    bars = _bars(cells, no_data_note(min_n))
+    shown, cut = (bars, False) if every else _ends(bars)
     if cut:
         title = _("%(title)s: the %(n)d highest and %(n)d lowest", title=title, n=RANKING_ENDS)
     desc = _("%(count)d units ranked.", count=len(cells))
@@ -51,7 +53,7 @@ def _ranking(cells: list[Cell], chart_id: str, title: str, province: Cell, min_n
         desc += " " + _("Highest: %(best)s (%(high)s); lowest: %(worst)s (%(low)s).", best=cells[0].name,
                         high=format_number(cells[0].index, 1), worst=cells[-1].name,
                         low=format_number(cells[-1].index, 1))
-    reference = (_("Province"), province.index) if province.index is not None else None
+    reference = (reference_name or _("Province"), province.index) if province.index is not None else None
     return bar_chart(shown, chart_id=chart_id, title=title, desc=desc, fmt=format_number, reference=reference,
                      label_width=200, width=600)
 
@@ -82,6 +84,25 @@ def overview_charts(page: Overview) -> dict[str, Markup]:
                                                                               count=len(page.breakdown)),
                                         fmt=format_number, reference=(_("Province"), page.province.index)
                                         if page.province.index is not None else None)
+    return charts
+
+
+def national_charts(page: National) -> dict[str, Markup]:
+    """Charts of the national overview: the country's trend, the provinces ranked with their intervals."""
+    min_n = page.meta.min_n
+    country = _("Whole country")
+    charts = {
+        "trend": _trend(page.trend, "chart-trend", _("National index over time")),
+        # 34 provinces at most: every one is drawn, with its interval
+        "provinces": _ranking(page.provinces, "chart-provinces", _("Provinces ranked by index"), page.country,
+                              min_n, country, every=True),
+    }
+    if page.breakdown:
+        charts["breakdown"] = bar_chart(_bars(page.breakdown, no_data_note(min_n)), chart_id="chart-breakdown",
+                                        title=_("Index by breakdown"), desc=_("%(count)d groups.",
+                                                                              count=len(page.breakdown)),
+                                        fmt=format_number, reference=(country, page.country.index)
+                                        if page.country.index is not None else None)
     return charts
 
 

@@ -18,9 +18,9 @@ from survey.services.organisation.legacy_reach import successor_province
 from survey.services.organisation.units import descendant_ids, province_of, search_units
 
 from survey.dashboard.figures import (Run, cell_from_row, components, flag_against, history, items, labels_for,
-                                      meta, min_n, ranked_cells, rows_by_code)
+                                      meta, min_n, ranked_cells, rows_by_code, whole_row)
 from survey.dashboard.labels import labels_of
-from survey.dashboard.model import Cell, Overview, Share, UnitPage
+from survey.dashboard.model import Cell, National, Overview, Share, UnitPage
 
 KIOSK = "KIOSK-QUICK"  # the low-score reasons (R) are asked on the kiosk after a rating of 1 or 2
 BY_KIND = {"commune": "commune", "agency": "agency", "service_point": "service_point", "district": "district"}
@@ -38,7 +38,7 @@ def narrowed(scope: Scope, unit_ids: set[int] | None = None, agency_ids: set[int
     return replace(scope, unit_ids=meet(scope.unit_ids, unit_ids), agency_ids=meet(scope.agency_ids, agency_ids))
 
 
-def _empty(code: str, name: str, level: str) -> Cell:
+def _empty(code: str | None, name: str, level: str) -> Cell:
     """A unit without any response in the period."""
     return Cell(code, name, level, 0, None, None, None, True)
 
@@ -69,6 +69,32 @@ def overview(scope: Scope, province: Unit, instrument: str, period: Period, lang
         small_units=sorted((c for c in communes + departments if c.suppressed), key=lambda c: -c.n) + silent,
         priorities=_priorities(whole, instrument, period, labels, current.document["min_n"], table)
         if table is not None or not where else [],  # the priority counts obey no filter but the roll-ups' channel
+    )
+    if breakdown:
+        page.breakdown_by = breakdown
+        page.breakdown = [cell_from_row(r) for r in run.result(period, breakdown).document["rows"]]
+    return page
+
+
+def national(scope: Scope, instrument: str, period: Period, lang: str, country_name: str,
+             breakdown: str | None = None, where: dict[str, str] | None = None) -> National:
+    """The national overview: the 34 provinces ranked by index with their intervals (the core's one ranking, as
+    communes are ranked on a province's overview) against the whole country, the provinces with too few or no
+    responses, the country's trend and a breakdown; every figure of `GET /api/v1/indices?by=province`."""
+    run = Run(instrument, scope, None, lang, where)
+    current = run.result(period, "province")
+    ranked = ranked_cells(current, "province")
+    seen = {c.code for c in ranked}
+    silent = [_empty(u.code, u.name, "province") for u in search_units(level="province", unit_ids=scope.unit_ids)
+              if u.code not in seen]
+    row = whole_row(current)
+    trend, change, _table = history(run, period, "province", None, scope)
+    page = National(
+        meta=meta(current, period, lang),
+        country=replace(cell_from_row(row), name=country_name) if row else _empty(None, country_name, "country"),
+        change=change, trend=trend,
+        provinces=[c for c in ranked if not c.suppressed],
+        small_provinces=sorted((c for c in ranked if c.suppressed), key=lambda c: -c.n) + silent,
     )
     if breakdown:
         page.breakdown_by = breakdown

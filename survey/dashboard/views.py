@@ -15,9 +15,10 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.instruments.versions import visible_instruments
-from survey.services.access.scope import Scope, can, check_agency, check_service_point, check_unit
+from survey.services.access.scope import Scope, can, check_agency, check_service_point, check_unit, within
 from survey.models.units import LEGACY_VINTAGE
-from survey.services.organisation.legacy_reach import legacy_districts
+from survey.services.organisation.legacy_reach import legacy_districts, successor_province
+from survey.services.reports.targets import check_province
 from survey.services.organisation.units import find_unit, get_unit, province_of
 from survey.services.organisation.places import kiosks_for, points_for
 from survey.services.responses.comments import comments_for, moderate
@@ -25,7 +26,7 @@ from survey.services.alerts.episodes import open_alerts
 
 from survey.dashboard import links, pages
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
-from survey.dashboard.page_charts import overview_charts, unit_charts
+from survey.dashboard.page_charts import national_charts, overview_charts, unit_charts
 from survey.dashboard.period_labels import choices as period_choices
 from survey.dashboard.period_labels import local_date, local_time, long_label
 from survey.dashboard.selection import BREAKDOWNS, FILTERS, Selection, parse_selection
@@ -90,16 +91,27 @@ def _home_place():
 @bp.get("/")
 @permission_required("results.read")
 def overview():
-    """The province overview (Home Affairs); other staff go to their own unit's page."""
+    """The province overview (Home Affairs; the ministry names the province with ?province=, or sees the national
+    overview without it); other staff go to their own unit's page. A province other than the caller's own is 404."""
     scope: Scope = g.scope
-    unit = current_user.unit
-    if unit is None or unit.level != "province" or scope.agency_ids is not None:
-        target = _home_place()
-        if target is None:
-            abort(403, description=_("Your account is not attached to a province or a unit."))
-        return redirect(target)
+    code = (request.args.get("province") or "").strip()
+    if scope.national:
+        if not code:
+            return _national()
+        unit = check_province(scope, code)
+        scope = within(scope, unit)
+    else:
+        unit = current_user.unit
+        if code and code != _own_province_code():
+            raise NotFound("unknown_unit", f"Unknown unit code {code}", unit=code)
+        if unit is None or unit.level != "province" or scope.agency_ids is not None:
+            target = _home_place()
+            if target is None:
+                abort(403, description=_("Your account is not attached to a province or a unit."))
+            return redirect(target)
     selection, instruments = _selection(scope)
     context = _filters_context(selection, instruments, breakdowns=True)
+    context["form_args"] = {"province": unit.code} if g.scope.national else {}
     if selection.errors:
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
     try:
@@ -117,6 +129,32 @@ def overview():
                            downloads=links.downloads(scope, links.PROVINCE, province=unit.code,
                                                      instrument=selection.instrument, period=selection.period.label),
                            **context)
+
+
+def _own_province_code() -> str | None:
+    """The province of the signed-in account's home unit or agency."""
+    home = current_user.unit if current_user.unit is not None else (
+        current_user.agency.unit if current_user.agency is not None else None)
+    return province_of(home).code if home is not None else None
+
+
+def _national():
+    """The national overview: every province ranked (the ministry)."""
+    scope: Scope = g.scope
+    selection, instruments = _selection(scope)
+    context = _filters_context(selection, instruments, breakdowns=True)
+    country = _("Whole country")
+    if selection.errors:
+        return render_template("dashboard/national.html", page=None, **context), 400
+    try:
+        page = pages.national(scope, selection.instrument, selection.period, _lang(), country, selection.breakdown,
+                              selection.where)
+    except Invalid as exc:
+        context["selection"] = _filter_errors(selection, exc)
+        return render_template("dashboard/national.html", page=None, **context), 400
+    return render_template("dashboard/national.html", page=page, charts=national_charts(page),
+                           downloads=links.downloads(scope, links.NATIONAL, instrument=selection.instrument,
+                                                     period=selection.period.label), **context)
 
 
 def _unit_view(kind: str, place):
@@ -156,7 +194,12 @@ def _crumbs(scope: Scope, kind: str, place) -> list[tuple[str, str | None]]:
     """Breadcrumbs: the province overview (for those who see it), then the place's parents they may open."""
     out: list[tuple[str, str | None]] = []
     unit = place if kind in ("commune", "district") else place.unit
-    if current_user.unit is not None and current_user.unit.level == "province" and scope.agency_ids is None:
+    if scope.national:  # the ministry: the country, then the place's province
+        home = successor_province(unit)
+        out.append((_("Whole country"), url_for("dashboard.overview", **request.args)))
+        if home is not None:
+            out.append((home.name, url_for("dashboard.overview", **{**request.args, "province": home.code})))
+    elif current_user.unit is not None and current_user.unit.level == "province" and scope.agency_ids is None:
         out.append((province_of(unit).name, url_for("dashboard.overview", **request.args)))
     if kind == "service_point" and scope.sees_unit(place.unit_id) and place.unit.level == "commune":
         out.append((place.unit.name, url_for("dashboard.commune", unit_code=place.unit.code, **request.args)))

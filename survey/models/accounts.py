@@ -11,16 +11,24 @@ from survey.models.agencies import Agency
 from survey.models.base import Base, utcnow
 from survey.models.units import Unit
 
-ROLES = ("homeaffairs", "manager", "clerk", "viewer")
+ROLES = ("homeaffairs", "manager", "clerk", "viewer")  # province roles: what a province's administrator assigns
+# National roles: every province, read-only, with no home unit or agency; created by the installation's operator
+# (`survey users add --role ministry`), never from a province's screens.
+NATIONAL_ROLES = ("ministry",)
+ALL_ROLES = ROLES + NATIONAL_ROLES
+SCOPED = ("(role = 'ministry' AND unit_id IS NULL AND agency_id IS NULL) OR "
+          "(role <> 'ministry' AND (unit_id IS NOT NULL OR agency_id IS NOT NULL))")
 
 
 class User(UserMixin, Base):
-    """A staff member; scope = a unit (province or commune) and/or an agency and what lies under it."""
+    """A staff member; scope = a unit (province or commune) and/or an agency and what lies under it, or (the
+    ministry) every province, read-only."""
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN {ROLES}", name="role"),
-        CheckConstraint("unit_id IS NOT NULL OR agency_id IS NOT NULL", name="scoped"),
+        CheckConstraint(f"role IN {ALL_ROLES}", name="role"),
+        # A province role has a home unit or agency; a national one has neither (it is not a scope to widen).
+        CheckConstraint(SCOPED, name="scoped"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

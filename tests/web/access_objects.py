@@ -53,6 +53,8 @@ def peer(world, role: str, key: str, make_user):
     if key == "home":
         return world.principals[role]
     place = world.places[key]
+    if role == "ministry":  # national: no home unit, every place's
+        return make_user(role, unit=None, email=f"{role}.{place.tag.lower()}@example.vn")
     unit = province(place) if role == "homeaffairs" else place.unit_code
     return make_user(role, unit=unit, email=f"{role}.{place.tag.lower()}@example.vn")
 

@@ -21,12 +21,13 @@ from survey.models import ApiToken, Comment, Contact, Response
 from tests.fixtures.factories import commune_codes
 from tests.web import access_objects
 
-STAFF = frozenset({"homeaffairs", "manager", "clerk", "viewer"})
-PRINCIPALS = ("homeaffairs", "manager", "clerk", "viewer", "device", "anonymous")
+STAFF = frozenset({"homeaffairs", "manager", "clerk", "viewer", "ministry"})
+PRINCIPALS = ("homeaffairs", "manager", "clerk", "viewer", "ministry", "device", "anonymous")
 PLACES = ("home", "sibling", "foreign")  # a commune of the caller, another commune of the province, Hà Nội
-# The places each principal may see: Home Affairs has the whole province, everyone else their commune.
+# The places each principal may see: Home Affairs has the whole province, the ministry every province (read-only),
+# everyone else their commune.
 REACH = {"homeaffairs": {"home", "sibling"}, "manager": {"home"}, "clerk": {"home"}, "viewer": {"home"},
-         "device": {"home"}, "anonymous": set()}
+         "ministry": {"home", "sibling", "foreign"}, "device": {"home"}, "anonymous": set()}
 
 # Anyone may use these (the page's own key or path names what it shows, so bodies are not checked).
 PUBLIC = {
@@ -40,9 +41,11 @@ PUBLIC = {
     # Published results only (issue 23): nothing unpublished is shown, so these are public.
     "public.index", "public.province_results", "public.open_data", "public.codebook",
 }
-RESULTS = frozenset({"homeaffairs", "manager", "viewer"})
+RESULTS = frozenset({"homeaffairs", "manager", "viewer", "ministry"})
 ENTRY = frozenset({"homeaffairs", "manager", "clerk"})
 EXPORT = frozenset({"homeaffairs", "manager"})
+EXPORT_DATA = EXPORT | {"ministry"}  # index tables and anonymised responses: the ministry reads every province's
+PROVINCE_READ = frozenset({"homeaffairs", "ministry"})  # a whole province's report: its Home Affairs, the ministry
 
 # endpoint → roles allowed ("device": a kiosk token). Roles not listed, and endpoints not listed, are refused.
 ACCESS: dict[str, frozenset[str]] = {
@@ -78,9 +81,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "dashboard.legacy_units": frozenset({"homeaffairs"}), "reports.settings": frozenset({"homeaffairs"}),
     "dashboard.moderate_comment": frozenset({"homeaffairs", "manager"}),
     "reports.index": RESULTS, "reports.unit_pdf": RESULTS, "api.report_unit": RESULTS,
-    "reports.province_pdf": frozenset({"homeaffairs"}), "api.report_province": frozenset({"homeaffairs"}),
-    "reports.indices_export": EXPORT, "api.export_indices": EXPORT,
-    "reports.responses_export": EXPORT, "api.export_responses": EXPORT,
+    "reports.province_pdf": PROVINCE_READ, "api.report_province": PROVINCE_READ,
+    "reports.indices_export": EXPORT_DATA, "api.export_indices": EXPORT_DATA,
+    "reports.responses_export": EXPORT_DATA, "api.export_responses": EXPORT_DATA,
     "admin.point_online": frozenset({"homeaffairs"}),
     # One agency, service point or account to edit, a kiosk CSV import (the directory screens).
     **{f"admin.{name}": frozenset({"homeaffairs"}) for name in (
@@ -191,7 +194,8 @@ def _build_world(make_agency, make_service_point, make_device, make_user, princi
         world.places[key] = place
     db.session.commit()
     for role in STAFF:
-        world.principals[role] = make_user(role, unit="22" if role == "homeaffairs" else home)
+        unit = None if role == "ministry" else "22" if role == "homeaffairs" else home
+        world.principals[role] = make_user(role, unit=unit)
     _device, world.device_token = make_device(service_point=world.places["home"].point_code)
     access_objects.add_campaigns(world)
     access_objects.add_personal_objects(world, principal, make_user)
@@ -265,13 +269,15 @@ ARGS = {
 }
 # Objects of a whole province: for a commune's staff the sibling place names the same object as the home place.
 PROVINCE_OBJECTS = {"campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs",
-                    "api.campaign_estimates"}
+                    "api.campaign_estimates", "dashboard.overview"}
 # Endpoints whose arguments name no place's object: one request with these arguments.
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},
 }
 # Query strings naming a place's objects (endpoints listed here are tried once per place).
 QUERY = {
+    # A province's overview (the ministry names any; everyone else only their own, or gets 404).
+    "dashboard.overview": lambda p: {"province": _province(p)},
     "api.list_units": lambda p: {"province": _province(p)},
     "api.list_service_points": lambda p: {"province": _province(p)},
     "api.get_indices": lambda p: {"instrument": "KIOSK-QUICK", "period": "2025", "by": "commune",

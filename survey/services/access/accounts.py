@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey.errors import Conflict, Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.models import ApiToken, User
-from survey.models.accounts import ROLES
+from survey.models.accounts import ALL_ROLES, NATIONAL_ROLES
 from survey.models.base import utcnow
 from survey.services.organisation.agencies import get_agency
 from survey.services.access.secrets import digest, new_secret
@@ -23,14 +23,19 @@ MIN_PASSWORD = 10
 
 def add_user(email: str, role: str, password: str, unit: str | None = None, agency: str | None = None,
              name: str = "") -> User:
-    """Create a staff account with a role and a home unit or agency; password hashed with scrypt."""
+    """Create a staff account with a role and a home unit or agency (a national role: neither); password hashed
+    with scrypt. Callers decide who may make which role: province screens offer ROLES only (staff.create_user),
+    the operator's CLI every role."""
     email = email.strip().lower()
     errors = []
     if not EMAIL.match(email):
         errors.append({"field": "email", "code": "bad_format", "message": f"{email!r} is not an e-mail address"})
-    if role not in ROLES:
-        errors.append({"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(ROLES)}"})
-    if not unit and not agency:
+    if role not in ALL_ROLES:
+        errors.append({"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(ALL_ROLES)}"})
+    elif role in NATIONAL_ROLES and (unit or agency):
+        errors.append({"field": "unit" if unit else "agency", "code": "national",
+                       "message": f"a {role} account sees every province: give no --unit or --agency"})
+    elif role not in NATIONAL_ROLES and not unit and not agency:
         errors.append({"field": "unit", "code": "required", "message": "give --unit or --agency (the user's scope)"})
     if len(password) < MIN_PASSWORD:
         errors.append({"field": "password", "code": "too_short",

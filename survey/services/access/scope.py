@@ -3,6 +3,9 @@
 Every service that reads or writes scoped data takes a `Scope` and calls `require(scope, action)` and
 `check_unit` / `check_service_point` / … (or filters with `scope_filter`), so each route, API endpoint,
 export and PDF obeys the same rules.
+
+The `ministry` role reaches every province (no unit or agency restriction, like the operator) but holds only the
+read actions below, so every write it attempts is refused by `require` whatever object it names.
 """
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ from sqlalchemy import ColumnElement, Select, and_, false, select, true
 from survey.errors import Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit, User
+from survey.models.accounts import NATIONAL_ROLES
 from survey.services.organisation.units import descendant_ids
 
 STAFF_ROLES = ("homeaffairs", "manager", "clerk", "viewer")
+# Reads of results in every province, nothing else: no writes, no personal data (contacts), no audit log.
+READERS = ("homeaffairs", "manager", "viewer", "ministry")
 # Roles that see their province's small cells: suppression protects respondents from everyone else.
 UNSUPPRESSED_ROLES = ("operator", "homeaffairs")
 
@@ -30,7 +36,12 @@ class Scope:
 
     @property
     def is_operator(self) -> bool:
-        """True for the unscoped CLI/operator view."""
+        """True for the unscoped CLI/operator view (not the ministry: it reaches as far, but may only read)."""
+        return self.role == "operator" and self.national
+
+    @property
+    def national(self) -> bool:
+        """True when no unit or agency restricts what the caller sees: the operator and the ministry."""
         return self.unit_ids is None and self.agency_ids is None
 
     @property
@@ -76,19 +87,19 @@ ACTIONS: dict[str, frozenset[str]] = {
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),
         "contacts.read": ("homeaffairs", "manager"),
-        "results.export": ("homeaffairs", "manager"),
+        "results.export": ("homeaffairs", "manager", "ministry"),
         "reports.subscribe": ("homeaffairs", "manager"),  # scheduled PDF summaries by e-mail
         "alerts.acknowledge": ("homeaffairs", "manager"),
-        # Reading results of one's own units (screens, API, PDFs).
-        "results.read": ("homeaffairs", "manager", "viewer"),
-        "reports.download": ("homeaffairs", "manager", "viewer"),
-        "comments.read": ("homeaffairs", "manager", "viewer"),
-        "alerts.read": ("homeaffairs", "manager", "viewer"),
+        # Reading results of one's own units (screens, API, PDFs); the ministry's units are every province.
+        "results.read": READERS,
+        "reports.download": READERS,
+        "comments.read": READERS,
+        "alerts.read": READERS,
         # Data entry of paper questionnaires and CSV imports.
         "responses.enter": ("homeaffairs", "manager", "clerk"),
         # Reference lists every staff member needs to pick units and service points.
-        "directory.read": STAFF_ROLES,
-        "instruments.read": STAFF_ROLES,
+        "directory.read": STAFF_ROLES + NATIONAL_ROLES,
+        "instruments.read": STAFF_ROLES + NATIONAL_ROLES,
         # A kiosk device token submits, nothing else.
         "responses.submit": ("device",),
     }.items()
@@ -109,7 +120,13 @@ def require(scope: Scope, action: str) -> None:
 
 
 def scope_for(user: User) -> Scope:
-    """The scope of a user: their unit and everything under it, or their agency and its child agencies."""
+    """The scope of a user: their unit and everything under it, or their agency and its child agencies; a national
+    role (the ministry) every unit. An account of a province role with neither home sees nothing (fail closed: the
+    database refuses one anyway)."""
+    if user.role in NATIONAL_ROLES:
+        return Scope(role=user.role, unit_ids=None, agency_ids=None)
+    if user.unit is None and user.agency_id is None:
+        return Scope(role=user.role, unit_ids=frozenset(), agency_ids=None)
     unit_ids = frozenset(descendant_ids(user.unit)) if user.unit is not None else None
     if unit_ids is not None:  # pre-July-2025 units lying wholly inside: their data and pages are the caller's too
         from survey.services.organisation.legacy_reach import legacy_within
@@ -117,6 +134,18 @@ def scope_for(user: User) -> Scope:
         unit_ids |= legacy_within(unit_ids)
     agency_ids = frozenset(_agency_descendants(user.agency_id)) if user.agency_id is not None else None
     return Scope(role=user.role, unit_ids=unit_ids, agency_ids=agency_ids)
+
+
+def within(scope: Scope, province: Unit) -> Scope:
+    """A national caller's scope narrowed to one province as its Home Affairs sees it (today's units and the legacy
+    ones lying inside): the ministry reading one province's pages sees that province's alerts, districts and
+    places only. Any other scope is returned as it is (its own reach already bounds it)."""
+    if not scope.national:
+        return scope
+    from survey.services.organisation.legacy_reach import legacy_within
+
+    unit_ids = frozenset(descendant_ids(province))
+    return Scope(role=scope.role, unit_ids=unit_ids | legacy_within(unit_ids), agency_ids=None)
 
 
 def scope_filter(scope: Scope, unit_column, agency_column=None) -> ColumnElement[bool]:
@@ -153,12 +182,14 @@ def visible_units(scope: Scope) -> Select:
 
 
 def visible_users(scope: Scope) -> Select:
-    """SELECT of the accounts whose home unit and agency both lie in the scope (agency callers: agency accounts)."""
+    """SELECT of the accounts whose home unit and agency both lie in the scope (agency callers: agency accounts);
+    national accounts (no home at all) only for the operator, never for a province."""
     agency_ok = User.agency_id.is_(None) | User.agency_id.in_(visible_agencies(scope).with_only_columns(Agency.id))
     unit_ok = User.unit_id.is_(None) | scope_filter(scope, User.unit_id)
     if scope.agency_ids is not None:
         unit_ok = User.unit_id.is_(None)
-    return select(User).where(agency_ok, unit_ok)
+    national_ok = true() if scope.is_operator else User.role.not_in(NATIONAL_ROLES)
+    return select(User).where(agency_ok, unit_ok, national_ok)
 
 
 def visible_devices(scope: Scope) -> Select:
@@ -200,9 +231,11 @@ def check_device(scope: Scope, device: Device | None, device_id: int | None = No
 
 
 def check_user(scope: Scope, user: User | None, user_id: int | None = None) -> User:
-    """A staff account the caller may manage: its home unit or agency lies inside the caller's scope."""
+    """A staff account the caller may manage: its home unit or agency lies inside the caller's scope (a national
+    account: the operator only)."""
     visible = user is not None and (user.unit_id is None or _sees_unit(scope, user.unit_id)) and (
-        user.agency is None or scope.sees(user.agency.unit_id, user.agency.id))
+        user.agency is None or scope.sees(user.agency.unit_id, user.agency.id)) and (
+        user.role not in NATIONAL_ROLES or scope.is_operator)
     if not visible:
         shown = user_id if user_id is not None else (user.id if user is not None else None)
         raise NotFound("unknown_user", f"Unknown user {shown}", user=shown)

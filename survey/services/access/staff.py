@@ -37,6 +37,8 @@ def create_user(scope: Scope, actor: str, email: str, role: str, unit: str | Non
                 agency: str | None = None, name: str = "") -> tuple[User, str]:
     """Create an account inside the caller's scope with a generated password; returns (user, password)."""
     require(scope, "accounts.manage")
+    if role not in ROLES:  # a national (ministry) account is made by the operator only: `survey users add`
+        raise Invalid([{"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(ROLES)}"}])
     if unit:
         check_unit(scope, _or_none(find_unit, unit), unit)
     if agency:

@@ -105,7 +105,7 @@ def published_codes(scope: Scope | None = None) -> list[str]:
         select(Instrument.code, Instrument.official, Instrument.owner_unit_id)
         .join(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
         .where(InstrumentVersion.status == "published").distinct().order_by(Instrument.code)).all()
-    if scope is None or scope.is_operator:
+    if scope is None or scope.national:  # the operator and the ministry: every province's
         return [code for code, _official, _owner in rows]
     units = scope.unit_ids if scope.unit_ids is not None else frozenset(db.session.scalars(
         select(Agency.unit_id).where(Agency.id.in_(scope.agency_ids or ()))))
