@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from tests.fixtures.scratch_db import PG_ADMIN_URL, scratch_postgres
 
 pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.improvement", "tests.fixtures.dashboard",
-                  "tests.fixtures.indices_data", "tests.fixtures.smtp",
+                  "tests.fixtures.indices_data", "tests.fixtures.national", "tests.fixtures.smtp",
                   "tests.fixtures.weights_data"]
 
 # Reference data kept between tests; everything else is wiped before each test.

@@ -32,6 +32,16 @@ def report_province():
     return downloads.province_pdf(g.scope, request.args, current_actor())
 
 
+@bp.get("/reports/national")
+@file_language
+@staff_required
+@declared(Operation("PDF report of the whole country: every province ranked", "reportNational",
+                     {200: (PDF,), 404: None}, params=schemas.ReportNationalQuery))
+def report_national():
+    """period, instrument, version, lang → application/pdf (a national scope: the ministry)."""
+    return downloads.national_pdf(g.scope, request.args, current_actor())
+
+
 @bp.get("/exports/indices")
 @file_language
 @staff_required

@@ -88,6 +88,13 @@ class ReportProvinceQuery(Query):
     lang: Optional[Literal["vi", "en"]] = LANG
 
 
+class ReportNationalQuery(Query):
+    period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")
+    instrument: Optional[Text] = _p("Instrument code (default SIPAS-1001)")
+    version: Optional[int] = VERSION
+    lang: Optional[Literal["vi", "en"]] = LANG
+
+
 class ExportIndicesQuery(Query):
     instrument: Text = Field(description="Instrument code")
     period: Text = Field(description="2026, 2026-Q3, 2026-09 or a range A..B")

@@ -173,6 +173,7 @@ class ProvinceReport:
     methodology_note: str = ""
     issuer: str = ""  # as in UnitSummary
     document: Document | None = None  # as in UnitSummary
+    national: bool = False  # the national report: `communes` holds the provinces, ranked against the country
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from survey.services.exports.files import (CSV_TYPE, XLSX_TYPE, codebook_csv, in
                                            indices_xlsx, responses_csv, responses_xlsx)
 from survey.services.exports.index_rows import indices_export
 from survey.services.exports.responses import response_export
+from survey.services.reports.national import national_report
 from survey.services.reports.province import province_report
 from survey.services.reports.targets import DEFAULT_INSTRUMENT
 from survey.services.reports.unit import unit_summary
@@ -82,6 +83,18 @@ def province_pdf(scope: Scope, args: Mapping[str, str], actor: str) -> Response:
     audit.record(actor, audit.REPORT_DOWNLOAD, province, kind="province", period=period, instrument=instrument)
     db.session.commit()
     return _attachment(pdf, PDF_TYPE, _filename("bao-cao-tinh", report.province_code, report.period, lang) + ".pdf")
+
+
+def national_pdf(scope: Scope, args: Mapping[str, str], actor: str) -> Response:
+    """The national report (every province ranked) for `period` (the ministry)."""
+    period = _required(args, "period")
+    lang = _choice(args, "lang", ("vi", "en"))
+    instrument = (args.get("instrument") or "").strip() or DEFAULT_INSTRUMENT
+    report = national_report(scope, period, instrument, _version(args), _min_n())
+    pdf = render_province_report(report, lang)
+    audit.record(actor, audit.REPORT_DOWNLOAD, "national", kind="national", period=period, instrument=instrument)
+    db.session.commit()
+    return _attachment(pdf, PDF_TYPE, _filename("bao-cao-toan-quoc", report.period, lang) + ".pdf")
 
 
 def indices_file(scope: Scope, args: Mapping[str, str], actor: str) -> Response:

@@ -148,6 +148,10 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     """The provincial report (index, trend, rankings, small units, priorities, method) as PDF bytes."""
     register_fonts()
     labels = labels_for(lang)
+    if data.national:  # the same report one level up: provinces ranked against the whole country
+        labels = {**labels, "province_index": labels["national.index"], "communes": labels["national.ranking"],
+                  "flag": labels["national.flag"], "small_units": labels["national.small"]}
+    name = labels["national.name"] if data.national else data.province_name
     period = period_label(data.period, lang)
     instrument = f"{data.instrument_code} v{data.instrument_version}"
     note = data.methodology_note or labels["method_default"].format(
@@ -160,7 +164,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
         _heading(labels, data.issuer, data.generated_at, lang, data.document),
         Paragraph(markup(labels["doc_type"]), STYLES["doc_type"]),
         Paragraph(markup(labels["province_title"]), STYLES["title"]),
-        Paragraph(markup(data.province_name), STYLES["unit"]),
+        Paragraph(markup(name), STYLES["unit"]),
         Paragraph(meta, STYLES["meta"]),
         sections.kept(labels["key_figures"], key_value_table(key)),
     ]
@@ -180,6 +184,6 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
         story.append(sections.kept(labels["priorities"], priority_table(data.priorities, labels, lang)))
     story.append(sections.kept(labels["method"], Paragraph(markup(note), STYLES["body"])))
     story += closing_block(data.document, labels)
-    title = f"{labels['province_title']} — {data.province_name} — {period}"
-    return _build(story, labels, title, data.issuer, f"{data.province_name} · {period}", data.generated_at,
+    title = f"{labels['province_title']} — {name} — {period}"
+    return _build(story, labels, title, data.issuer, f"{name} · {period}", data.generated_at,
                   instrument, data.method_version, lang)

@@ -57,6 +57,14 @@ def province_pdf():
     return downloads.province_pdf(g.scope, _args(), current_actor())
 
 
+@bp.get("/national")
+@file_language
+@permission_required("reports.download")
+def national_pdf():
+    """The national report as PDF: every province ranked (the ministry)."""
+    return downloads.national_pdf(g.scope, _args(), current_actor())
+
+
 @bp.get("/export/indices")
 @file_language
 @permission_required("results.export")

@@ -82,6 +82,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "dashboard.moderate_comment": frozenset({"homeaffairs", "manager"}),
     "reports.index": RESULTS, "reports.unit_pdf": RESULTS, "api.report_unit": RESULTS,
     "reports.province_pdf": PROVINCE_READ, "api.report_province": PROVINCE_READ,
+    # The national report: a national scope only (a province's Home Affairs is refused: 403).
+    "reports.national_pdf": frozenset({"ministry"}), "api.report_national": frozenset({"ministry"}),
     "reports.indices_export": EXPORT_DATA, "api.export_indices": EXPORT_DATA,
     "reports.responses_export": EXPORT_DATA, "api.export_responses": EXPORT_DATA,
     "admin.point_online": frozenset({"homeaffairs"}),
@@ -278,6 +280,8 @@ FIXED_ARGS = {
 QUERY = {
     # A province's overview (the ministry names any; everyone else only their own, or gets 404).
     "dashboard.overview": lambda p: {"province": _province(p)},
+    **{name: lambda p: {"instrument": "KIOSK-QUICK", "period": "2025"}
+       for name in ("reports.national_pdf", "api.report_national")},
     "api.list_units": lambda p: {"province": _province(p)},
     "api.list_service_points": lambda p: {"province": _province(p)},
     "api.get_indices": lambda p: {"instrument": "KIOSK-QUICK", "period": "2025", "by": "commune",
