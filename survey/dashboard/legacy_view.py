@@ -29,7 +29,7 @@ def legacy_units():
             raise Invalid([{"field": "file", "code": "required", "message": "choose a CSV file"}])
         if len(data) > MAX_BYTES:
             raise Invalid([{"field": "file", "code": "too_large", "message": "the file is larger than 5 MB"}])
-        result = import_legacy_csv(data, within=g.scope.unit_ids)
+        result = import_legacy_csv(data, within=g.scope.unit_ids, scope=g.scope)
     except Invalid as exc:
         db.session.rollback()
         return render_template("dashboard/legacy_import.html", errors=[explain_field(e) for e in exc.errors]), 422

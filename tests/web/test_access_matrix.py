@@ -636,3 +636,100 @@ def test_cli_writes_refuse_a_foreign_agency(app, args, make_agency, make_service
     assert result.exit_code != 0 and result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output and "province" in result.output, result.output
     assert _tallies() == before
+
+
+# --- The ministry: every province read, nothing written.
+
+# Tables a read may touch: the audit log records downloads, a job row carries an export; sessions and tokens
+# note their use. Every other table must come out of any ministry request exactly as it went in.
+READ_SIDE_EFFECTS = {"audit_log", "jobs", "report_sendings", "response_blocks", "response_marks"}
+VOLATILE = {"users": {"last_login_at", "failed_logins", "locked_until", "session_generation"},
+            "api_tokens": {"last_used_at"}}
+
+
+def _state() -> dict[str, object]:
+    """Every table's rows (units: their count), to compare before and after a request."""
+    import hashlib
+
+    from sqlalchemy import func
+
+    from survey.models import Base
+
+    db.session.rollback()
+    out: dict[str, object] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in READ_SIDE_EFFECTS:
+            continue
+        if table.name == "units":
+            out[table.name] = db.session.scalar(select(func.count()).select_from(table))
+            continue
+        columns = [c for c in table.columns if c.name not in VOLATILE.get(table.name, ())]
+        rows = sorted(repr(tuple(row)) for row in db.session.execute(select(*columns)))
+        out[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return out
+
+
+def test_the_ministry_writes_nothing_anywhere(app, make_agency, make_service_point, make_device, make_user):
+    """Every POST of the app, on every place, as the ministry (its session, and its API token on the API): 403
+    unless it is a read (a job) or the caller's own session (401 where only a kiosk's token is accepted), and no
+    table changes either way."""
+    from survey.services.access import accounts
+
+    world = _build_world(make_agency, make_service_point, make_device, make_user, "ministry")
+    _token, secret = accounts.add_token(world.principals["ministry"].email, "Bộ Nội vụ")
+    db.session.commit()
+    client = app.test_client()
+    problems = []
+    own = {"jobs.start", "auth.logout", "auth.password"}  # a read's job, the caller's own session and password
+    for case in _cases(app, world):
+        if case.method == "GET" or case.endpoint in PUBLIC - {"auth.logout"}:
+            continue
+        refusal = 401 if ACCESS.get(case.endpoint) == frozenset({"device"}) else 403
+        tries = [lambda c=case: _request(client, c, "ministry", world)]
+        if case.url.startswith("/api/"):
+            tries.append(lambda c=case: client.open(c.url, method=c.method, json={},
+                                                    headers={"Authorization": f"Bearer {secret}"}))
+        for send in tries:
+            before = _state()
+            response = send()
+            after = _state()
+            changed = sorted(name for name in before if before[name] != after[name])
+            if changed:
+                problems.append(f"{case.method} {case.url} ({case.endpoint}): wrote {changed}")
+            if case.endpoint not in own and response.status_code != refusal:
+                problems.append(f"{case.method} {case.url} ({case.endpoint}): answered {response.status_code}, "
+                                f"not {refusal}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_ministry_reads_both_provinces(app, make_agency, make_service_point, make_device, make_user):
+    """The same reads show the home province's data and the foreign one's: pages, API, PDFs and exports."""
+    world = _build_world(make_agency, make_service_point, make_device, make_user, "ministry")
+    client = app.test_client()
+    problems = []
+    for key in ("home", "foreign"):
+        place = world.places[key]
+        province = _province(place)
+        for url, expected in (
+                (f"/dashboard/commune/{place.unit_code}", place.unit_name),
+                (f"/dashboard/?province={province}&period=2025&instrument=KIOSK-QUICK", place.unit_name),
+                (f"/api/v1/indices?instrument=KIOSK-QUICK&period=2025&by=commune&province={province}",
+                 place.unit_code),
+                (f"/reports/unit?unit={place.unit_code}&instrument=KIOSK-QUICK&period=2025", place.unit_name),
+                (f"/reports/export/indices?instrument=KIOSK-QUICK&period=2025&by=commune&province={province}"
+                 "&format=csv", place.unit_code),
+                (f"/campaigns/{place.campaign_code}", place.campaign_code),
+                (f"/dashboard/service-point/{place.point_code}", place.point_name)):
+            response = _request(client, Case("read", "GET", key, url), "ministry", world)
+            if response.status_code != 200 or expected not in _text(response):
+                problems.append(f"{url}: {response.status_code}, {expected!r} not shown")
+            if place.contact_name in _text(response):
+                problems.append(f"{url}: shows a contact's name")
+            db.session.rollback()
+    response = _request(client, Case("read", "GET", None, "/dashboard/?period=2025&instrument=KIOSK-QUICK"),
+                        "ministry", world)
+    body = _text(response)
+    for name in ("Quảng Ninh", "Thành phố Hà Nội"):
+        if name not in body:
+            problems.append(f"national overview: {name} missing")
+    assert not problems, "\n".join(problems)

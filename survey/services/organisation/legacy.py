@@ -11,6 +11,7 @@ from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
+from survey.services.access.scope import Scope, require
 from survey.text import fold, nfc
 
 # Our column names, then the statistics office's export headers that mean the same.
@@ -49,9 +50,13 @@ class Record:
     successors: list[str] = field(default_factory=list)
 
 
-def import_legacy_csv(data: str | bytes, within: frozenset[int] | None = None) -> dict[str, int]:
+def import_legacy_csv(data: str | bytes, within: frozenset[int] | None = None,
+                      scope: Scope | None = None) -> dict[str, int]:
     """Validate every row, then insert all legacy units and successions, or nothing (raises Invalid); with
-    `within` (a Home Affairs caller's units) every successor must lie in those units."""
+    `within` (a Home Affairs caller's units) every successor must lie in those units; a staff caller (scope
+    given) must hold units.manage."""
+    if scope is not None:
+        require(scope, "units.manage")
     text = _decode(data)
     rows, mapping = _rows(text)
     errors: list[dict] = []

@@ -16,7 +16,7 @@ from survey.services.responses.catalog import find_version, load_version
 from survey.services.responses.envelope import FIELDS, INSTRUMENT_CODE, LOCAL_TZ, paper_time
 from survey.services.responses.record import prepare_response, store_prepared
 from survey.services.responses.store import begin_write
-from survey.services.access.scope import Scope
+from survey.services.access.scope import Scope, require
 from survey.services.campaigns.answers import Completion
 from survey.services.campaigns.paper_csv import campaign_row, store_campaign_row
 
@@ -125,7 +125,9 @@ def _definition(code: str, number: Any):
 
 def import_responses_csv(text: str, scope: Scope | None = None, default_channel: str = "paper") -> ImportReport:
     """Record every row; the report lists each row's outcome. Any bad row: Invalid listing every problem (the
-    caller rolls back, so nothing is imported)."""
+    caller rolls back, so nothing is imported). A staff caller (scope given) must hold responses.enter."""
+    if scope is not None:
+        require(scope, "responses.enter")
     text = text.lstrip("\ufeff")
     file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     header, rows = read_rows(text, delimiters=",;")  # ';' is what Excel writes under Vietnamese settings

@@ -26,7 +26,7 @@ from survey.services.responses.envelope import Envelope, parse_envelope
 from survey.services.responses.places import named_agency
 from survey.services.responses.store import (StoredAnswer, StoredResponse, begin_write, existing,
                                               insert_children, insert_responses)
-from survey.services.access.scope import Scope
+from survey.services.access.scope import Scope, require
 from survey.services.indices.tallies import tally_responses
 
 
@@ -153,7 +153,10 @@ def content_hash(env: Envelope, version: Version, place: _Place, answers: dict, 
 
 def validate_response(payload: Any, device: Device | KioskCaller | None = None, channel: str | None = None,
                       scope: Scope | None = None, now: datetime | None = None):
-    """(envelope, version, place, answers, respondent) of a valid payload; Invalid listing every problem."""
+    """(envelope, version, place, answers, respondent) of a valid payload; Invalid listing every problem. A staff
+    caller (scope given) must hold responses.enter: the ministry, reading every province, enters nothing."""
+    if scope is not None:
+        require(scope, "responses.enter")
     errors: list[dict] = []
     env = parse_envelope(payload, channel or ("kiosk" if device is not None else None), now, errors)
     version = place = None
