@@ -36,7 +36,7 @@ def index():
     return render_template("reports/index.html", units=choices.units, agencies=choices.agencies,
                            points=choices.points, provinces=choices.provinces,
                            instruments=[i.code for i in visible_instruments(scope)],
-                           may_export=can(scope, "results.export"),
+                           may_export=can(scope, "results.export"), national=scope.national,
                            may_configure=can(scope, "results.publish") and current_user.unit is not None
                            and current_user.unit.level == "province")
 

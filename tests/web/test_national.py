@@ -153,3 +153,10 @@ def test_survey_indices_by_province_equals_each_province_alone(app, national_dat
     ranked = [line.split()[1] for line in lines if re.match(r"^\s+\d+\s+\d\d\s", line)]
     assert set(ranked) == RANKED and any(line.split()[1] == "96" and "suppressed" in line for line in lines
                                          if re.match(r"^\s+–\s+\d\d\s", line))
+
+
+def test_the_reports_page_offers_the_national_report_and_every_province(ministry_client):
+    body = ministry_client.get("/reports/").get_data(as_text=True)
+    assert 'action="/reports/national"' in body
+    exports = body.split('id="indices-province"')[1].split("</select>")[0]
+    assert '<option value="">' in exports and exports.count("<option") == 35  # every province, or one of the 34
