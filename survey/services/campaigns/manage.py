@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
@@ -138,7 +138,7 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
     if not by_commune or empty:
         raise _bad("communes", "no_frame", f"no villages in the frame for: {', '.join(empty) or 'the province'}")
     taken = set(db.session.scalars(select(Questionnaire.code)))
-    issued = villages_drawn = 0
+    villages_drawn, rows = 0, []
     for commune in sorted(wanted):
         frame = by_commune[commune]  # sorted by village code
         selected, pi = systematic_pps([v.population for v in frame], campaign.villages_per_commune,
@@ -150,14 +150,15 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
             p_k = person_probability(campaign.people_per_village, village.population)
             for _ in range(min(campaign.people_per_village, village.population)):
                 q = _new_code(taken)
-                db.session.add(Questionnaire(
-                    campaign_id=campaign.id, village_id=village.id, code=q, token_hash=digest(questionnaire_token(q)),
-                    village_probability=float(p_v), person_probability=p_k, status="issued",
-                    base_weight=float(base_weights(p_v, p_k))))
-                issued += 1
+                rows.append({"campaign_id": campaign.id, "village_id": village.id, "code": q,
+                             "token_hash": digest(questionnaire_token(q)), "village_probability": float(p_v),
+                             "person_probability": p_k, "status": "issued",
+                             "base_weight": float(base_weights(p_v, p_k))})
+    if rows:  # one executemany: the Ministry's size is tens of thousands of questionnaires
+        db.session.execute(insert(Questionnaire), rows)
     campaign.status, campaign.drawn_at = "drawn", utcnow()
     db.session.flush()
-    return {"communes": len(wanted), "villages": villages_drawn, "questionnaires": issued}
+    return {"communes": len(wanted), "villages": villages_drawn, "questionnaires": len(rows)}
 
 
 def questionnaire_rows(scope: Scope, code: str) -> list[dict]:
