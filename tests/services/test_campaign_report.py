@@ -105,3 +105,22 @@ def test_provincial_report_prints_the_official_figures_beside_its_own(app, make_
     assert f"{report.index:.2f}".replace(".", ",") in text
     english = pdf_text(render_province_report(report, "en"))
     assert "Kết quả chính thức (Bộ Nội vụ)" in english and "Two different measurements" in english
+
+
+def test_estimates_read_the_same_codes_from_the_packed_answers_as_from_the_answers_table(field_campaign):
+    import numpy as np
+    from sqlalchemy import select
+
+    from survey.models import Answer, Campaign, Item
+    from survey.services.campaigns.estimates import _answers, compute_weights
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.code == field_campaign.code))
+    done = compute_weights(campaign.id)
+    items = ["A2.1.1", "A2.1.2", "A2.3.2", "A2.4.1", "A2.5.1"]
+    packed = _answers(campaign, done, items)
+    rows = {rid: k for k, rid in enumerate(int(r) for r in done["response_id"])}
+    table = np.zeros_like(packed)
+    for rid, code, value in db.session.execute(select(Answer.response_id, Item.code, Answer.code).join(Item)
+                                               .where(Answer.response_id.in_(list(rows)), Item.code.in_(items))):
+        table[rows[rid], items.index(code)] = value
+    assert (packed == table).all() and (packed[:, 2] == 9).all() and (packed[:, 4] == 0).all()
