@@ -102,6 +102,8 @@ def test_cli_close_and_the_status_transitions(runner, field_campaign):
     assert caught.value.code == "campaign_closed" and caught.value.status == 409
     status = runner.invoke(args=["campaigns", "status", field_campaign.code])
     assert status.exit_code == 0 and "closed" in status.output
+    tablet = runner.invoke(args=["devices", "add", "--campaign", field_campaign.code])
+    assert tablet.exit_code != 0 and "closed" in tablet.output
 
 
 def _own(province: str, code: str) -> None:
