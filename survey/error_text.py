@@ -49,6 +49,14 @@ DOMAIN = {
     "version_exists": _l("%(instrument)s version %(version)s already exists with a different content."),
     "official_instrument": _l("%(instrument)s is an official questionnaire and read-only: start your own from it."),
     "not_your_province": _l("You can create questionnaires only for your own province."),
+    # Sample-survey campaigns
+    "unknown_campaign": _l("There is no campaign %(campaign)s within your scope."),
+    "campaign_exists": _l("A campaign with code %(campaign)s already exists."),
+    "already_drawn": _l("Campaign %(campaign)s has been drawn already: a sample is drawn once."),
+    "not_drawn": _l("Campaign %(campaign)s has not been drawn yet."),
+    "campaign_closed": _l("Campaign %(campaign)s is closed: it takes no more answers or outcomes."),
+    "unknown_questionnaire": _l("There is no questionnaire code %(questionnaire)s in this campaign."),
+    "questionnaire_completed": _l("Questionnaire %(questionnaire)s was completed already."),
 }
 
 # Field errors of the services behind the administration forms, by (field, code).

@@ -60,8 +60,14 @@ AUDIT_ACTIONS = {
     "alert.acknowledge": _l("Acknowledged an alert"),
 }
 OUTCOMES = {"ok": _l("done"), "failed": _l("failed"), "locked": _l("account locked")}
+# Sample-survey campaigns (survey.models.campaigns: CAMPAIGN_STATUSES, OUTCOMES).
+CAMPAIGN_STATUSES = {"draft": _l("draft (not drawn)"), "drawn": _l("drawn"), "fieldwork": _l("in fieldwork"),
+                     "closed": _l("closed")}
+QUESTIONNAIRE_STATUSES = {"issued": _l("outstanding"), "completed": _l("completed"), "refused": _l("refused to answer"),
+                          "not_reached": _l("not reached"), "ineligible": _l("ineligible")}
 FAMILIES = {"agency_kind": AGENCY_KINDS, "point_kind": POINT_KINDS, "instrument_kind": INSTRUMENT_KINDS,
-            "role": ROLES, "audit_action": AUDIT_ACTIONS, "outcome": OUTCOMES}
+            "role": ROLES, "audit_action": AUDIT_ACTIONS, "outcome": OUTCOMES,
+            "campaign_status": CAMPAIGN_STATUSES, "questionnaire_status": QUESTIONNAIRE_STATUSES}
 UTC = timezone.utc
 
 

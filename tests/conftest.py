@@ -10,7 +10,7 @@ from tests.fixtures.scratch_db import PG_ADMIN_URL, scratch_postgres
 
 pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.improvement", "tests.fixtures.dashboard",
                   "tests.fixtures.indices_data", "tests.fixtures.national", "tests.fixtures.smtp",
-                  "tests.fixtures.weights_data"]
+                  "tests.fixtures.weights_data", "tests.fixtures.campaigns"]
 
 # Reference data kept between tests; everything else is wiped before each test.
 KEEP = {"alembic_version", "units"}

@@ -81,6 +81,15 @@ def outcome_command(code: str, questionnaire: str, status: str) -> None:
     click.echo(f"Questionnaire {q.code}: {q.status}.")
 
 
+@campaigns_group.command("close")
+@click.argument("code")
+@transactional
+def close_command(code: str) -> None:
+    """End the fieldwork: afterwards no channel takes answers or outcomes; estimates stay available."""
+    campaign = manage.close_campaign(OPERATOR, code)
+    click.echo(f"Campaign {campaign.code} closed.")
+
+
 @campaigns_group.command("status")
 @click.argument("code")
 @transactional
@@ -158,6 +167,24 @@ def packs_command(code: str, output: Path, village: str | None) -> None:
             (output / pack.filename).write_bytes(render_pack(pack))
     pages = sum(len(p.questionnaires) for p in packs)
     click.echo(f"{len(packs)} village packs ({pages} pages) written to {output}.")
+
+
+@campaigns_group.command("report")
+@click.argument("code")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@transactional
+def report_command(code: str, output: Path, lang: str) -> None:
+    """The campaign report PDF for the province: method, sample, response rates, estimates with intervals by
+    commune and overall, and the Ministry's published figures beside them."""
+    from flask import current_app
+
+    from survey.reports.campaign_pdf import render_campaign_report
+    from survey.services.campaigns.report import campaign_report
+
+    data = campaign_report(OPERATOR, code, int(current_app.config["MIN_N"]))
+    output.write_bytes(render_campaign_report(data, lang))
+    click.echo(f"Campaign report of {code} ({lang}) written to {output}.")
 
 
 @click.group("official")

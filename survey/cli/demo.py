@@ -21,9 +21,14 @@ from survey.services.instruments.versions import load_official_instruments
 @click.option("--instrument", type=click.Choice(["KIOSK-QUICK", "SIPAS-1001"]),
               help="Only this instrument (default: kiosks answer KIOSK-QUICK, the rest SIPAS-1001).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds responses.")
+@click.option("--campaign/--no-campaign", default=True, show_default=True,
+              help="Also a sample-survey campaign: village frame, draw, fieldwork done (its responses are apart "
+                   "from the N kiosk/online ones).")
 @transactional
-def demo_command(province: str, count: int, seed: int, instrument: str | None, if_empty: bool) -> None:
-    """Create the province's agencies and service points, then N responses over the last 12 months."""
+def demo_command(province: str, count: int, seed: int, instrument: str | None, if_empty: bool,
+                 campaign: bool) -> None:
+    """Create the province's agencies and service points, N responses over the last 12 months and a finished
+    sample-survey campaign."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
     if if_empty and holds_responses():
@@ -38,6 +43,10 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
                f"in {org['communes']} communes.")
     with click.progressbar(length=count, label="Responses", show_pos=True) as bar:
         demo.generate_responses(province, count, seed=seed, instrument=instrument, progress=bar.update)
+    made = demo.build_demo_campaign(province, seed=seed) if campaign else None
+    if made:
+        click.echo(f"Campaign {made['code']}: {made['questionnaires']} questionnaires in {made['villages']} villages "
+                   f"of {made['communes']} communes, {made['completed']} completed (RR1 {made['response_rate']:.1f}%).")
     db.session.commit()  # the columnar blocks are sealed on their own connection, from committed responses
     sealed = seal_all()
     click.echo(f"{count} responses written (and {sealed} sealed into columnar blocks) in "

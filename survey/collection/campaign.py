@@ -13,6 +13,7 @@ from survey.collection.questions import questions_for
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db, limiter
 from survey.services.campaigns.fieldwork import by_token, campaign_version, complete_by_link
+from survey.services.campaigns.manage import COLLECTING
 
 bp = Blueprint("campaign_link", __name__, url_prefix="/c")
 
@@ -46,7 +47,7 @@ def link_form(token: str):
         return _closed("unknown", 404)
     if q.status == "completed":
         return _closed("used", 410)
-    if campaign.status not in ("drawn", "fieldwork"):
+    if campaign.status not in COLLECTING:
         return _closed("closed", 410)
     return _render(token, campaign, q)
 
@@ -74,9 +75,9 @@ def link_submit(token: str):
         if any(e.get("field") == "submitted_at" or e.get("field") == "campaign" for e in exc.errors):
             return _closed("closed", 422)
         return _render(token, campaign, q, 422, values, field_errors(exc.errors), _("Please check the marked answers."))
-    except Conflict:
+    except Conflict as exc:
         db.session.rollback()
-        return _closed("used", 409)
+        return _closed("closed" if exc.code in ("campaign_closed", "not_drawn") else "used", 409)
     return redirect(url_for("campaign_link.link_thanks"))
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey.auth.access import permission_required
+from survey.auth.access import current_actor, permission_required
 from survey.error_text import explain
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
 from survey.reports.campaign_packs import packs_zip
+from survey.reports.campaign_pdf import render_campaign_report
+from survey.services.access import audit
 from survey.services.access.scope import can
 from survey.services.campaigns import estimates, listing, manage, official, progress
 from survey.services.campaigns.frame import import_frame
 from survey.services.campaigns.packs import village_packs
+from survey.services.campaigns.report import campaign_report
 from survey.services.responses.catalog import published_codes
 from survey.uploads import uploaded_text
 
@@ -115,6 +119,45 @@ def outcome(code: str):
         db.session.rollback()
         flash(explain(exc), "error")
     return redirect(url_for("campaigns.show", code=code) + "#outcome")
+
+
+@bp.post("/<code>/close")
+@permission_required("campaigns.manage")
+def close(code: str):
+    """End the fieldwork: no channel takes answers or outcomes afterwards; estimates stay."""
+    manage.get_campaign(g.scope, code)  # as in draw: outside the caller's provinces is a 404
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm that the fieldwork is over."), "error")
+        return redirect(url_for("campaigns.show", code=code) + "#close")
+    try:
+        manage.close_campaign(g.scope, code)
+        db.session.commit()
+        flash(_("Campaign %(code)s closed: no more answers or outcomes are accepted.", code=code), "ok")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(explain(exc), "error")
+    return redirect(url_for("campaigns.show", code=code))
+
+
+@bp.get("/<code>/report.pdf")
+@permission_required("campaigns.manage")
+def report(code: str):
+    """The campaign report for the province (method, sample, response rates, estimates, official figures)."""
+    lang = request.args.get("lang") or ("en" if str(get_locale() or "vi") == "en" else "vi")
+    if lang not in ("vi", "en"):
+        raise Invalid([{"field": "lang", "code": "unknown", "message": "lang must be one of vi, en"}])
+    data = campaign_report(g.scope, code, current_app.config["MIN_N"])
+    db.session.rollback()  # the weights the estimates stored are not this download's to keep
+    pdf = render_campaign_report(data, lang)
+    audit.record(current_actor(), audit.REPORT_DOWNLOAD, code, kind="campaign", lang=lang)
+    db.session.commit()
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="bao-cao-khao-sat-{_safe(code)}-{lang}.pdf"'
+    return response
+
+
+def _safe(code: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
 
 
 @bp.get("/<code>/packs.zip")

@@ -25,6 +25,7 @@ from survey.services.responses.comments import comments_for, moderate
 from survey.services.alerts.episodes import open_alerts
 
 from survey.dashboard import links, pages
+from survey.dashboard.campaign_view import campaign_choices, campaign_page, is_campaign
 from survey.dashboard.active import CHANNEL_NAMES, active_filters, filter_choices
 from survey.dashboard.page_charts import national_charts, overview_charts, unit_charts
 from survey.dashboard.period_labels import choices as period_choices
@@ -49,7 +50,7 @@ def _instruments(scope: Scope) -> list[tuple[str, str]]:
     """(code, name) of the published instruments the caller may read."""
     lang = _lang()
     return [(i.code, i.name_en if lang == "en" and i.name_en else i.name_vi) for i in visible_instruments(scope)
-            if any(v.status == "published" for v in i.versions)]
+            if any(v.status == "published" for v in i.versions)] + campaign_choices(scope)
 
 
 def _selection(scope: Scope) -> tuple[Selection, list[tuple[str, str]]]:
@@ -114,6 +115,8 @@ def overview():
     context["form_args"] = {"province": unit.code} if g.scope.national else {}
     if selection.errors:
         return render_template("dashboard/overview.html", page=None, province=unit, **context), 400
+    if is_campaign(selection.instrument):  # a sample survey's design-based estimates (campaign_view.py)
+        return campaign_page({**context, "province": unit})
     try:
         page = pages.overview(scope, unit, selection.instrument, selection.period, _lang(), selection.breakdown,
                               selection.where)
@@ -166,6 +169,8 @@ def _unit_view(kind: str, place):
     if selection.errors:
         return render_template("dashboard/unit.html", page=None, place=place, kind=kind, crumbs=crumbs,
                                **context), 400
+    if is_campaign(selection.instrument):
+        return campaign_page({**context, "crumbs": crumbs}, place, kind)
     try:
         page = pages.unit_page(scope, kind, place, selection.instrument, selection.period, _lang(), selection.where)
     except Invalid as exc:

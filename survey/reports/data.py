@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 # Result of a 95% significance test against a reference (the province, or the previous period).
@@ -170,6 +170,7 @@ class ProvinceReport:
     departments: list[RankingRow] = field(default_factory=list)
     small_units: list[SmallUnit] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
+    official: list[OfficialFigureRow] = field(default_factory=list)  # the Ministry's published figures (§8)
     methodology_note: str = ""
     issuer: str = ""  # as in UnitSummary
     document: Document | None = None  # as in UnitSummary
@@ -196,3 +197,79 @@ class AssessmentFigure:
     n_valid: int | None  # None when the row is suppressed
     shares: tuple[tuple[str, Bilingual, float | None], ...]  # (level code, its label, % of n_valid)
     multiple: bool = False  # several levels may be ticked: shares may add up to more than 100
+
+
+@dataclass(frozen=True)
+class OfficialFigureRow:
+    """A figure the Ministry published (methodology §8) beside our own figure of the same measure (None when we
+    have none): two different measurements side by side, never combined."""
+
+    year: int
+    unit_name: str
+    label: str
+    value: float
+    source: str
+    ours: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class CampaignStratum:
+    """One commune (stratum) of a campaign: its frame, the villages drawn and the fieldwork outcomes (RR1)."""
+
+    code: str
+    name: str
+    frame_villages: int
+    frame_population: int
+    villages: int
+    issued: int
+    completed: int
+    refused: int
+    not_reached: int
+    ineligible: int
+    outstanding: int
+    response_rate: float | None
+
+
+@dataclass(frozen=True)
+class CampaignEstimate:
+    """A design-based estimate (index or component) with its 95% interval, standard error and design effect."""
+
+    code: str
+    name: Bilingual
+    n: int
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    se: float | None
+    deff: float | None = None
+    suppressed: bool = False
+
+
+@dataclass
+class CampaignReport:
+    """Everything printed on a campaign's report: design, sample, response rates, estimates, official figures."""
+
+    campaign_code: str
+    province_name: str
+    province_code: str
+    instrument_code: str
+    instrument_version: int | str
+    method_version: str
+    status: str
+    fieldwork_from: date
+    fieldwork_to: date
+    villages_per_commune: int
+    people_per_village: int
+    seed: int
+    min_n: int
+    generated_at: datetime
+    totals: CampaignStratum
+    strata: list[CampaignStratum] = field(default_factory=list)
+    overall: CampaignEstimate | None = None
+    communes: list[CampaignEstimate] = field(default_factory=list)
+    components: list[CampaignEstimate] = field(default_factory=list)
+    official: list[OfficialFigureRow] = field(default_factory=list)
+    issuer: str = ""
+    document: Document | None = None

@@ -15,6 +15,7 @@ from survey.reports.fmt import (DASH, dateline, integer, interval, local_stamp, 
                                 signed)
 from survey.reports.fonts import register_fonts
 from survey.reports.labels import labels_for
+from survey.reports.official_section import official_section
 from survey.reports.layout import FRAME_WIDTH, MARGINS, PAGE, STYLES, NationalHeading, numbered_canvas, page_decorator
 from survey.reports.tables import (assessment_table, count_table, flag_text, general_table, item_table,
                                    key_value_table, priority_table, ranking_table, small_unit_table)
@@ -182,6 +183,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     story += [CondPageBreak(80), sections.heading(small_title), small]
     if data.priorities:
         story.append(sections.kept(labels["priorities"], priority_table(data.priorities, labels, lang)))
+    story += official_section(data.official, lang, sections.heading, labels["province_index"] + f" ({period})")
     story.append(sections.kept(labels["method"], Paragraph(markup(note), STYLES["body"])))
     story += closing_block(data.document, labels)
     title = f"{labels['province_title']} — {name} — {period}"

@@ -101,7 +101,8 @@ ACCESS: dict[str, frozenset[str]] = {
         "kiosk_preview", "kiosk_preview_sink")},
     # Sample-survey campaigns: everyone who reads results follows them; Home Affairs runs them.
     "campaigns.index": RESULTS, "campaigns.show": RESULTS, "api.campaign_estimates": RESULTS,
-    **{f"campaigns.{name}": frozenset({"homeaffairs"}) for name in ("create", "draw", "outcome", "packs", "frame")},
+    **{f"campaigns.{name}": frozenset({"homeaffairs"}) for name in ("create", "draw", "outcome", "packs", "frame",
+                                                                  "close", "report")},
     # Long work as jobs, for whoever may download reports.
     **{f"jobs.{name}": RESULTS for name in ("index", "start", "show", "status", "download")},
     "schedule.index": EXPORT, "schedule.add": EXPORT, "schedule.remove": EXPORT,
@@ -267,11 +268,12 @@ ARGS = {
     **{name: lambda p: {"code": p.agency_code} for name in ("admin.agency", "admin.agency_active")},
     "dashboard.district": lambda p: {"unit_code": p.district_code},
     **{name: lambda p: {"code": p.campaign_code} for name in (
-        "campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs", "api.campaign_estimates")},
+        "campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs", "api.campaign_estimates",
+        "campaigns.close", "campaigns.report")},
 }
 # Objects of a whole province: for a commune's staff the sibling place names the same object as the home place.
 PROVINCE_OBJECTS = {"campaigns.show", "campaigns.draw", "campaigns.outcome", "campaigns.packs",
-                    "api.campaign_estimates", "dashboard.overview"}
+                    "api.campaign_estimates", "dashboard.overview", "campaigns.close", "campaigns.report"}
 # Endpoints whose arguments name no place's object: one request with these arguments.
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},

@@ -17,7 +17,7 @@ from survey.models import Answer, Campaign, FrameVillage, InstrumentVersion, Ite
 from survey.models.base import utcnow
 from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.services.access.scope import OPERATOR, Scope
-from survey.services.campaigns.manage import find_questionnaire, get_campaign
+from survey.services.campaigns.manage import find_questionnaire, get_campaign, require_collecting
 from survey.services.indices.packed_answers import layout, pack
 from survey.services.responses.catalog import Version, load_version
 
@@ -59,8 +59,7 @@ def prepare_completion(campaign_code: str, questionnaire: str, answers: dict, re
                        client_id: str | None = None, scope: Scope = OPERATOR) -> Completion:
     """Check one completion without writing (a CSV import checks every row before it stores any)."""
     campaign = get_campaign(scope, campaign_code, "responses.enter" if scope is not OPERATOR else "campaigns.manage")
-    if campaign.status not in ("drawn", "fieldwork"):
-        raise _bad("campaign", "not_in_fieldwork", f"campaign {campaign.code} is {campaign.status}")
+    require_collecting(campaign)  # a closed (or undrawn) campaign: Conflict, nothing written
     if channel not in CHANNELS:
         raise _bad("channel", "bad_channel", f"channel must be one of {', '.join(CHANNELS)}")
     moment = (submitted_at or datetime.now(timezone.utc))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from survey.errors import Forbidden, Invalid, NotFound
+from survey.errors import Conflict, Forbidden, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Campaign, Device, Questionnaire
 from survey.services.access.scope import OPERATOR, Scope
@@ -45,6 +45,8 @@ def complete_by_link(token: str, answers: dict, respondent: dict, client_id: str
 def register_campaign_device(code: str, name: str = "") -> tuple[Device, str]:
     """An interviewer tablet bound to a campaign (no service point); its token is shown once."""
     campaign = get_campaign(OPERATOR, code)
+    if campaign.status == "closed":  # it would only be refused: a closed campaign takes no answers
+        raise Conflict("campaign_closed", f"Campaign {code} is closed: it takes no more answers", campaign=code)
     token = new_secret(DEVICE_PREFIX)
     device = Device(name=name or f"Tablet {campaign.code}", service_point_id=None, campaign_id=campaign.id,
                     token_hash=digest(token), instrument_code=campaign_version(campaign).code, settings={})

@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
@@ -18,12 +18,15 @@ from survey.sampling.pps import person_probability, stratum_rng, systematic_pps
 from survey.services.access.scope import Scope, check_unit, require
 from survey.services.access.secrets import digest
 from survey.services.campaigns.frame import province_communes
-from survey.services.instruments.versions import current_version
+from survey.services.instruments.versions import current_version, sees_instrument
 from survey.services.organisation.units import get_unit
 from survey.models.base import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 NON_RESPONSE = ("refused", "not_reached", "ineligible")
+# Status: draft --draw--> drawn --first outcome or completion--> fieldwork --close--> closed. A drawn campaign is
+# already collecting (its packs are out); closing is the only way to stop collection, and it is final.
+COLLECTING = ("drawn", "fieldwork")
 
 
 def _bad(field: str, code: str, message: str) -> Invalid:
@@ -49,7 +52,7 @@ def create_campaign(scope: Scope, code: str, province: str, instrument: str, ver
         unknown = [c for c in communes if c not in known]
         if unknown:
             raise _bad("communes", "unknown_commune", f"not communes of {province}: {', '.join(unknown)}")
-    stored = current_version(instrument, version)
+    stored = _campaign_version(scope, unit, instrument, version)
     campaign = Campaign(code=code, province_id=unit.id, instrument_version_id=stored.id, fieldwork_from=start,
                         fieldwork_to=end, villages_per_commune=villages_per_commune,
                         people_per_village=people_per_village, communes=sorted(communes) if communes else None,
@@ -57,6 +60,21 @@ def create_campaign(scope: Scope, code: str, province: str, instrument: str, ver
     db.session.add(campaign)
     db.session.flush()
     return campaign
+
+
+def _campaign_version(scope: Scope, province: Unit, instrument: str, version: int | None):
+    """The published version a campaign uses: an official instrument or the campaign province's own one."""
+    stored = current_version(instrument, version)
+    owner = stored.instrument.owner_unit_id
+    if not sees_instrument(scope, stored.instrument):  # another province's: as unknown as to its API
+        raise NotFound("unknown_instrument", f"Unknown instrument {instrument}", instrument=instrument)
+    if not stored.instrument.official and owner != province.id:
+        raise _bad("instrument", "not_this_province",
+                   f"{instrument} is another province's own questionnaire: a campaign of {province.code} uses an "
+                   "official questionnaire or the province's own")
+    if stored.status != "published":
+        raise _bad("version", "not_published", f"{instrument} version {stored.version} is not published")
+    return stored
 
 
 def get_campaign(scope: Scope, code: str, action: str = "campaigns.manage") -> Campaign:
@@ -107,7 +125,7 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
     """Select villages by systematic PPS per commune and issue the questionnaires; a second draw is refused."""
     campaign = get_campaign(scope, code)
     if campaign.status != "draft":
-        raise Conflict("already_drawn", f"Campaign {code} has been drawn already", campaign=code)
+        raise Conflict("already_drawn", f"Campaign {code} has been drawn already ({campaign.status})", campaign=code)
     villages = db.session.scalars(select(FrameVillage).where(FrameVillage.province_id == campaign.province_id)
                                   .order_by(FrameVillage.code)).all()
     commune_code = {u.id: u.code for u in db.session.scalars(select(Unit).where(
@@ -120,7 +138,7 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
     if not by_commune or empty:
         raise _bad("communes", "no_frame", f"no villages in the frame for: {', '.join(empty) or 'the province'}")
     taken = set(db.session.scalars(select(Questionnaire.code)))
-    issued = villages_drawn = 0
+    villages_drawn, rows = 0, []
     for commune in sorted(wanted):
         frame = by_commune[commune]  # sorted by village code
         selected, pi = systematic_pps([v.population for v in frame], campaign.villages_per_commune,
@@ -132,14 +150,15 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
             p_k = person_probability(campaign.people_per_village, village.population)
             for _ in range(min(campaign.people_per_village, village.population)):
                 q = _new_code(taken)
-                db.session.add(Questionnaire(
-                    campaign_id=campaign.id, village_id=village.id, code=q, token_hash=digest(questionnaire_token(q)),
-                    village_probability=float(p_v), person_probability=p_k, status="issued",
-                    base_weight=float(base_weights(p_v, p_k))))
-                issued += 1
+                rows.append({"campaign_id": campaign.id, "village_id": village.id, "code": q,
+                             "token_hash": digest(questionnaire_token(q)), "village_probability": float(p_v),
+                             "person_probability": p_k, "status": "issued",
+                             "base_weight": float(base_weights(p_v, p_k))})
+    if rows:  # one executemany: the Ministry's size is tens of thousands of questionnaires
+        db.session.execute(insert(Questionnaire), rows)
     campaign.status, campaign.drawn_at = "drawn", utcnow()
     db.session.flush()
-    return {"communes": len(wanted), "villages": villages_drawn, "questionnaires": issued}
+    return {"communes": len(wanted), "villages": villages_drawn, "questionnaires": len(rows)}
 
 
 def questionnaire_rows(scope: Scope, code: str) -> list[dict]:
@@ -168,8 +187,7 @@ def record_outcome(scope: Scope, code: str, questionnaire: str, status: str) -> 
     campaign = get_campaign(scope, code)
     if status not in NON_RESPONSE:
         raise _bad("status", "bad_status", f"status must be one of {', '.join(NON_RESPONSE)}")
-    if campaign.status not in ("drawn", "fieldwork"):
-        raise Conflict("not_in_fieldwork", f"Campaign {code} is {campaign.status}", campaign=code)
+    require_collecting(campaign)
     q = find_questionnaire(campaign, questionnaire)
     if q.status == "completed":
         raise Conflict("questionnaire_completed", f"Questionnaire {q.code} is completed", questionnaire=q.code)
@@ -177,3 +195,26 @@ def record_outcome(scope: Scope, code: str, questionnaire: str, status: str) -> 
     campaign.status = "fieldwork"
     db.session.flush()
     return q
+
+
+def require_collecting(campaign: Campaign) -> None:
+    """Conflict (409) unless the campaign takes answers and outcomes: drawn or in fieldwork."""
+    if campaign.status == "closed":
+        raise Conflict("campaign_closed", f"Campaign {campaign.code} is closed: it takes no more answers or "
+                       "outcomes", campaign=campaign.code)
+    if campaign.status not in COLLECTING:
+        raise Conflict("not_drawn", f"Campaign {campaign.code} has not been drawn yet", campaign=campaign.code)
+
+
+def close_campaign(scope: Scope, code: str) -> Campaign:
+    """End the fieldwork for good: drawn or in fieldwork → closed. Questionnaires still out stay `issued` (they
+    count as non-respondents in RR1); estimates stay available."""
+    campaign = get_campaign(scope, code)
+    if campaign.status == "closed":
+        raise Conflict("campaign_closed", f"Campaign {code} is closed already", campaign=code)
+    if campaign.status not in COLLECTING:
+        raise Conflict("not_drawn", f"Campaign {code} has not been drawn: there is no fieldwork to close",
+                       campaign=code)
+    campaign.status = "closed"
+    db.session.flush()
+    return campaign

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import Campaign, OfficialFigure, Unit
+from survey.reports.data import OfficialFigureRow
 from survey.services.access.scope import Scope, require
 from survey.text import nfc
 
@@ -93,23 +94,32 @@ def all_figures() -> list[dict]:
 def beside_campaign(campaign: Campaign, overall: dict | None) -> list[dict]:
     """National figures and the campaign province's, each with the campaign's own estimate and 95% interval of
     the same measure (None when the campaign has none): two measurements side by side, not one corrected."""
-    province = db.session.get(Unit, campaign.province_id)
-    out = []
-    for row in all_figures():
-        if row["level"] == "province" and row["unit_code"] != province.code:
-            continue
-        out.append({**row, **_estimate(overall, row["measure"])})
-    return out
+    return beside(db.session.get(Unit, campaign.province_id), overall)
+
+
+def beside(province: Unit, ours: dict | None) -> list[dict]:
+    """National figures and `province`'s, each with our figure of the same measure from `ours` (a row of an
+    indices document: index, ci_low, ci_high, components)."""
+    return [{**row, **_estimate(ours, row["measure"])} for row in all_figures()
+            if row["level"] != "province" or row["unit_code"] == province.code]
+
+
+def official_rows(province: Unit, ours: dict | None) -> list[OfficialFigureRow]:
+    """The same, as the rows a PDF prints ("Kết quả chính thức (Bộ Nội vụ)" beside our figure)."""
+    return [OfficialFigureRow(int(r["year"]), r["unit_name"], r["label"], float(r["value"]), r["source"],
+                              r["estimate"], r["ci_low"], r["ci_high"]) for r in beside(province, ours)]
 
 
 def _estimate(overall: dict | None, measure: str) -> dict:
     if not overall or overall.get("suppressed"):
         return {"estimate": None, "ci_low": None, "ci_high": None}
     if measure == "index":
-        return {"estimate": overall["index"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"]}
+        return {"estimate": overall.get("index"), "ci_low": overall.get("ci_low"), "ci_high": overall.get("ci_high")}
     part = (overall.get("components") or {}).get(measure)
     if not part or part.get("pct") is None:
         return {"estimate": None, "ci_low": None, "ci_high": None}
-    se = part.get("se") or 0.0
+    if part.get("se") is None:  # a figure without a standard error (kiosk/online tables) has no interval here
+        return {"estimate": part["pct"], "ci_low": None, "ci_high": None}
+    se = part["se"]
     return {"estimate": part["pct"], "ci_low": round(max(0.0, part["pct"] - Z95 * se), 2),
             "ci_high": round(min(100.0, part["pct"] + Z95 * se), 2)}

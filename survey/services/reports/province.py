@@ -13,6 +13,7 @@ from survey.extensions import db
 from survey.reports.data import ProvinceReport, RankingRow, SmallUnit, TrendPoint
 from survey.services.indices.compute import IndicesResult
 from survey.services.indices.periods import Period, parse_period
+from survey.services.campaigns.official import official_rows
 from survey.services.reports.figures import priorities
 from survey.services.reports.targets import DEFAULT_INSTRUMENT, check_province, formal_name, issuer_of
 from survey.services.reports.unit import Tables
@@ -94,4 +95,5 @@ def province_report(scope: Scope, province: str, period: str, instrument: str = 
         small_units=_small([(communes, "commune", None), (agencies, "agency", departments)]),
         priorities=priorities(tables.definition, tables.slice(unit_ids=frozenset(descendant_ids(unit))),
                               tables.min_n),
+        official=official_rows(unit, None if hidden else parent),
         issuer=issuer_of(unit), document=tables.document)

@@ -157,7 +157,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
             prepared[line] = prepare_response(payload, channel=payload.get("channel"), scope=scope)
         except Invalid as exc:
             result.status, result.errors = "error", [_with_value(e, row) for e in exc.errors]
-        except Forbidden as exc:
+        except (Forbidden, Conflict) as exc:  # Conflict: a closed campaign's questionnaire
             result.status, result.errors = "error", [{"field": exc.code, "code": exc.code, "message": exc.message}]
         report.rows.append(result)
     if not report.rows:
