@@ -430,11 +430,12 @@ def _text(response) -> str:
 
 
 def _leaks(body: str, markers: set[str]) -> list[str]:
-    """Markers found in a body (numeric codes only as whole numbers)."""
+    """Markers found in a body (numeric codes only as whole numbers: not inside a random id such as a fresh
+    response's UUID, whose hex "a992b…" once read as the district code 992)."""
     found = []
     for marker in markers:
         if marker.isdigit():
-            if re.search(rf"(?<!\d){re.escape(marker)}(?!\d)", body):
+            if re.search(rf"(?<![0-9A-Za-z]){re.escape(marker)}(?![0-9A-Za-z])", body):
                 found.append(marker)
         elif marker in body:
             found.append(marker)
