@@ -19,6 +19,7 @@ from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
 from survey.services.organisation.legacy_reach import legacy_touching, legacy_within
+from survey.services.reports.against_targets import unit_progress
 from survey.services.reports.assessment import assessment_figures, general_figures
 from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
@@ -183,7 +184,8 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
-        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document)
+        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document,
+        progress=unit_progress(tables, level, code, None if hidden else row["index"], now))
 
 
 def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,
