@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, select, true
 from survey.errors import Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit, User
-from survey.services.organisation.units import descendant_ids
+from survey.services.organisation.units import ancestor_ids, descendant_ids
 
 STAFF_ROLES = ("homeaffairs", "manager", "clerk", "viewer")
 # Roles that see their province's small cells: suppression protects respondents from everyone else.
@@ -117,6 +117,18 @@ def scope_for(user: User) -> Scope:
         unit_ids |= legacy_within(unit_ids)
     agency_ids = frozenset(_agency_descendants(user.agency_id)) if user.agency_id is not None else None
     return Scope(role=user.role, unit_ids=unit_ids, agency_ids=agency_ids)
+
+
+def home_province_ids(scope: Scope) -> frozenset[int] | None:
+    """Ids of the provinces the caller works in, with every unit above the caller's own (None: the operator,
+    everywhere). A commune's staff work in their province even though its own unit is not in their scope; an
+    agency's staff work in the province of their agencies. What a province made for itself (instruments) is
+    read and used by everyone working in it, and by nobody else."""
+    if scope.is_operator:
+        return None
+    units = scope.unit_ids if scope.unit_ids is not None else frozenset(db.session.scalars(
+        select(Agency.unit_id).where(Agency.id.in_(sorted(scope.agency_ids or ())))))
+    return frozenset(ancestor_ids(units)) if units else frozenset()
 
 
 def scope_filter(scope: Scope, unit_column, agency_column=None) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ from survey.services.organisation.agencies import get_agency, get_service_point
 from survey.services.responses.kiosk import IDLE_ACTIONS
 from survey.services.responses.offered import Offer, check_offered, offered, offered_at
 from survey.services.access.scope import (Scope, can, check_agency, check_device, check_service_point, check_unit,
-                                   require, visible_agencies, visible_devices,
+                                   home_province_ids, require, visible_agencies, visible_devices,
                                    visible_service_points)
 from survey.services.organisation.units import find_unit
 
@@ -135,10 +135,16 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, 
 def kiosk_instruments(scope: Scope, device: Device | None = None) -> list[Offer]:
     """The instruments a kiosk may ask: official and its province's own, published (for a new kiosk: the
     scope's provinces'); a device's current instrument stays among the choices, so saving keeps it."""
-    found = offered_at(device.service_point, "kiosk") if device else offered("kiosk", scope.sees_unit)
+    found = offered_at(device.service_point, "kiosk") if device else offered("kiosk", _in_provinces(scope))
     if device and device.instrument_code not in [o.code for o in found]:
         found.append(Offer(device.instrument_code, "", "", "", False))
     return found
+
+
+def _in_provinces(scope: Scope):
+    """Whether an owner province is one the caller works in (None: every province, for the operator)."""
+    provinces = home_province_ids(scope)
+    return None if provinces is None else provinces.__contains__
 
 
 def _unit_or_none(code: str):
