@@ -165,7 +165,7 @@ EMPTY_ROW = {"n": 0, "index": None, "ci_low": None, "ci_high": None, "suppressed
 
 def build_summary(tables: Tables, level: str, code: str, name: str, current: IndicesResult | None,
                   previous: IndicesResult | None, parent: dict | None, reasons: list, comments: list[str],
-                  now: datetime | None = None) -> UnitSummary:
+                  now: datetime | None = None, narrow: Scope = OPERATOR) -> UnitSummary:
     """A UnitSummary for one cell of computed tables (shared by the single and the whole-province paths)."""
     facts = tables.facts(current) if current is not None else None
     row = (facts.rows.get(code) if facts is not None else None) or EMPTY_ROW
@@ -185,7 +185,7 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
         comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document,
-        progress=unit_progress(tables, level, code, None if hidden else row["index"], now))
+        progress=unit_progress(tables, level, code, None if hidden else row["index"], now, narrow))
 
 
 def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,
@@ -204,7 +204,7 @@ def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = 
     reasons = reasons_by_key(tables.definition, part).get(WHOLE, [])
     comments = comments_by_key(part).get(WHOLE, [])
     return build_summary(tables, target.level, target.code, target.name, current, previous, parent, reasons,
-                         comments, now)
+                         comments, now, target.narrow)
 
 
 def province_unit_summaries(scope: Scope, province: str, period: str, instrument: str = DEFAULT_INSTRUMENT,
