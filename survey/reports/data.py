@@ -81,17 +81,15 @@ class Count:
 
 @dataclass(frozen=True)
 class TargetProgress:
-    """A unit's index target for the report's year beside its figures (issue 23): the report period's index, the
-    year-to-date projection of the year-end (primary) and the monthly trend's (secondary), each with its status."""
+    """A unit's index target for the report's year beside its figures (issue 23): the report period's index and
+    the projected year-end (the year-to-date index with its interval) with its status."""
 
     year: int
     target: float
     as_of: date  # the year-to-date figures run from 1 January to this day
     value: float | None  # the report period's index (None when suppressed)
     ytd: Projection | None = None
-    trend: Projection | None = None
     status: str | None = None  # on_track / uncertain / off_track (survey.indices.projection), from `ytd`
-    trend_status: str | None = None
 
     @property
     def gap(self) -> float | None:

@@ -28,7 +28,6 @@ _VI = {
     "this_period": "Kết quả kỳ này",
     "gap": "Chênh lệch so với chỉ tiêu",
     "projection": "Dự báo cuối năm",
-    "trend": "Theo xu hướng các tháng",
     "status": "Đánh giá",
     "from_ytd": "theo kết quả từ đầu năm đến {day}",
     "no_projection": "chưa dự báo được (chưa đủ số phiếu từ đầu năm)",
@@ -40,8 +39,8 @@ _VI = {
     f"short.{UNCERTAIN}": "chưa chắc chắn",
     f"short.{OFF_TRACK}": "chệch hướng",
     "short.none": DASH,
-    "unit_note": "Dự báo cuối năm: chỉ số từ đầu năm với khoảng tin cậy 95%; xu hướng: đường thẳng qua chỉ số các "
-    "tháng, đọc tại tháng 12 (khi có từ 3 tháng trở lên). Đúng hướng khi cả khoảng dự báo đạt chỉ tiêu.",
+    "unit_note": "Dự báo cuối năm: chỉ số từ đầu năm với khoảng tin cậy 95%. Đúng hướng khi cả khoảng dự báo đạt "
+    "chỉ tiêu, chệch hướng khi cả khoảng thấp hơn chỉ tiêu.",
     "table_note": "Chỉ tiêu do Sở Nội vụ giao cho từng đơn vị. Dự báo cuối năm theo kết quả từ đầu năm đến {day} "
     "(khoảng tin cậy 95%); đúng hướng khi cả khoảng đạt chỉ tiêu, chệch hướng khi cả khoảng thấp hơn.",
     "col.name": "Đơn vị",
@@ -61,7 +60,6 @@ _EN = {
     "this_period": "This period",
     "gap": "Gap to the target",
     "projection": "Projected year-end",
-    "trend": "From the monthly trend",
     "status": "Assessment",
     "from_ytd": "from the year to {day}",
     "no_projection": "no projection yet (too few responses this year)",
@@ -73,9 +71,8 @@ _EN = {
     f"short.{UNCERTAIN}": "uncertain",
     f"short.{OFF_TRACK}": "off track",
     "short.none": DASH,
-    "unit_note": "Projected year-end: the year-to-date index with its 95% interval; trend: a straight line "
-    "through the monthly figures read at December (three months or more). On track when the whole interval "
-    "reaches the target.",
+    "unit_note": "Projected year-end: the year-to-date index with its 95% interval. On track when the whole "
+    "interval reaches the target, off track when all of it is below.",
     "table_note": "Targets are set for each unit by the Department of Home Affairs. Year-end projected from the "
     "year to {day} (95% interval); on track when the whole interval reaches the target, off track when all of it "
     "is below.",
@@ -126,9 +123,6 @@ def unit_progress_story(progress: TargetProgress | None, period: str, sections: 
     rows = [(words["target"].format(year=progress.year), f"<b>{number(progress.target, lang)}%</b>"),
             (words["this_period"], f"{value} ({markup(period_label(period, lang))})"),
             (words["gap"], gap), (words["projection"], projection)]
-    if progress.trend is not None:
-        rows.append((words["trend"], f"{_projected(progress.trend, lang, labels['ci'])}, "
-                     f"{markup(words['short.' + (progress.trend_status or 'none')])}"))
     rows.append((words["status"], _status(progress.status, words)))
     return [sections.kept(words["title"], key_value_table(rows), Spacer(1, 3),
                           Paragraph(markup(words["unit_note"]), STYLES["small"]))]

@@ -1,12 +1,14 @@
 """Progress against index targets for the PDFs (issue 23): a unit's section and the provincial report's table.
 
-The same figures as the dashboards and the scorecard (survey/services/targets/progress.py): the year-to-date index
-and its interval as the projected year-end, the least-squares line through the monthly figures, and the status,
-all from survey.indices.projection. They are computed through the report's own tables (`Tables.result`: the
-report's instrument version, memoised): a single unit's PDF computes only that unit's rows (the caller's narrowing,
-as its other figures), a whole-province batch computes each period once for every unit. The year to date runs to
-the end of the report's period (or today, if sooner): a report on 2026-Q1 shows the projection as it stood on
-31 March. Nothing is computed for a unit without a target.
+The figures are those of the dashboards and the scorecard (survey/services/targets/progress.py): the year-to-date
+index and its 95% interval as the projected year-end (the primary projection), and its status against the target
+(survey.indices.projection). The monthly trend line stays on the scorecard: it needs one table per month, which
+would make a unit's PDF several times slower (scripts/bench/bench_report_targets.py). The year to date is computed
+through the report's own tables (`Tables.result`: the report's instrument version, memoised): a single unit's PDF
+computes only its own rows (the caller's narrowing, as its other figures), a whole-province batch computes the
+year once for every unit, and a report on 2026-Q1 or on a whole year reuses its own table. It runs to the end of
+the report's period (or today, if sooner): a report on 2026-Q1 shows the projection as it stood on 31 March.
+Nothing is computed for a unit without a target.
 """
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Agency, Target, Unit
-from survey.indices.projection import Projection, status, trend_projection, ytd_projection
+from survey.indices.projection import Projection, status, ytd_projection
 from survey.reports.data import ProgressRow, ProgressTable, TargetProgress
 from survey.services.access.scope import OPERATOR, Scope
 from survey.services.indices.periods import Period
 from survey.services.targets.manage import INDEX, targets_for
-from survey.services.targets.progress import month_period, year_to_date
+from survey.services.targets.progress import year_to_date
 
 if TYPE_CHECKING:  # unit.py builds its summaries with this module
     from survey.services.reports.unit import Tables
@@ -56,31 +58,20 @@ def index_target(level: str, code: str, year: int, instrument: str) -> float | N
         column.in_(subject), Target.year == year, Target.instrument_code == instrument, Target.component == INDEX))
 
 
-def _figures(tables: Tables, by: str, year: int, day: date, narrow: Scope) -> dict[str, tuple]:
-    """code → (year-to-date index, interval low, high, monthly [(month, index)]) of the level's rows, from the
-    year-to-date table and one table per month so far (suppressed months left out, as progress() does)."""
-    key = ("target progress", by, year, day, narrow)
-    if key not in tables._cache:
-        ytd = tables.result(by, narrow=narrow, span=year_to_date(year, day))
-        rows = [r for r in (ytd.document["rows"] if ytd is not None else []) if r["level"] == by and r["unit_code"]]
-        out = {r["unit_code"]: (r.get("index"), r.get("ci_low"), r.get("ci_high"), []) for r in rows}
-        for month in range(1, day.month + 1):
-            result = tables.result(by, narrow=narrow, span=month_period(year, month, day))
-            for row in result.document["rows"] if result is not None else []:
-                if row["unit_code"] in out and row.get("index") is not None and not row["suppressed"]:
-                    out[row["unit_code"]][3].append((month, row["index"]))
-        tables._cache[key] = out
-    return tables._cache[key]
+def _ytd_period(tables: Tables, year: int, day: date) -> Period:
+    """1 January to `day`; the report's own period when it is that span (2026-Q1 on 31 March, or a whole year),
+    so its table is not computed twice."""
+    span = year_to_date(year, day)
+    same = (tables.period.start, tables.period.end) == (span.start, span.end)
+    return tables.period if same else span
 
 
-def _projections(tables: Tables, by: str, code: str, year: int, day: date,
-                 narrow: Scope) -> tuple[Projection | None, Projection | None]:
-    """(year-to-date projection, trend projection) of one row, None where there is none."""
-    found = _figures(tables, by, year, day, narrow).get(code)
-    if found is None:
-        return None, None
-    value, low, high, monthly = found
-    return ytd_projection(value, low, high), trend_projection(monthly)
+def _projection(tables: Tables, by: str, code: str, year: int, day: date, narrow: Scope) -> Projection | None:
+    """The year-to-date index and its interval as the projected year-end of one row (None when it has none)."""
+    ytd = tables.result(by, narrow=narrow, span=_ytd_period(tables, year, day))
+    row = next((r for r in (ytd.document["rows"] if ytd is not None else [])
+                if r["level"] == by and r["unit_code"] == code), None)
+    return None if row is None else ytd_projection(row.get("index"), row.get("ci_low"), row.get("ci_high"))
 
 
 def unit_progress(tables: Tables, level: str, code: str, value: float | None, now: datetime | None = None,
@@ -96,8 +87,8 @@ def unit_progress(tables: Tables, level: str, code: str, value: float | None, no
     target = index_target(level, code, year, tables.instrument)
     if target is None:
         return None
-    ytd, trend = _projections(tables, level, code, year, day, narrow)
-    return TargetProgress(year, target, day, value, ytd, trend, status(ytd, target), status(trend, target))
+    ytd = _projection(tables, level, code, year, day, narrow)
+    return TargetProgress(year, target, day, value, ytd, status(ytd, target))
 
 
 def province_progress(tables: Tables, now: datetime | None = None) -> ProgressTable | None:
@@ -121,7 +112,7 @@ def province_progress(tables: Tables, now: datetime | None = None) -> ProgressTa
         for target in sorted(mine, key=lambda t: t.code):
             row = shown.get(target.code, {})
             value = None if row.get("suppressed", True) else row.get("index")
-            ytd, _trend = _projections(tables, level, target.code, year, day, OPERATOR)
+            ytd = _projection(tables, level, target.code, year, day, OPERATOR)
             rows.append(ProgressRow(level, target.code, target.name, target.value, value, ytd,
                                     status(ytd, target.value)))
     return ProgressTable(year, day, tuple(rows))

@@ -47,8 +47,7 @@ def year_to_date(year: int, as_of: date) -> Period:
     return Period(f"{year}-01-01..{end.isoformat()}", date(year, 1, 1), end)
 
 
-def month_period(year: int, month: int, as_of: date) -> Period:
-    """One month of `year`, cut at `as_of` (the month in progress runs to today)."""
+def _month(year: int, month: int, as_of: date) -> Period:
     start = date(year, month, 1)
     end = date(year + month // 12, month % 12 + 1, 1)
     return Period(f"{year}-{month:02d}", start, min(end - timedelta(days=1), as_of))
@@ -72,7 +71,7 @@ def progress(scope: Scope, province: str, instrument: str, year: int, by: str, a
             out[row["unit_code"]].factors.append({"code": code, "value": comp.get("pct"), "target": None})
     last = min(as_of, date(year, 12, 31)).month if as_of.year >= year else 0
     for month in range(1, last + 1):
-        doc = compute_indices(instrument, month_period(year, month, as_of), by=by, province=province, scope=scope,
+        doc = compute_indices(instrument, _month(year, month, as_of), by=by, province=province, scope=scope,
                               min_n=min_n, lang=lang).document
         for row in doc["rows"]:
             if row["unit_code"] in out and row.get("index") is not None and not row["suppressed"]:
