@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var DB_NAME = "kiosk-outbox", STORE = "responses";
+  var LAST_DELIVERED = "kiosk-last-delivered";  // kept beside the outbox: staff still see it after a reload
   var dbPromise = null;
 
   function openDb() {
@@ -37,9 +38,21 @@
     this.onChange = options.onChange || function () {};
     this.sending = false;
     this.timer = null;
-    this.lastDelivered = null;
+    this.lastDelivered = readTime(LAST_DELIVERED);
     this.online = navigator.onLine;
   }
+
+  function readTime(key) {
+    try {
+      var at = new Date(localStorage.getItem(key) || "");
+      return isNaN(at.getTime()) ? null : at;
+    } catch (e) { return null; }  // storage refused (private mode): the time is shown for this page only
+  }
+
+  Outbox.prototype.delivered = function () {
+    this.lastDelivered = new Date();
+    try { localStorage.setItem(LAST_DELIVERED, this.lastDelivered.toISOString()); } catch (e) { /* see readTime */ }
+  };
 
   Outbox.prototype.all = function () {
     return withStore("readonly", function (s) { return s.getAll(); }).then(function (rows) {
@@ -130,7 +143,7 @@
         return self.send(row, pending.length - i).then(function (res) {
           if (res.status === 200 || res.status === 201) {
             self.online = true;
-            self.lastDelivered = new Date();
+            self.delivered();
             delivered += 1;
             return self.remove(row.id).then(function () { return step(i + 1); });
           }

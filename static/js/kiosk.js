@@ -282,6 +282,7 @@
 
   var staffPanel = window.KioskStaff({ panel: document.getElementById("k-staff"), corner: document.getElementById("staff-corner"),
                                       outbox: outbox, t: t, el: el, counters: S.counters, device: data.device.name,
+                                      pin: S.staff_pin, lang: function () { return lang; },
                                       attribution: function () { return attribution; },
                                       save: function (value) { attribution = value; localStorage.setItem("kiosk-attribution", JSON.stringify(value)); } });
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from survey.labels import AGENCY_KINDS, POINT_KINDS, ROLES as ROLE_LABELS_TABLE
 from survey.models.accounts import ROLES
@@ -66,6 +67,16 @@ class DeviceSettingsForm(FlaskForm):
     counters = TextAreaField(_l("Counters (one per line, offered to staff for attribution)"),
                              validators=[Optional(), Length(max=50 * 41)])
     instrument = SelectField(_l("Questionnaire"), choices=[])  # filled by the view, the device's own included
+    # The staff panel's PIN (issue 19.16): typed on the kiosk's keypad; empty keeps the current one.
+    pin = PasswordField(_l("Staff panel PIN (4–8 digits; leave empty to keep the current one)"),
+                        validators=[Optional(), Regexp(r"^[0-9]{4,8}$", message=_l("The PIN must be 4 to 8 digits."))],
+                        render_kw={"inputmode": "numeric", "autocomplete": "new-password", "maxlength": 8})
+    clear_pin = BooleanField(_l("Remove the PIN (a long press opens the panel again)"))
+
+    def validate_clear_pin(self, field: BooleanField) -> None:
+        """Setting a PIN and removing it at once is a mistake, not a choice."""
+        if field.data and self.pin.data:
+            raise ValidationError(_l("Set a new PIN or remove it, not both."))
 
 
 class UserForm(FlaskForm):

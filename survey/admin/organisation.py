@@ -106,7 +106,8 @@ def device_settings(device_id: int):
             organisation.update_device_settings(g.scope, current_actor(), device_id, form.language.data,
                                                 form.idle_seconds.data, form.idle_action.data,
                                                 (form.counters.data or "").splitlines(),
-                                                form.instrument.data if manage else None)
+                                                form.instrument.data if manage else None,
+                                                form.pin.data or None, bool(form.clear_pin.data))
             db.session.commit()
             done(_("Settings saved."))
             return redirect(url_for("admin.devices"))

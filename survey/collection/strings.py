@@ -37,4 +37,9 @@ def kiosk() -> dict[str, str]:
         "staff_save": _("Save"),
         "staff_close": _("Close"),
         "staff_attribution": _("Attribution (never shown to citizens)"),
+        "staff_pin_title": _("Staff PIN"),
+        "staff_pin_open": _("Open"),
+        "staff_pin_delete": _("Delete"),
+        "staff_pin_wrong": _("Wrong PIN. Try again."),
+        "staff_pin_locked": _("Too many wrong PINs: wait %(n)s s", n="{n}"),
     }

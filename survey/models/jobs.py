@@ -32,6 +32,9 @@ class Job(Base):
     lang: Mapped[str] = mapped_column(String(5), default="vi")
     state: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)
+    # Every whole percent the work reported, in order, then 100 (migration 0018): how the bar moved, not only
+    # where it ended. At most ~101 small numbers; rewritten whole with each beat that carries progress.
+    progress_steps: Mapped[list | None] = mapped_column(JSON, default=list)
     result_path: Mapped[str | None] = mapped_column(String(500))
     result_name: Mapped[str | None] = mapped_column(String(200))
     error_code: Mapped[str | None] = mapped_column(String(60))

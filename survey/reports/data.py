@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from survey.indices.projection import Projection
+
 # Result of a 95% significance test against a reference (the province, or the previous period).
 Flag = Literal["above", "below", "same"]
 # Geographic or organisational level a unit summary is about.
@@ -77,6 +79,46 @@ class Count:
     count: int
 
 
+@dataclass(frozen=True)
+class TargetProgress:
+    """A unit's index target for the report's year beside its figures (issue 23): the report period's index and
+    the projected year-end (the year-to-date index with its interval) with its status."""
+
+    year: int
+    target: float
+    as_of: date  # the year-to-date figures run from 1 January to this day
+    value: float | None  # the report period's index (None when suppressed)
+    ytd: Projection | None = None
+    status: str | None = None  # on_track / uncertain / off_track (survey.indices.projection), from `ytd`
+
+    @property
+    def gap(self) -> float | None:
+        """The period's index minus the target, in points (negative: below it)."""
+        return None if self.value is None else round(self.value - self.target, 2)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One commune or agency with an index target on the provincial report."""
+
+    level: str
+    code: str
+    name: str
+    target: float
+    value: float | None  # the report period's index
+    ytd: Projection | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ProgressTable:
+    """The provincial report's units with a target for the year, and the day their year-to-date runs to."""
+
+    year: int
+    as_of: date
+    rows: tuple[ProgressRow, ...]
+
+
 @dataclass
 class UnitSummary:
     """Everything printed on the one-unit summary (service point, commune or department)."""
@@ -104,6 +146,7 @@ class UnitSummary:
     reasons_asked: bool = True  # False when the instrument has no reasons question: the section is left out
     comments: list[str] = field(default_factory=list)
     assessment: list[AssessmentFigure] = field(default_factory=list)  # part I shares (SIPAS-1001 v2)
+    progress: TargetProgress | None = None  # None when the unit has no index target for the report's year
     approximate: bool = False  # pre-July-2025 data re-based onto today's units through the crosswalk
     issuer: str = ""  # issuing body; a line break separates the parent body (regular) from the issuer (bold)
     document: Document | None = None  # number, place, signer, recipients (None: a document without them)
@@ -168,6 +211,7 @@ class ProvinceReport:
     trend: list[TrendPoint] = field(default_factory=list)
     communes: list[RankingRow] = field(default_factory=list)
     departments: list[RankingRow] = field(default_factory=list)
+    progress: ProgressTable | None = None  # units with an index target for the report's year (None: none has one)
     small_units: list[SmallUnit] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
     official: list[OfficialFigureRow] = field(default_factory=list)  # the Ministry's published figures (§8)

@@ -17,6 +17,7 @@ from survey.reports.fonts import register_fonts
 from survey.reports.labels import labels_for
 from survey.reports.official_section import official_section
 from survey.reports.layout import FRAME_WIDTH, MARGINS, PAGE, STYLES, NationalHeading, numbered_canvas, page_decorator
+from survey.reports.target_section import province_progress_story, unit_progress_story
 from survey.reports.tables import (assessment_table, count_table, flag_text, general_table, item_table,
                                    key_value_table, priority_table, ranking_table, small_unit_table)
 
@@ -115,6 +116,7 @@ def render_unit_summary(data: UnitSummary, lang: str = "vi") -> bytes:
     ]
     if data.approximate:
         story.append(Paragraph(markup(labels["approximate"]), STYLES["small"]))
+    story += unit_progress_story(data.progress, data.period, sections, lang)
     if len(data.components) > 1:  # one component (a kiosk's single question) would only repeat the index
         rows = [(f"{c.code} {c.label.pick(lang)}", c.pct, c.role == "aspect") for c in data.components]
         reference = (labels["overall_index"], data.index) if data.index is not None else None
@@ -177,6 +179,7 @@ def render_province_report(data: ProvinceReport, lang: str = "vi") -> bytes:
     for title, rows in ((labels["communes"], data.communes), (labels["departments"], data.departments)):
         if rows:
             story += [CondPageBreak(100), sections.heading(title), ranking_table(rows, labels, lang)]
+    story += province_progress_story(data.progress, sections, lang)
     small_title = labels["small_units"].format(min_n=data.min_n)
     small = small_unit_table(data.small_units, labels, lang) if data.small_units else \
         Paragraph(markup(labels["none"]), STYLES["body"])

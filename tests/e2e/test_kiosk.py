@@ -1,12 +1,15 @@
 """The kiosk in real headless Chromium: enrol once, rate by tapping, idle reset, offline outbox, language, staff panel."""
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 
 import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import func, select
@@ -200,3 +203,60 @@ def test_kiosk_for_the_a2_block_of_sipas_1001(browser, live_server, make_service
     assert len(row.answers) == taps and db.session.scalar(select(func.count()).select_from(Response)) == 1
     assert "X.5" in codes and not any(c.startswith("A2.5.") for c in codes)  # routing skipped A2.5
     assert {"A2.1.G", "A2.G"} <= codes  # version 2 asks the general questions with their factor and area
+
+
+def open_staff_panel(browser) -> None:
+    """The staff's long press on the top-left corner."""
+    corner = browser.find_element(By.ID, "staff-corner")
+    ActionChains(browser).click_and_hold(corner).pause(1.8).release().perform()
+
+
+def test_last_delivery_is_still_shown_after_a_reload(browser, live_server, make_service_point):
+    enrol_kiosk(browser, live_server, make_service_point)
+    open_staff_panel(browser)
+    shown = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "staff-last-sent")))
+    assert shown.text == "chưa có"  # nothing delivered yet
+    tap(browser, "#staff-close")
+    tap(browser, '.k-opt[data-code="4"]')
+    wait_rows(1)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return localStorage.getItem('kiosk-last-delivered')"))
+    browser.refresh()
+    wait_screen(browser, "start")
+    open_staff_panel(browser)
+    shown = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "staff-last-sent"))).text
+    assert shown != "chưa có" and re.search(r"\d{1,2}:\d{2}", shown), page_report(browser)
+    screenshot(browser, "kiosk-staff-last-delivered-after-reload.png")
+
+
+def test_a_staff_pin_keeps_the_panel_shut_until_it_is_typed(browser, live_server, make_service_point):
+    from survey.services.responses.kiosk import staff_pin
+
+    enrol_kiosk(browser, live_server, make_service_point, staff_pin=staff_pin("2468"))
+    # The keypad checks a PIN offline: WebCrypto here (127.0.0.1 is a secure context), the script's own SHA-256
+    # on a plain-HTTP intranet address; both must agree with the server's.
+    for text in ("abc", "f" * 32 + ":2468", "x" * 120):
+        assert browser.execute_script("return KioskStaff.digest(arguments[0])", text) == \
+            hashlib.sha256(text.encode()).hexdigest()
+
+    def typed(digits: str) -> None:
+        for digit in digits:
+            tap(browser, f'#staff-pin .k-key[data-key="{digit}"]')
+        tap(browser, '#staff-pin .k-key[data-key="ok"]')
+
+    open_staff_panel(browser)
+    pad = WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "staff-pin")))
+    assert pad.find_element(By.TAG_NAME, "h2").text == "Mã PIN của cán bộ"
+    keys = pad.find_elements(By.CSS_SELECTOR, ".k-key")
+    assert [k.text for k in keys] == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Xóa", "0", "Mở"]
+    assert all(k.size["height"] >= 48 and k.size["width"] >= 48 for k in keys)  # touch targets
+    typed("1357")
+    WebDriverWait(browser, 5).until(EC.text_to_be_present_in_element((By.ID, "staff-pin-message"),
+                                                                     "Mã PIN không đúng"))
+    assert browser.find_elements(By.ID, "staff-pending") == []
+    screenshot(browser, "kiosk-staff-pin-wrong.png")
+    typed("2468")
+    WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "staff-pending")))
+    tap(browser, "#staff-close")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, Keys.SHIFT, "s")  # the keyboard way asks too
+    WebDriverWait(browser, 5).until(EC.visibility_of_element_located((By.ID, "staff-pin")))
+    assert browser.find_elements(By.ID, "staff-pending") == []

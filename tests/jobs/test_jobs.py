@@ -41,8 +41,8 @@ def _watch(monkeypatch, requester, outsider, public_id_box: list) -> list[int]:
     seen: list[int] = []
     original = store.beat
 
-    def beat(job_id, progress=None):
-        original(job_id, progress)
+    def beat(job_id, progress=None, steps=None):
+        original(job_id, progress, steps)
         if progress is None:
             return
         public_id = public_id_box[0]
@@ -86,6 +86,9 @@ def test_province_zip_job(app, backend, make_user, make_service_point, monkeypat
     assert seen == [20, 40, 60, 80, 99]
     status = mine.get(f"/jobs/{public_id}/status").json
     assert status["state"] == "done" and status["progress"] == 100
+    db.session.rollback()
+    recorded = db.session.scalar(select(Job.progress_steps).where(Job.public_id == public_id))
+    assert recorded == [20, 40, 60, 80, 99, 100]  # the job store keeps every value the bar could show
     body = mine.get(status["download"])
     assert body.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(body.data)).namelist()

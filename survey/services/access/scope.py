@@ -17,7 +17,7 @@ from survey.errors import Forbidden, NotFound
 from survey.extensions import db
 from survey.models import Agency, Device, ServicePoint, Unit, User
 from survey.models.accounts import NATIONAL_ROLES
-from survey.services.organisation.units import descendant_ids
+from survey.services.organisation.units import ancestor_ids, descendant_ids
 
 STAFF_ROLES = ("homeaffairs", "manager", "clerk", "viewer")
 # Reads of results in every province, nothing else: no writes, no personal data (contacts), no audit log.
@@ -146,6 +146,18 @@ def within(scope: Scope, province: Unit) -> Scope:
 
     unit_ids = frozenset(descendant_ids(province))
     return Scope(role=scope.role, unit_ids=unit_ids | legacy_within(unit_ids), agency_ids=None)
+
+
+def home_province_ids(scope: Scope) -> frozenset[int] | None:
+    """Ids of the provinces the caller works in, with every unit above the caller's own (None: the operator,
+    everywhere). A commune's staff work in their province even though its own unit is not in their scope; an
+    agency's staff work in the province of their agencies. What a province made for itself (instruments) is
+    read and used by everyone working in it, and by nobody else."""
+    if scope.is_operator or scope.national:
+        return None
+    units = scope.unit_ids if scope.unit_ids is not None else frozenset(db.session.scalars(
+        select(Agency.unit_id).where(Agency.id.in_(sorted(scope.agency_ids or ())))))
+    return frozenset(ancestor_ids(units)) if units else frozenset()
 
 
 def scope_filter(scope: Scope, unit_column, agency_column=None) -> ColumnElement[bool]:

@@ -16,7 +16,8 @@ from survey.instruments.validate import definition_errors
 from survey.models import Instrument, InstrumentVersion
 from survey.services.access import audit
 from survey.services.instruments.versions import (add_version, current_version, definition_hash, get_instrument,
-                                         get_version, latest_number, publish_draft, sees_instrument)
+                                         get_version, latest_number, manages_instrument, publish_draft,
+                                         sees_instrument)
 from survey.services.access.scope import Scope, can, require
 from survey.services.organisation.units import get_unit
 
@@ -35,6 +36,9 @@ def editable_instrument(code: str, scope: Scope) -> Instrument:
     instrument = get_instrument(code)
     if not sees_instrument(scope, instrument):
         raise NotFound("unknown_instrument", f"Unknown instrument {code}", instrument=code)
+    if not instrument.official and not manages_instrument(scope, instrument):
+        raise Forbidden("not_your_province", f"Only Home Affairs of the owner province changes {code}",
+                        instrument=code)
     if instrument.official:
         raise Forbidden("official_instrument", f"{code} is an official instrument and read-only: start your own "
                         "instrument from it", instrument=code)

@@ -15,7 +15,7 @@ from survey.models.base import utcnow
 from survey.services.instruments.legal import apply_legal_bases
 from survey.services.instruments.display_names import apply_display_names
 from survey.services.responses.catalog import forget_versions
-from survey.services.access.scope import Scope
+from survey.services.access.scope import Scope, home_province_ids
 
 _parsed: dict[str, Definition] = {}  # definition_hash → parsed definition; content is addressed by its hash
 
@@ -177,13 +177,30 @@ def visible_instruments(scope: Scope, code: str | None = None) -> list[Instrumen
     stmt = select(Instrument).order_by(Instrument.official.desc(), Instrument.code)
     if code:
         stmt = stmt.where(Instrument.code == code)
-    return [i for i in db.session.scalars(stmt) if sees_instrument(scope, i)]
+    found = list(db.session.scalars(stmt))
+    provinces = home_province_ids(scope) if any(not i.official for i in found) else frozenset()
+    return [i for i in found if sees_instrument(scope, i, provinces)]
 
 
-def sees_instrument(scope: Scope, instrument: Instrument) -> bool:
-    """Official instruments are public; a province's own one is seen inside that province's scope."""
-    return instrument.official or scope.is_operator or (
-        instrument.owner_unit_id is not None and scope.sees_unit(instrument.owner_unit_id))
+def sees_instrument(scope: Scope, instrument: Instrument, provinces: frozenset[int] | None = None) -> bool:
+    """Whether the caller may read and collect with an instrument: official ones are public; a province's own
+    is seen by everyone working in that province (its commune and agency staff too, issue 19), never by another
+    province's. `provinces` is `home_province_ids(scope)` when the caller has it already. Changing one is
+    `manages_instrument`."""
+    if instrument.official or scope.is_operator:
+        return True
+    if instrument.owner_unit_id is None:
+        return False
+    return instrument.owner_unit_id in (provinces if provinces is not None else home_province_ids(scope) or ())
+
+
+def manages_instrument(scope: Scope, instrument: Instrument) -> bool:
+    """Whether the caller's scope holds the whole owner province (Home Affairs of it, or the operator): seeing an
+    instrument from a commune or an agency of the province is not enough to change it."""
+    if scope.is_operator:
+        return True
+    return (instrument.owner_unit_id is not None and scope.agency_ids is None and scope.unit_ids is not None
+            and instrument.owner_unit_id in scope.unit_ids)
 
 
 def legal_summary(instrument: Instrument) -> dict[str, Any]:

@@ -32,13 +32,15 @@ class Context:
     folder: Path
     stem: str
     _last: int = field(default=-1)
+    _steps: list[int] = field(default_factory=list)
 
     def progress(self, pct: float) -> None:
-        """Report progress 0–100 (written only when the whole percent changes)."""
+        """Report progress 0–100 (written only when the whole percent changes, with every value so far)."""
         value = max(0, min(99, int(pct)))  # 100 is written with the result, not before
         if value != self._last:
             self._last = value
-            store.beat(self.job_id, value)
+            self._steps.append(value)
+            store.beat(self.job_id, value, list(self._steps))
 
     def path(self, suffix: str) -> Path:
         """The result file of this job."""

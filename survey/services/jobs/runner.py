@@ -119,6 +119,7 @@ def _finish(job_id: int, outcome: Result | Exception) -> None:
         audit.record(job.actor, "job.failed", job.public_id, outcome="failed", kind=job.kind, error=job.error_code)
     else:
         job.state, job.progress, job.result_path, job.result_name = "done", 100, outcome.file, outcome.name
+        job.progress_steps = [*(job.progress_steps or []), 100]
         action, obj = KINDS[job.kind].audit
         audit.record(job.actor, action, str(job.params.get(obj, "")), job=job.public_id,
                      **{**job.params, "kind": job.kind, **outcome.details})

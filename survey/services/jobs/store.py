@@ -98,11 +98,14 @@ def keep_for() -> timedelta:
     return timedelta(hours=float(current_app.config.get("JOB_RESULT_HOURS", 24)))
 
 
-def beat(job_id: int, progress: int | None = None) -> None:
-    """Heartbeat (and progress) on a connection of its own, committed at once so readers see it now."""
+def beat(job_id: int, progress: int | None = None, steps: list[int] | None = None) -> None:
+    """Heartbeat (and progress, with the values reported so far) on a connection of its own, committed at once
+    so readers see it now."""
     values: dict = {"heartbeat_at": utcnow()}
     if progress is not None:
         values["progress"] = max(0, min(100, int(progress)))
+    if steps is not None:
+        values["progress_steps"] = steps
     with db.engine.begin() as conn:
         conn.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(**values))
 

@@ -86,30 +86,32 @@ def _in_province(province: str | None):
     return sorted(descendant_ids(unit))
 
 
+def _search_places(scope: Scope, action: str, visible: Select, model, query: str, page: int, size: int | None,
+                   state: str, province: str | None) -> Page:
+    """Agencies or service points (`model`) in the caller's scope whose folded name or code contains the query,
+    active or not, optionally within a province, by code."""
+    require(scope, action)
+    stmt = _state(visible, model.active, state)
+    if query.strip():
+        stmt = stmt.where(_matches(query, model.search_name, model.code))
+    units = _in_province(province)
+    if units is not None:
+        stmt = stmt.where(model.unit_id.in_(units))
+    return _page(stmt.order_by(model.code), page, size, query)
+
+
 def search_agencies(scope: Scope, query: str = "", page: int = 1, size: int | None = PAGE_SIZE,
                     state: str = "all", province: str | None = None) -> Page:
     """Agencies in the caller's scope whose name or identifier contains the query, by identifier."""
-    require(scope, "agencies.manage")
-    stmt = _state(visible_agencies(scope), Agency.active, state)
-    if query.strip():
-        stmt = stmt.where(_matches(query, Agency.search_name, Agency.code))
-    units = _in_province(province)
-    if units is not None:
-        stmt = stmt.where(Agency.unit_id.in_(units))
-    return _page(stmt.order_by(Agency.code), page, size, query)
+    return _search_places(scope, "agencies.manage", visible_agencies(scope), Agency, query, page, size, state,
+                          province)
 
 
 def search_service_points(scope: Scope, query: str = "", page: int = 1, size: int | None = PAGE_SIZE,
                           state: str = "all", province: str | None = None) -> Page:
     """Service points in the caller's scope whose name or code contains the query, by code."""
-    require(scope, "service_points.manage")
-    stmt = _state(visible_service_points(scope), ServicePoint.active, state)
-    if query.strip():
-        stmt = stmt.where(_matches(query, ServicePoint.search_name, ServicePoint.code))
-    units = _in_province(province)
-    if units is not None:
-        stmt = stmt.where(ServicePoint.unit_id.in_(units))
-    return _page(stmt.order_by(ServicePoint.code), page, size, query)
+    return _search_places(scope, "service_points.manage", visible_service_points(scope), ServicePoint, query, page,
+                          size, state, province)
 
 
 def search_devices(scope: Scope, query: str = "", page: int = 1, size: int | None = PAGE_SIZE,

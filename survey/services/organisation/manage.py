@@ -11,10 +11,10 @@ from survey.services.organisation import agencies
 from survey.services.access import audit
 from survey.services.access import devices
 from survey.services.organisation.agencies import get_agency, get_service_point
-from survey.services.responses.kiosk import IDLE_ACTIONS
+from survey.services.responses.kiosk import IDLE_ACTIONS, STAFF_PIN, staff_pin
 from survey.services.responses.offered import Offer, check_offered, offered, offered_at
 from survey.services.access.scope import (Scope, can, check_agency, check_device, check_service_point, check_unit,
-                                   require, visible_agencies, visible_devices,
+                                   home_province_ids, require, visible_agencies, visible_devices,
                                    visible_service_points)
 from survey.services.organisation.units import find_unit
 
@@ -96,10 +96,13 @@ def revoke_device(scope: Scope, actor: str, device_id: int) -> Device:
 
 def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, idle_seconds: int,
                            idle_action: str = "discard", counters: list[str] | None = None,
-                           instrument: str | None = None) -> Device:
+                           instrument: str | None = None, pin: str | None = None,
+                           clear_pin: bool = False) -> Device:
     """Kiosk settings a manager may change (the keys the kiosk page reads: lang, idle_seconds, idle_action,
-    counters); Home Affairs may also change the questionnaire."""
+    counters, the staff panel's PIN: `pin` sets a new one, `clear_pin` removes it, neither keeps it); Home
+    Affairs may also change the questionnaire."""
     device = get_device(scope, device_id)
+    pin = (pin or "").strip()
     counters = [c.strip()[:40] for c in (counters or []) if c.strip()]
     errors = []
     if lang not in KIOSK_LANGUAGES:
@@ -111,6 +114,9 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, 
         errors.append({"field": "idle_action", "code": "unknown", "message": f"one of {', '.join(IDLE_ACTIONS)}"})
     if len(counters) > MAX_COUNTERS:
         errors.append({"field": "counters", "code": "too_many", "message": f"at most {MAX_COUNTERS} counters"})
+    if pin and (clear_pin or not STAFF_PIN.fullmatch(pin)):
+        errors.append({"field": "pin", "code": "invalid", "message": "the PIN must be 4–8 digits"
+                       if not clear_pin else "set a new PIN or remove it, not both"})
     if instrument is not None and instrument != device.instrument_code:
         if not can(scope, "devices.manage"):
             errors.append({"field": "instrument", "code": "forbidden", "message": "only Home Affairs changes it"})
@@ -122,23 +128,36 @@ def update_device_settings(scope: Scope, actor: str, device_id: int, lang: str, 
     if errors:
         raise Invalid(errors)
     # A new dict, so the JSON column is seen as changed; other keys (set by the operator) stay.
-    device.settings = {**(device.settings or {}), "lang": lang, "idle_seconds": idle_seconds,
-                       "idle_action": idle_action, "counters": counters}
+    settings = {**(device.settings or {}), "lang": lang, "idle_seconds": idle_seconds,
+                "idle_action": idle_action, "counters": counters}
+    pin_change = "set" if pin else "removed" if clear_pin and "staff_pin" in settings else "kept"
+    if pin:
+        settings["staff_pin"] = staff_pin(pin)
+    elif clear_pin:
+        settings.pop("staff_pin", None)
+    device.settings = settings
     if instrument is not None:
         device.instrument_code = instrument
     db.session.flush()
     audit.record(actor, "device.settings", f"device:{device.id}", lang=lang, idle_seconds=idle_seconds,
-                 idle_action=idle_action, counters=len(counters), instrument=device.instrument_code)
+                 idle_action=idle_action, counters=len(counters), instrument=device.instrument_code,
+                 pin=pin_change)
     return device
 
 
 def kiosk_instruments(scope: Scope, device: Device | None = None) -> list[Offer]:
     """The instruments a kiosk may ask: official and its province's own, published (for a new kiosk: the
     scope's provinces'); a device's current instrument stays among the choices, so saving keeps it."""
-    found = offered_at(device.service_point, "kiosk") if device else offered("kiosk", scope.sees_unit)
+    found = offered_at(device.service_point, "kiosk") if device else offered("kiosk", _in_provinces(scope))
     if device and device.instrument_code not in [o.code for o in found]:
         found.append(Offer(device.instrument_code, "", "", "", False))
     return found
+
+
+def _in_provinces(scope: Scope):
+    """Whether an owner province is one the caller works in (None: every province, for the operator)."""
+    provinces = home_province_ids(scope)
+    return None if provinces is None else provinces.__contains__
 
 
 def _unit_or_none(code: str):

@@ -14,6 +14,7 @@ from survey.reports.data import ProvinceReport, RankingRow, SmallUnit, TrendPoin
 from survey.services.indices.compute import IndicesResult
 from survey.services.indices.periods import Period, parse_period
 from survey.services.campaigns.official import official_rows
+from survey.services.reports.against_targets import province_progress
 from survey.services.reports.figures import priorities
 from survey.services.reports.targets import DEFAULT_INSTRUMENT, check_province, formal_name, issuer_of
 from survey.services.reports.unit import Tables
@@ -92,6 +93,7 @@ def province_report(scope: Scope, province: str, period: str, instrument: str = 
         ci_high=None if hidden else _value(parent.get("ci_high")),
         generated_at=now or datetime.now(timezone.utc), trend=_trend(tables, trend_periods),
         communes=_ranking(communes), departments=_ranking(agencies, departments),
+        progress=province_progress(tables, now),
         small_units=_small([(communes, "commune", None), (agencies, "agency", departments)]),
         priorities=priorities(tables.definition, tables.slice(unit_ids=frozenset(descendant_ids(unit))),
                               tables.min_n),

@@ -19,6 +19,7 @@ from survey.services.indices.compute import IndicesResult, compute_indices
 from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
 from survey.services.organisation.legacy_reach import legacy_touching, legacy_within
+from survey.services.reports.against_targets import unit_progress
 from survey.services.reports.assessment import assessment_figures, general_figures
 from survey.services.reports.settings import document_of
 from survey.services.reports.figures import WHOLE, Slice, comments_by_key, reason_item, reasons_by_key
@@ -164,7 +165,7 @@ EMPTY_ROW = {"n": 0, "index": None, "ci_low": None, "ci_high": None, "suppressed
 
 def build_summary(tables: Tables, level: str, code: str, name: str, current: IndicesResult | None,
                   previous: IndicesResult | None, parent: dict | None, reasons: list, comments: list[str],
-                  now: datetime | None = None) -> UnitSummary:
+                  now: datetime | None = None, narrow: Scope = OPERATOR) -> UnitSummary:
     """A UnitSummary for one cell of computed tables (shared by the single and the whole-province paths)."""
     facts = tables.facts(current) if current is not None else None
     row = (facts.rows.get(code) if facts is not None else None) or EMPTY_ROW
@@ -183,7 +184,8 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
-        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document)
+        comments=[] if hidden else comments, issuer=issuer_of(tables.province), document=tables.document,
+        progress=unit_progress(tables, level, code, None if hidden else row["index"], now, narrow))
 
 
 def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = None, version: int | None = None,
@@ -202,7 +204,7 @@ def unit_summary(scope: Scope, code: str, period: str, instrument: str | None = 
     reasons = reasons_by_key(tables.definition, part).get(WHOLE, [])
     comments = comments_by_key(part).get(WHOLE, [])
     return build_summary(tables, target.level, target.code, target.name, current, previous, parent, reasons,
-                         comments, now)
+                         comments, now, target.narrow)
 
 
 def province_unit_summaries(scope: Scope, province: str, period: str, instrument: str = DEFAULT_INSTRUMENT,

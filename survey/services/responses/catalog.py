@@ -10,9 +10,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.instruments.definition import Definition, parse_definition
-from survey.models import Agency, Instrument, InstrumentVersion, Item
-from survey.services.access.scope import Scope
-from survey.services.organisation.units import ancestor_ids
+from survey.models import Instrument, InstrumentVersion, Item
+from survey.services.access.scope import Scope, home_province_ids
 from survey.services.storage.sql import fetch_one
 
 ACCEPTED = ("published", "retired")  # a retired version still accepts answers queued on offline kiosks
@@ -105,9 +104,7 @@ def published_codes(scope: Scope | None = None) -> list[str]:
         select(Instrument.code, Instrument.official, Instrument.owner_unit_id)
         .join(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
         .where(InstrumentVersion.status == "published").distinct().order_by(Instrument.code)).all()
-    if scope is None or scope.national:  # the operator and the ministry: every province's
+    provinces = None if scope is None or scope.national else home_province_ids(scope)
+    if provinces is None:  # the operator and the ministry: every province's
         return [code for code, _official, _owner in rows]
-    units = scope.unit_ids if scope.unit_ids is not None else frozenset(db.session.scalars(
-        select(Agency.unit_id).where(Agency.id.in_(scope.agency_ids or ()))))
-    provinces = ancestor_ids(units)
     return [code for code, official, owner in rows if official or owner in provinces]

@@ -1,6 +1,8 @@
 """What a kiosk device reports and is told: last seen, outbox length, and its screen settings."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -15,6 +17,7 @@ from survey.services.access.secrets import digest
 
 SEEN_EVERY = timedelta(seconds=30)  # a busy kiosk need not rewrite its row on every submission
 IDLE_ACTIONS = ("discard", "submit")
+STAFF_PIN = re.compile(r"^[0-9]{4,8}$")  # typed on the kiosk's keypad
 
 
 _SEEN = (update(Device.__table__).where(Device.__table__.c.id == bindparam("device_id"))
@@ -55,6 +58,31 @@ def _whole(value: object, default: int, low: int, high: int) -> int:
     return max(low, min(high, number))
 
 
+def pin_digest(salt: str, pin: str) -> str:
+    """sha256 hex of "salt:pin", the form the kiosk checks a typed PIN against (static/js/kiosk-staff.js)."""
+    return digest(f"{salt}:{pin}")
+
+
+def staff_pin(pin: str) -> dict[str, str]:
+    """The stored (and delivered) form of a staff-panel PIN: a random salt and the salted digest, never the PIN.
+
+    The kiosk must check the PIN offline (the panel is most needed when the network is down), so the digest goes
+    to the device: it keeps citizens out of the panel and the PIN out of the page, but a 4–8 digit PIN is no
+    secret against someone who copies the page and tries every number."""
+    salt = secrets.token_hex(16)
+    return {"salt": salt, "sha256": pin_digest(salt, pin)}
+
+
+def _pin(value: object) -> dict[str, str] | None:
+    """A stored staff PIN as the kiosk receives it, or None (none set, or not a well-formed one)."""
+    if not isinstance(value, dict):
+        return None
+    salt, hashed = value.get("salt"), value.get("sha256")
+    if not (isinstance(salt, str) and isinstance(hashed, str) and re.fullmatch(r"[0-9a-f]{64}", hashed)):
+        return None
+    return {"salt": salt, "sha256": hashed}
+
+
 def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
     """Screen settings of a kiosk: its device settings first, then the site's configuration and the instrument's."""
     settings = device.settings if isinstance(device.settings, dict) else {}
@@ -74,6 +102,7 @@ def kiosk_settings(device: Device, instrument_settings: dict) -> dict:
         "lang": settings.get("lang") if settings.get("lang") in ("vi", "en") else "vi",
         "fullscreen": settings.get("fullscreen", True) is not False,
         "counters": [str(c)[:40] for c in counters][:50],
+        "staff_pin": _pin(settings.get("staff_pin")),  # None: the staff panel opens with a long press alone
     }
 
 
