@@ -59,7 +59,8 @@ def start_job(kind: str, pairs: tuple[str, ...], wait: bool, output: Path | None
     """Start a job as the operator; without Redis it runs in this process (so --wait is implied)."""
     app = current_app._get_current_object()
     try:
-        job = runner.prepare(OPERATOR, kind, _params(pairs), "cli", None)
+        job = runner.prepare(OPERATOR, kind, _params(pairs), "cli", None,
+                             runner=None if runner.uses_redis(app) else "cli")  # without Redis: run here
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

@@ -10,6 +10,7 @@ from survey.models import Job
 ERRORS = {
     "worker_lost": _l("The worker running this job stopped before it finished (it was restarted or killed). "
                       "Start the job again."),
+    "server_restarted": _l("The server restarted before the job finished; start it again."),
     "job_failed": _l("The job failed because of an error on our side. Start it again; if it fails again, tell "
                      "the administrator."),
     "unknown_job": _l("This job is unknown, or it belongs to someone else."),
