@@ -49,6 +49,8 @@ DOMAIN = {
     "version_exists": _l("%(instrument)s version %(version)s already exists with a different content."),
     "official_instrument": _l("%(instrument)s is an official questionnaire and read-only: start your own from it."),
     "not_your_province": _l("You can create questionnaires only for your own province."),
+    "backup_other_units": _l("This server also holds data outside your units, so a backup from here would hand "
+                             "you that too: the operator takes backups with `survey backup`."),
 }
 
 # Field errors of the services behind the administration forms, by (field, code).

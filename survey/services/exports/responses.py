@@ -25,6 +25,7 @@ from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
 from survey.services.access.scope import Scope, check_unit, require, scope_filter
 from survey.services.organisation.units import descendant_ids, find_unit
+from survey.services.storage.sql import small_page_cache
 
 PAGE = 2000  # responses per keyset page of the reference path
 PLACE_COLUMNS = ["row", "instrument", "version", "month", "province_code", "unit_code", "unit_name", "agency_code",
@@ -50,6 +51,7 @@ class ResponseExport:
     # The filter of `where` as plain values, for the hand-written SQL of the streamed path: "units", "agencies"
     # (the caller's scope, None = every one) and "only" (the unit asked for and those under it).
     filters: dict[str, frozenset[int] | None] = field(default_factory=dict)
+    expected_rows: int = 0  # rows the export writes, as counted when it was prepared (a job's progress)
 
     @property
     def profile(self) -> list[str]:
@@ -182,9 +184,10 @@ def response_export(scope: Scope, instrument: str, period: str, unit: str | None
     if unit:
         filters["only"] = frozenset(descendant_ids(check_unit(scope, find_unit(unit), unit)))
         where = and_(where, Response.unit_id.in_(sorted(filters["only"])))
-    groups = db.session.execute(select(Response.unit_id, Response.agency_id, Response.service_point_id, func.count())
-                                .where(where).group_by(Response.unit_id, Response.agency_id,
-                                                       Response.service_point_id)).all()
+    with small_page_cache():  # one pass over the period's rows: SQLite's 256 MB page cache would keep them all
+        groups = db.session.execute(select(Response.unit_id, Response.agency_id, Response.service_point_id,
+                                           func.count()).where(where)
+                                    .group_by(Response.unit_id, Response.agency_id, Response.service_point_id)).all()
     allowed = {(u, a, s) for u, a, s, n in groups if n >= min_n}
     small = [n for u, a, s, n in groups if n < min_n]
     definition = parse_definition(stored.definition)
@@ -192,7 +195,7 @@ def response_export(scope: Scope, instrument: str, period: str, unit: str | None
                             period=span, min_n=min_n, where=where, definition=definition,
                             item_columns=_item_columns(definition, stored.id),
                             allowed=allowed, withheld_responses=sum(small), withheld_groups=len(small),
-                            filters=filters)
+                            filters=filters, expected_rows=sum(n for *_, n in groups if n >= min_n))
     export.places = _places(allowed)
     return export
 

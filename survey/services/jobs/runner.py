@@ -14,6 +14,7 @@ from survey.models import Job
 from survey.models.base import utcnow
 from survey.services.access import audit
 from survey.services.jobs import store
+from survey.services.jobs.context import JobFailed
 from survey.services.jobs.kinds import KINDS, Context, Result
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ def _run(job: Job) -> Result | Exception:
     kind = KINDS[job.kind]
     folder = store.results_dir()
     context = Context(job_id=job.id, scope=store.scope_from_json(job.scope), params=dict(job.params),
-                      lang=job.lang, folder=folder, stem=job.public_id)
+                      lang=job.lang, folder=folder, stem=job.public_id, actor=job.actor)
     try:
         return kind.run(context)
     except Exception as exc:  # noqa: BLE001 - every failure must end the job as failed, never leave it running
@@ -167,12 +168,15 @@ def _finish(job_id: int, outcome: Result | Exception) -> None:
             job.error_code, job.error_params = outcome.code, {k: str(v) for k, v in outcome.params.items()}
         else:
             job.error_code, job.error_params = "job_failed", {}
+        if isinstance(outcome, JobFailed):  # a file saying why (an import's row report) stays downloadable
+            job.result_path, job.result_name = outcome.file, outcome.name
         audit.record(job.actor, "job.failed", job.public_id, outcome="failed", kind=job.kind, error=job.error_code)
     else:
         job.state, job.progress, job.result_path, job.result_name = "done", 100, outcome.file, outcome.name
-        action, obj = KINDS[job.kind].audit
-        audit.record(job.actor, action, str(job.params.get(obj, "")), job=job.public_id,
-                     **{**job.params, "kind": job.kind, **outcome.details})
+        if KINDS[job.kind].audit is not None:  # else the work recorded its entry in its own transaction
+            action, obj = KINDS[job.kind].audit
+            audit.record(job.actor, action, str(job.params.get(obj) or outcome.details.get(obj, "")),
+                         job=job.public_id, **{**job.params, "kind": job.kind, **outcome.details})
     db.session.commit()
 
 

@@ -147,9 +147,10 @@ def results_dir() -> Path:
 
 
 def result_file(scope: Scope, public_id: str) -> tuple[Path, str]:
-    """The finished job's file and download name; NotFound when not done, expired or removed."""
+    """The finished job's file and download name (a failed import's row report too); NotFound when there is none,
+    or it expired or was removed."""
     job = get_job(scope, public_id)
-    if job.state != "done" or not job.result_path or (job.expires_at and job.expires_at < utcnow()):
+    if job.state not in ("done", "failed") or not job.result_path or (job.expires_at and job.expires_at < utcnow()):
         raise NotFound("job_result_gone", "This job has no result to download", job=public_id)
     path = results_dir() / job.result_path
     if not path.is_file():
