@@ -138,8 +138,9 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     report, prepared = ImportReport([]), {}
     # First check every row without writing (no write lock held while a big file is read), then write them all
     # in the caller's transaction; a dossier repeated inside the file is caught while writing.
+    step = max(1, len(rows) // 100)  # about one report per percent
     for number, (line, row) in enumerate(rows):
-        if progress and number % 100 == 0:
+        if progress and number % step == 0:
             progress(70 * number / len(rows))
         if len(report.rows) >= MAX_ROWS:
             report.rows.append(RowResult(line, "", "error", [{"field": "file", "code": "too_many_rows",
@@ -168,7 +169,7 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     if report.ok:
         begin_write()  # before the first savepoint: on SQLite a savepoint must not open the transaction itself
         for number, result in enumerate(report.rows):
-            if progress and number % 100 == 0:
+            if progress and number % step == 0:
                 progress(70 + 30 * number / len(report.rows))
             _store_row(result, prepared[result.line])
     if not report.ok:
