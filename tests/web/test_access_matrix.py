@@ -97,8 +97,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # Sample-survey campaigns: everyone who reads results follows them; Home Affairs runs them.
     "campaigns.index": RESULTS, "campaigns.show": RESULTS, "api.campaign_estimates": RESULTS,
     **{f"campaigns.{name}": frozenset({"homeaffairs"}) for name in ("create", "draw", "outcome", "packs", "frame")},
-    # Long work as jobs, for whoever may download reports.
-    **{f"jobs.{name}": RESULTS for name in ("index", "start", "show", "status", "download")},
+    # Long work as jobs: started by whoever may download reports; followed by every staff role (a clerk's large
+    # paper import runs as one), each seeing only the jobs of its own scope.
+    "jobs.start": RESULTS,
+    **{f"jobs.{name}": STAFF for name in ("index", "show", "status", "download")},
     "schedule.index": EXPORT, "schedule.add": EXPORT, "schedule.remove": EXPORT,
     "alerts.index": RESULTS, "alerts.acknowledge": EXPORT,
     "alerts.add_rule": frozenset({"homeaffairs"}), "alerts.remove_rule": frozenset({"homeaffairs"}),

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sqlalchemy import Connection
 
 from survey.extensions import db
 from survey.services.exports.cells import safe_row
@@ -61,14 +62,15 @@ def export_sql(export: ResponseExport) -> tuple[list[str], list[str], dict]:
     return _BASE + [f"r.{name}" for name in export.profile] + ["r.answer_codes"], clauses, params
 
 
-def _responses(export: ResponseExport) -> Iterator[list[tuple]]:
-    """The export's response rows in id order, about CHUNK at a time."""
+def _responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]]:
+    """The export's response rows in id order, about CHUNK at a time, read on `conn`."""
     columns, clauses, params = export_sql(export)
-    if db.session.connection().dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         yield from stream_rows(f"SELECT {', '.join(columns)} FROM responses r WHERE {' AND '.join(clauses)} "
-                               "ORDER BY r.id", params, CHUNK)
+                               "ORDER BY r.id", params, CHUNK, conn)
         return
-    span = fetch_all("SELECT MIN(r.id), MAX(r.id) FROM responses r WHERE " + " AND ".join(clauses[:2]), params)
+    span = fetch_all("SELECT MIN(r.id), MAX(r.id) FROM responses r WHERE " + " AND ".join(clauses[:2]), params,
+                     conn)
     first, last = span[0] if span else (None, None)
     if first is None:
         return
@@ -76,7 +78,7 @@ def _responses(export: ResponseExport) -> Iterator[list[tuple]]:
            f"{' AND '.join(clauses)} ORDER BY r.id")
     pending: list[tuple] = []
     for lo in range(first, last + 1, CHUNK):
-        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + CHUNK - 1, last)}, CHUNK):
+        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + CHUNK - 1, last)}, CHUNK, conn):
             pending += part
         if len(pending) >= CHUNK:  # a sparse export (one commune in a busy year) still decodes in full chunks
             yield pending
@@ -91,8 +93,10 @@ def packed_chunks(export: ResponseExport) -> Iterator[tuple[list[tuple], np.ndar
     decode = _Decoder(export)
     allowed = export.allowed
     wide = bool(fetch_all(f"SELECT 1 FROM answers WHERE {WIDE} LIMIT 1", {}))  # none on any real database
-    with small_page_cache():
-        for chunk in _responses(export):
+    # A connection of its own: whatever the caller's session commits meanwhile (a web page, a job's progress) ends
+    # neither this read nor, on PostgreSQL, its server-side cursor.
+    with db.engine.connect() as conn, small_page_cache(conn):
+        for chunk in _responses(export, conn):
             keep = [r for r in chunk if (r[2], r[3], r[4]) in allowed]
             if not keep:
                 continue
