@@ -147,3 +147,20 @@ def test_backup_job_in_a_provinces_own_database(app, backend, make_user, make_se
     refused = mine.post("/jobs/?lang=en", data={"kind": "backup"})
     assert refused.status_code == 403 and "also holds data outside your units" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Job)) == 1
+
+
+def test_cli_starts_a_paper_import_job_from_a_file(app, make_service_point, monkeypatch, tmp_path):
+    """`survey jobs start paper_import -p path=FILE` (in this process without Redis); a bad file says why."""
+    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setitem(app.config, "REDIS_URL", "")
+    point = make_service_point(unit=commune_codes(HOME_PROVINCE, 1)[0])
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("\n".join([HEADER] + [f"KIOSK-QUICK,{point.code},2026-01-05,5,"] * 3) + "\n", "utf-8")
+    bad.write_text("instrument,service_point,submitted_at,Q\n", "utf-8")
+    cli = app.test_cli_runner()
+    done = cli.invoke(args=["jobs", "start", "paper_import", "-p", f"path={good}", "-o", str(tmp_path / "r.csv")])
+    assert done.exit_code == 0, done.output
+    assert _count() == 3 and (tmp_path / "r.csv").read_text("utf-8-sig").count("stored") == 3
+    refused = cli.invoke(args=["jobs", "start", "paper_import", "-p", f"path={bad}"])
+    assert refused.exit_code == 1 and "Nothing was imported: the file cannot be read" in refused.output
+    assert db.session.scalar(select(Job.runner).order_by(Job.id.desc()).limit(1)) == "cli"

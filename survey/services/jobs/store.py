@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -168,4 +168,9 @@ def purge_expired(now: datetime | None = None) -> int:
         if job.result_path:
             (folder / job.result_path).unlink(missing_ok=True)
         db.session.delete(job)
+    # A paper import's upload is deleted by its job; one whose job never ran (refused, lost) goes after the same time.
+    cutoff = (now - keep_for()).replace(tzinfo=timezone.utc).timestamp()  # naive UTC, as utcnow()
+    for upload in folder.glob("upload-*.csv"):
+        if upload.stat().st_mtime < cutoff:
+            upload.unlink(missing_ok=True)
     return len(jobs)
