@@ -57,6 +57,8 @@ DOMAIN = {
     "campaign_closed": _l("Campaign %(campaign)s is closed: it takes no more answers or outcomes."),
     "unknown_questionnaire": _l("There is no questionnaire code %(questionnaire)s in this campaign."),
     "questionnaire_completed": _l("Questionnaire %(questionnaire)s was completed already."),
+    "backup_other_units": _l("This server also holds data outside your units, so a backup from here would hand "
+                             "you that too: the operator takes backups with `survey backup`."),
 }
 
 # Field errors of the services behind the administration forms, by (field, code).

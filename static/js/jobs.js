@@ -11,6 +11,8 @@
   var done = document.getElementById("job-done");
   var link = document.getElementById("job-download");
   var name = document.getElementById("job-name");
+  var report = document.getElementById("job-report");
+  var reportLink = document.getElementById("job-report-link");
 
   function show(s) {
     bar.value = s.progress;
@@ -19,7 +21,11 @@
     state.textContent = s.label;
     box.setAttribute("data-state", s.state);
     if (s.state === "failed") { error.textContent = s.error || ""; error.hidden = false; }
-    if (s.state === "done" && s.download) { link.href = s.download; name.textContent = s.name || ""; done.hidden = false; }
+    // A failed import keeps its row report: the link shows for either ending.
+    if ((s.state === "done" || s.state === "failed") && s.download) {
+      link.href = s.download; name.textContent = s.name || ""; done.hidden = false;
+    }
+    if (s.report && report) { reportLink.href = s.report; report.hidden = false; }
   }
 
   function poll() {

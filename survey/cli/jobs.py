@@ -58,8 +58,12 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 def start_job(kind: str, pairs: tuple[str, ...], wait: bool, output: Path | None) -> None:
     """Start a job as the operator; without Redis it runs in this process (so --wait is implied)."""
     app = current_app._get_current_object()
+    params = _params(pairs)
     try:
-        job = runner.prepare(OPERATOR, kind, _params(pairs), "cli", None)
+        if kind == "paper_import" and params.get("path"):  # the job reads a copy kept in the results folder
+            _stage(params)
+        job = runner.prepare(OPERATOR, kind, params, "cli", None,
+                             runner=None if runner.uses_redis(app) else "cli")  # without Redis: run here
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -77,6 +81,17 @@ def start_job(kind: str, pairs: tuple[str, ...], wait: bool, output: Path | None
         thread = threading.Thread(target=runner.execute, args=(app, job_id))
         thread.start()
     _follow(public_id, thread, output)
+
+
+def _stage(params: dict[str, str]) -> None:
+    """Keep the CSV named by path= for a paper_import job (decoding it now: a file that is not UTF-8 is refused)."""
+    from survey.csvfile import decode
+    from survey.services.jobs.data_kinds import stage_upload
+
+    source = Path(params.pop("path"))
+    if not source.is_file():
+        raise click.BadParameter(f"{source} is not a file", param_hint="-p path")
+    params.update(upload=stage_upload(decode(source.read_bytes())), file=source.name)
 
 
 def _follow(public_id: str, thread: threading.Thread | None, output: Path | None) -> None:
@@ -99,7 +114,10 @@ def _follow(public_id: str, thread: threading.Thread | None, output: Path | None
         thread.join()
     db.session.commit()
     if job.state == "failed":
-        raise click.ClickException(f"job {public_id} failed: {job_error(job)}")
+        from flask_babel import force_locale
+
+        with force_locale("en"):  # the command line speaks English; no request to choose a language from
+            raise click.ClickException(f"job {public_id} failed: {job_error(job)}")
     path, name = store.result_file(OPERATOR, public_id)
     if output:
         shutil.copyfile(path, output)

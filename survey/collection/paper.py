@@ -6,8 +6,10 @@ import io
 import uuid
 from datetime import date, datetime
 
-from flask import Blueprint, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from survey.auth.access import current_actor, permission_required
 from survey.collection import campaign_paper
@@ -21,6 +23,7 @@ from survey.extensions import db
 from survey.services.access import audit
 from survey.services.exports.cells import safe_row
 from survey.services.instruments.legal import onestop_code
+from survey.services.jobs import data_kinds, runner
 from survey.services.responses import record_response
 from survey.services.responses.catalog import accepted_version, published_codes
 from survey.uploads import uploaded_text
@@ -124,12 +127,18 @@ def save():
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("responses.enter")
 def import_csv():
-    """Upload a CSV of questionnaires; any bad row imports nothing, and the report says which rows and why."""
+    """Upload a CSV of questionnaires; any bad row imports nothing, and the report says which rows and why. A file
+    over PAPER_IMPORT_JOB_ROWS rows is imported by a job (its page follows it); ?job= shows that job's report."""
     if request.method == "GET":
+        if request.args.get("job"):
+            return _job_report(request.args["job"])
         return render_template("collection/paper_import.html", report=None, instruments=published_codes(g.scope))
     status, report, message = 200, None, None
     try:
         filename, text = uploaded_text("file", MAX_UPLOAD, _("Choose a CSV file of at most 5 MB."))
+        rows = data_kinds.row_count(text)
+        if rows > int(current_app.config.get("PAPER_IMPORT_JOB_ROWS", 2000)):
+            return _start_import_job(filename, text, rows)
         report = import_responses_csv(text, g.scope, request.form.get("channel") or "paper")
         audit.record(current_actor(), "responses.import", filename, rows=len(report.rows),
                      stored=report.count("stored"))
@@ -144,6 +153,27 @@ def import_csv():
             or explain(exc)
     return render_template("collection/paper_import.html", report=report, message=message, ok=status == 200,
                            instruments=published_codes(g.scope), row_error_text=row_error_text), status
+
+
+def _start_import_job(filename: str, text: str, rows: int):
+    """Keep the file for a job of the caller's scope and show the job's page."""
+    params = {"upload": data_kinds.stage_upload(text), "file": filename, "rows": str(rows),
+              "channel": request.form.get("channel") or "paper"}
+    lang = "en" if str(get_locale() or "vi") == "en" else "vi"
+    job = runner.prepare(g.scope, "paper_import", params, current_actor(), current_user.id, lang)
+    db.session.commit()
+    runner.submit(job)
+    return redirect(url_for("jobs.show", public_id=job.public_id), code=303)
+
+
+def _job_report(public_id: str):
+    """A finished import job's row report, as the inline import shows it."""
+    job, report = data_kinds.import_report(g.scope, public_id)
+    db.session.commit()
+    message = (_("%(n)s questionnaires imported.", n=len(report.rows)) if job.state == "done"
+               else _("Nothing was imported: fix the rows marked below."))
+    return render_template("collection/paper_import.html", report=report, message=message, ok=job.state == "done",
+                           instruments=published_codes(g.scope), row_error_text=row_error_text)
 
 
 @bp.get("/template.csv")

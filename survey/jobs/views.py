@@ -22,18 +22,19 @@ def _lang() -> str:
 
 
 @bp.get("/")
-@permission_required("reports.download")
+@permission_required("jobs.read")
 def index():
-    """The caller's jobs and forms to start new ones."""
+    """The caller's jobs and forms to start new ones (a clerk sees their imports only)."""
     scope = g.scope
     provinces = [u for u in db.session.scalars(visible_units(scope).where(Unit.level == "province",
                                                                           Unit.vintage == "2025"))
-                 if scope.agency_ids is None and (scope.unit_ids is None or u.id in scope.unit_ids)]
+                 if scope.agency_ids is None and (scope.unit_ids is None or u.id in scope.unit_ids)
+                 and can(scope, "reports.download")]
     jobs = store.list_jobs(scope)
     db.session.commit()  # stale jobs reaped while listing
     return render_template("jobs/index.html", jobs=jobs, provinces=provinces, kind_label=kind_label,
                            state_label=state_label, instruments=[i.code for i in visible_instruments(scope)],
-                           may_export=can(scope, "results.export"))
+                           may_export=can(scope, "results.export"), may_backup=can(scope, "backup.run"))
 
 
 @bp.post("/")
@@ -48,7 +49,7 @@ def start():
 
 
 @bp.get("/<public_id>")
-@permission_required("reports.download")
+@permission_required("jobs.read")
 def show(public_id: str):
     """One job: a progress bar that updates, then a download link or the error."""
     job = store.get_job(g.scope, public_id)
@@ -57,7 +58,7 @@ def show(public_id: str):
 
 
 @bp.get("/<public_id>/status")
-@permission_required("reports.download")
+@permission_required("jobs.read")
 def status(public_id: str):
     """The job's state as JSON, for the page's script."""
     job = store.get_job(g.scope, public_id)
@@ -66,7 +67,7 @@ def status(public_id: str):
 
 
 @bp.get("/<public_id>/download")
-@permission_required("reports.download")
+@permission_required("jobs.read")
 def download(public_id: str):
     """The finished job's file."""
     path, name = store.result_file(g.scope, public_id)
@@ -76,5 +77,8 @@ def download(public_id: str):
 def _status(job: Job) -> dict:
     return {"state": job.state, "label": state_label(job), "progress": job.progress,
             "error": job_error(job) if job.state == "failed" else None,
-            "download": url_for("jobs.download", public_id=job.public_id) if job.state == "done" else None,
+            "download": url_for("jobs.download", public_id=job.public_id)
+            if job.state in ("done", "failed") and job.result_path else None,
+            "report": url_for("paper.import_csv", job=job.public_id)
+            if job.kind == "paper_import" and job.result_path else None,
             "name": job.result_name}

@@ -30,6 +30,9 @@ class Job(Base):
     scope: Mapped[dict] = mapped_column(JSON)  # {role, unit_ids, agency_ids} the work runs with
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     lang: Mapped[str] = mapped_column(String(5), default="vi")
+    # Who holds it while queued: "thread" (a web process's own pool), "cli" (a `survey jobs start` process) or
+    # "rq" (Redis); a thread or CLI job no live process beats any more was lost with that process (store.reap_stale).
+    runner: Mapped[str | None] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)
     # Every whole percent the work reported, in order, then 100 (migration 0018): how the bar moved, not only

@@ -76,6 +76,10 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (
         CheckConstraint("code >= 0 AND code <= 99", name="code"),
+        # The few answers the packed codes (codes 0–9) cannot hold, found at once by the export's streamed path
+        # (services/exports/packed_rows.py); empty in practice, since every definition's codes are 0–9.
+        Index("ix_answers_wide_codes", "response_id", sqlite_where=text("code >= 10"),
+              postgresql_where=text("code >= 10")),
         # Rows live in primary-key order (no rowid): counting the answers of a set of responses per item
         # and code is one GROUP BY over the responses index joined on this key, and bulk loads stay fast.
         {"sqlite_with_rowid": False},

@@ -176,7 +176,8 @@ def test_split_sheets_edges():
 def test_failed_job_error_in_readers_language_and_purge(app, backend, make_user):
     user = make_user("homeaffairs", HOME_PROVINCE)
     mine = client_for(app, user)
-    job = runner.prepare(scope_for(user), "check", {"seconds": "0"}, user.email, user.id)
+    # An RQ worker's job (a web process's own is "server restarted": tests/jobs/test_jobs_restart.py).
+    job = runner.prepare(scope_for(user), "check", {"seconds": "0"}, user.email, user.id, runner="rq")
     long_ago = utcnow() - timedelta(hours=2)
     job.state, job.started_at, job.heartbeat_at = "running", long_ago, long_ago
     db.session.commit()

@@ -17,14 +17,15 @@ def data(app, make_service_point):
     return build(make_service_point)
 
 
-def test_rows_are_read_a_page_at_a_time(data, monkeypatch):
+def test_reference_rows_are_read_a_page_at_a_time(data, monkeypatch):
+    """The answers-table path, kept as the packed path's reference (test_export_packed.py)."""
     monkeypatch.setattr(raw, "PAGE", 10)
     export = response_export(OPERATOR, "KIOSK-QUICK", "2025-10..2026-03")
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        rows = export.rows()
+        rows = export.rows_from_answers()
         first = next(rows)
         assert first[0] == 1 and len(statements) == 2  # one page of responses, then that page's answers
         rest = list(rows)

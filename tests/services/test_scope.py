@@ -15,7 +15,7 @@ from tests.fixtures.factories import commune_codes
 
 ADMIN_ONLY = ("units.manage", "agencies.manage", "service_points.manage", "devices.manage", "instruments.manage",
               "accounts.manage", "tokens.manage", "audit.read", "results.publish", "contacts.delete",
-              "campaigns.manage", "alerts.manage")
+              "campaigns.manage", "alerts.manage", "backup.run")
 
 
 @pytest.mark.parametrize("action", ADMIN_ONLY)
@@ -28,10 +28,10 @@ def test_province_administration_is_home_affairs_only(action):
 @pytest.mark.parametrize("role, allowed", [
     ("manager", {"results.read", "reports.download", "comments.read", "comments.moderate", "devices.settings",
                  "contacts.read", "results.export", "responses.enter", "directory.read", "instruments.read",
-                 "reports.subscribe", "alerts.read", "alerts.acknowledge"}),
-    ("clerk", {"responses.enter", "directory.read", "instruments.read"}),
+                 "reports.subscribe", "alerts.read", "alerts.acknowledge", "jobs.read"}),
+    ("clerk", {"responses.enter", "directory.read", "instruments.read", "jobs.read"}),
     ("viewer", {"results.read", "reports.download", "comments.read", "directory.read", "instruments.read",
-                "alerts.read"}),
+                "alerts.read", "jobs.read"}),
     ("device", {"responses.submit"}),
 ])
 def test_each_role_has_exactly_its_actions(role, allowed):

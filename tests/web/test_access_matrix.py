@@ -103,8 +103,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "campaigns.index": RESULTS, "campaigns.show": RESULTS, "api.campaign_estimates": RESULTS,
     **{f"campaigns.{name}": frozenset({"homeaffairs"}) for name in ("create", "draw", "outcome", "packs", "frame",
                                                                   "close", "report")},
-    # Long work as jobs, for whoever may download reports.
-    **{f"jobs.{name}": RESULTS for name in ("index", "start", "show", "status", "download")},
+    # Long work as jobs: started by whoever may download reports; followed by every staff role (a clerk's large
+    # paper import runs as one), each seeing only the jobs of its own scope.
+    "jobs.start": RESULTS,
+    **{f"jobs.{name}": STAFF for name in ("index", "show", "status", "download")},
     "schedule.index": EXPORT, "schedule.add": EXPORT, "schedule.remove": EXPORT,
     "alerts.index": RESULTS, "alerts.acknowledge": EXPORT,
     "alerts.add_rule": frozenset({"homeaffairs"}), "alerts.remove_rule": frozenset({"homeaffairs"}),

@@ -114,7 +114,9 @@ def test_csv_template_has_the_instrument_columns(client, login_as):
     assert header[:3] == ["id", "instrument", "version"] and header[-3:] == ["Q", "R", "COMMENT"]
 
 
-def test_a_csv_above_the_app_body_limit_but_within_5_mb_reaches_the_importer(client, point, login_as):
+def test_a_csv_above_the_app_body_limit_but_within_5_mb_reaches_the_importer(client, point, login_as, app,
+                                                                              monkeypatch):
+    monkeypatch.setitem(app.config, "PAPER_IMPORT_JOB_ROWS", 5000)  # inline, not a job (tests/jobs/test_jobs_data)
     login_as("clerk")
     big = "instrument,service_point,submitted_at,Q,COMMENT\n" + "".join(
         f"KIOSK-QUICK,SP-DESK,2026-01-05,{1 + i % 5},{'x' * 90}\n" for i in range(4000))  # about 500 kB

@@ -83,6 +83,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         "alerts.manage": ("homeaffairs",),  # alert rules per unit or province
         "quality.manage": ("homeaffairs",),  # quality thresholds, opening hours, the scan and the review
         "targets.manage": ("homeaffairs",),  # targets per unit and year
+        # A backup of the whole database from the browser, when it holds nothing outside their units (jobs).
+        "backup.run": ("homeaffairs",),
         # Running a unit.
         "devices.settings": ("homeaffairs", "manager"),
         "comments.moderate": ("homeaffairs", "manager"),
@@ -100,6 +102,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         # Reference lists every staff member needs to pick units and service points.
         "directory.read": STAFF_ROLES + NATIONAL_ROLES,
         "instruments.read": STAFF_ROLES + NATIONAL_ROLES,
+        # Following one's own long jobs (progress, result): a clerk's large paper import runs as one.
+        "jobs.read": STAFF_ROLES + NATIONAL_ROLES,
         # A kiosk device token submits, nothing else.
         "responses.submit": ("device",),
     }.items()

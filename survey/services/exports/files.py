@@ -1,12 +1,13 @@
 """Exports as files: CSV byte streams and XLSX workbooks, the same for the CLI, the web pages and the API."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from survey.services.exports.codebook import CODEBOOK_HEADER
 from survey.services.exports.index_codebook import INDEX_CODEBOOK_HEADER, index_codebook_rows
 from survey.services.exports.index_rows import IndicesExport
+from survey.services.exports.packed_rows import packed_csv
 from survey.services.exports.responses import ResponseExport
 from survey.services.exports.writers import Sheet, csv_chunks, write_xlsx
 
@@ -37,11 +38,12 @@ def indices_codebook_csv(table: IndicesExport) -> Iterator[bytes]:
     return csv_chunks(INDEX_CODEBOOK_HEADER, index_codebook_rows(table))
 
 
-def responses_csv(export: ResponseExport) -> Iterator[bytes]:
+def responses_csv(export: ResponseExport, done: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """The anonymised responses as CSV chunks, read from the database as they are written; when every response is
-    withheld or there is none, one note row says why instead of a bare header."""
-    return csv_chunks(export.columns, export.rows() if export.allowed else [empty_note_row(export.columns,
-                                                                                          export.empty_note())])
+    withheld or there is none, one note row says why instead of a bare header. `done` hears the rows written."""
+    if not export.allowed:
+        return csv_chunks(export.columns, [empty_note_row(export.columns, export.empty_note())])
+    return packed_csv(export, done)  # the bytes csv_chunks(export.columns, export.rows()) would write, faster
 
 
 def codebook_csv(export: ResponseExport) -> Iterator[bytes]:

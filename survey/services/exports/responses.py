@@ -1,7 +1,9 @@
-"""Anonymised raw responses of one instrument version and period, read page by page so a year never sits in memory.
+"""Anonymised raw responses of one instrument version and period, streamed so a year never sits in memory.
 
 Anonymised means: no client id, device, dossier code, counter, officer, exact time or free text; the month instead
 of the date; and every place group (unit, agency, service point) with fewer than min_n responses withheld.
+Rows come from the packed answer codes (`packed_rows.py`); `rows_from_answers` is the older path over the answers
+table, kept as the reference the tests and `scripts/bench/bench_export.py` compare it with.
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from survey.services.instruments.versions import current_version
 from survey.services.indices.periods import Period, parse_period
 from survey.services.access.scope import Scope, check_unit, require, scope_filter
 from survey.services.organisation.units import descendant_ids, find_unit
+from survey.services.storage.sql import small_page_cache
 
-PAGE = 2000  # responses per keyset page: bounds memory whatever the export's size
+PAGE = 2000  # responses per keyset page of the reference path
 PLACE_COLUMNS = ["row", "instrument", "version", "month", "province_code", "unit_code", "unit_name", "agency_code",
                  "service_point_code", "channel", "procedure_code", "field_code"]
 
@@ -45,6 +48,10 @@ class ResponseExport:
     withheld_responses: int
     withheld_groups: int
     places: dict[str, dict[int, Any]] = field(default_factory=dict)
+    # The filter of `where` as plain values, for the hand-written SQL of the streamed path: "units", "agencies"
+    # (the caller's scope, None = every one) and "only" (the unit asked for and those under it).
+    filters: dict[str, frozenset[int] | None] = field(default_factory=dict)
+    expected_rows: int = 0  # rows the export writes, as counted when it was prepared (a job's progress)
 
     @property
     def profile(self) -> list[str]:
@@ -71,12 +78,14 @@ class ResponseExport:
         return codebook_rows(self)
 
     def rows(self) -> Iterator[list[Any]]:
-        """Data rows in response order, numbered from 1; read PAGE responses at a time (keyset pagination)."""
-        index = {(item_id, choice): i for i, (_, item_id, choice) in enumerate(self.item_columns)}
-        options: dict[int, list[int]] = defaultdict(list)  # multi-select item id → its option columns
-        for i, (_, item_id, choice) in enumerate(self.item_columns):
-            if choice is not None:
-                options[item_id].append(i)
+        """Data rows in response order, numbered from 1, from the packed answer codes, a chunk at a time."""
+        from survey.services.exports.packed_rows import packed_rows
+
+        return packed_rows(self)
+
+    def rows_from_answers(self) -> Iterator[list[Any]]:
+        """The same rows from the answers table, PAGE responses at a time (keyset pagination): the reference."""
+        index, options = self._layout()
         profile = self.profile
         number, last_id = 0, 0
         while True:
@@ -92,8 +101,17 @@ class ResponseExport:
                 number += 1
                 yield self._row(number, r, answers.get(r[0], ()), index, options, profile)
 
-    def _row(self, number: int, r: Any, answers: Any, index: dict, options: dict[int, list[int]],
-             profile: list[str]) -> list[Any]:
+    def _layout(self) -> tuple[dict[tuple[int, int | None], int], dict[int, list[int]]]:
+        """(item id, option code or None) → column, and multi-select item id → its option columns."""
+        index = {(item_id, choice): i for i, (_, item_id, choice) in enumerate(self.item_columns)}
+        options: dict[int, list[int]] = defaultdict(list)
+        for i, (_, item_id, choice) in enumerate(self.item_columns):
+            if choice is not None:
+                options[item_id].append(i)
+        return index, options
+
+    def _items(self, answers: Any, index: dict, options: dict[int, list[int]]) -> list[Any]:
+        """The item cells of one response from its (item id, code) answer rows."""
         items: list[Any] = [None] * len(self.item_columns)
         for item_id, code in answers:
             if item_id in options:
@@ -104,6 +122,11 @@ class ResponseExport:
                     items[i] = 1
             elif (i := index.get((item_id, None))) is not None:
                 items[i] = code
+        return items
+
+    def _row(self, number: int, r: Any, answers: Any, index: dict, options: dict[int, list[int]],
+             profile: list[str]) -> list[Any]:
+        items = self._items(answers, index, options)
         unit = self.places["unit"][r.unit_id]
         return [number, self.instrument, self.version, f"{r.local_date:%Y-%m}", unit[2], unit[0], unit[1],
                 self.places["agency"][r.agency_id], self.places["point"][r.service_point_id], r.channel,
@@ -113,6 +136,13 @@ class ResponseExport:
 _RESPONSE_COLUMNS = (Response.id, Response.local_date, Response.unit_id, Response.agency_id, Response.service_point_id,
                      Response.channel, Response.procedure_code, Response.field_code,
                      *[getattr(Response, name) for name in PROFILE_FIELDS])
+
+
+def answer_items(export: ResponseExport, response_ids: list[int]) -> list[list[Any]]:
+    """The item cells of these responses (in this order) read from the answers table, as the reference path does."""
+    index, options = export._layout()
+    answers = _answers(response_ids)
+    return [export._items(answers.get(rid, ()), index, options) for rid in response_ids]
 
 
 def _answers(response_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
@@ -150,18 +180,22 @@ def response_export(scope: Scope, instrument: str, period: str, unit: str | None
     where = and_(Response.instrument_version_id == stored.id, Response.local_date.between(span.start, span.end),
                  Response.campaign_id.is_(None),
                  scope_filter(scope, Response.unit_id, Response.agency_id))
+    filters: dict[str, frozenset[int] | None] = {"units": scope.unit_ids, "agencies": scope.agency_ids, "only": None}
     if unit:
-        where = and_(where, Response.unit_id.in_(sorted(descendant_ids(check_unit(scope, find_unit(unit), unit)))))
-    groups = db.session.execute(select(Response.unit_id, Response.agency_id, Response.service_point_id, func.count())
-                                .where(where).group_by(Response.unit_id, Response.agency_id,
-                                                       Response.service_point_id)).all()
+        filters["only"] = frozenset(descendant_ids(check_unit(scope, find_unit(unit), unit)))
+        where = and_(where, Response.unit_id.in_(sorted(filters["only"])))
+    with small_page_cache():  # one pass over the period's rows: SQLite's 256 MB page cache would keep them all
+        groups = db.session.execute(select(Response.unit_id, Response.agency_id, Response.service_point_id,
+                                           func.count()).where(where)
+                                    .group_by(Response.unit_id, Response.agency_id, Response.service_point_id)).all()
     allowed = {(u, a, s) for u, a, s, n in groups if n >= min_n}
     small = [n for u, a, s, n in groups if n < min_n]
     definition = parse_definition(stored.definition)
     export = ResponseExport(instrument=stored.instrument.code, version=stored.version, version_id=stored.id,
                             period=span, min_n=min_n, where=where, definition=definition,
                             item_columns=_item_columns(definition, stored.id),
-                            allowed=allowed, withheld_responses=sum(small), withheld_groups=len(small))
+                            allowed=allowed, withheld_responses=sum(small), withheld_groups=len(small),
+                            filters=filters, expected_rows=sum(n for *_, n in groups if n >= min_n))
     export.places = _places(allowed)
     return export
 

@@ -1,68 +1,21 @@
-"""The kinds of long work: a province's PDFs as a ZIP, response and index exports, and a worker check."""
+"""The kinds of long work: a province's PDFs as a ZIP, response and index exports, and a worker check (paper
+imports and backups are in data_kinds.py)."""
 from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from itertools import chain
-from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from survey.errors import Invalid
-from survey.extensions import db
-from survey.models import Response
 from survey.services.access.scope import Scope, require
-from survey.services.jobs import store
+from survey.services.jobs.context import Context, Kind, Result
+from survey.services.jobs.data_kinds import DATA_KINDS
 from survey.services.jobs.spreadsheet import split_sheets
 
 MAX_CHECK_SECONDS = 3600
-
-
-@dataclass
-class Context:
-    """What a kind's work gets: its scope and parameters, where to write, and a way to report progress."""
-
-    job_id: int
-    scope: Scope
-    params: dict
-    lang: str
-    folder: Path
-    stem: str
-    _last: int = field(default=-1)
-    _steps: list[int] = field(default_factory=list)
-
-    def progress(self, pct: float) -> None:
-        """Report progress 0–100 (written only when the whole percent changes, with every value so far)."""
-        value = max(0, min(99, int(pct)))  # 100 is written with the result, not before
-        if value != self._last:
-            self._last = value
-            self._steps.append(value)
-            store.beat(self.job_id, value, list(self._steps))
-
-    def path(self, suffix: str) -> Path:
-        """The result file of this job."""
-        return self.folder / f"{self.stem}{suffix}"
-
-
-@dataclass(frozen=True)
-class Result:
-    """A finished job's file (name inside the results folder), its download name and figures for the audit log."""
-
-    file: str
-    name: str
-    details: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of job: check the request now (scope, fields), run it later, audit it as (action, object param)."""
-
-    check: Callable[[Scope, Mapping[str, str]], dict]
-    run: Callable[[Context], Result]
-    audit: tuple[str, str]
 
 
 def _min_n() -> int:
@@ -152,11 +105,12 @@ def _check_responses(scope: Scope, params: Mapping[str, str]) -> dict:
 def _run_responses(ctx: Context) -> Result:
     from survey.services.exports.codebook import CODEBOOK_HEADER
     from survey.services.exports.responses import response_export
-    from survey.services.exports.writers import Sheet, csv_chunks, write_xlsx
+    from survey.services.exports.files import responses_csv
+    from survey.services.exports.writers import Sheet, write_xlsx
 
     p = ctx.params
     export = response_export(ctx.scope, p["instrument"], p["period"], p["unit"] or None, p["version"], _min_n())
-    total = max(1, db.session.scalar(select(func.count()).select_from(Response).where(export.where)) or 0)
+    total = max(1, export.expected_rows)
 
     def rows():
         for number, row in enumerate(export.rows(), start=1):
@@ -168,7 +122,7 @@ def _run_responses(ctx: Context) -> Result:
     target = ctx.path("." + p["format"])
     if p["format"] == "csv":
         with target.open("wb") as out:
-            for chunk in csv_chunks(export.columns, rows()):
+            for chunk in responses_csv(export, done=lambda n: ctx.progress(99 * n / total)):
                 out.write(chunk)
     else:
         limit = int(current_app.config.get("XLSX_MAX_ROWS", 1_048_576))
@@ -235,4 +189,6 @@ KINDS: dict[str, Kind] = {
     "responses_export": Kind(_check_responses, _run_responses, ("export", "instrument")),
     "indices_export": Kind(_check_indices, _run_indices, ("export", "instrument")),
     "check": Kind(_check_check, _run_check, ("job.check", "seconds")),
+    **DATA_KINDS,
 }
+__all__ = ["KINDS", "Context", "Kind", "Result"]

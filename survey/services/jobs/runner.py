@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from flask import Flask, current_app
 
@@ -13,6 +14,7 @@ from survey.models import Job
 from survey.models.base import utcnow
 from survey.services.access import audit
 from survey.services.jobs import store
+from survey.services.jobs.context import JobFailed
 from survey.services.jobs.kinds import KINDS, Context, Result
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,12 @@ def redis_connection(app: Flask | None = None):
     return Redis.from_url((app or current_app).config["REDIS_URL"])
 
 
-def submit(job: Job):
+def runner_name(app: Flask | None = None) -> str:
+    """Who will hold a job queued now: "rq" or "thread" (a CLI running one itself says "cli")."""
+    return "rq" if uses_redis(app) else "thread"
+
+
+def submit(job: Job) -> Future | None:
     """Hand a committed job to the runner; returns the in-process future (None on RQ), for tests and the CLI."""
     app = current_app._get_current_object()
     if uses_redis(app):
@@ -46,17 +53,62 @@ def submit(job: Job):
         Queue(queue_name(app), connection=redis_connection(app)).enqueue(
             rq_entry, job.id, job_id=f"survey-job-{job.public_id}", job_timeout=-1, result_ttl=0)
         return None
-    return _executor(app).submit(execute, app, job.id)
+    return _pool(app).submit(job.id)
 
 
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    """One small pool per app (per gunicorn worker): one-centre installs need no other process."""
+class _Pool:
+    """One small thread pool per app (per gunicorn worker), so one-centre installs need no other process. Its
+    keeper beats every job it holds, queued or running: when the process stops the beats stop, and readers then
+    mark those jobs failed (store.reap_stale) instead of leaving them queued forever."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.executor = ThreadPoolExecutor(max_workers=int(app.config.get("JOBS_THREADS", 2)),
+                                           thread_name_prefix="survey-job")
+        self.held: set[int] = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._keep, name="survey-job-keeper", daemon=True).start()
+
+    def submit(self, job_id: int) -> Future:
+        with self.lock:
+            self.held.add(job_id)
+        return self.executor.submit(self._run, job_id)
+
+    def _run(self, job_id: int) -> None:
+        try:
+            execute(self.app, job_id)
+        finally:
+            with self.lock:
+                self.held.discard(job_id)
+
+    def _keep(self) -> None:
+        """On start, fail the jobs an earlier process left behind; then beat the held ones until the process ends."""
+        interval = float(self.app.config.get("JOB_HEARTBEAT_SECONDS", 10))
+        try:
+            with self.app.app_context():
+                reaped = store.reap_on_start()
+            if reaped:
+                log.warning("%d job(s) left by a stopped process marked failed", reaped)
+        except Exception:  # noqa: BLE001 - readers reap them too; the pool must run regardless
+            log.warning("could not check for jobs left by a stopped process", exc_info=True)
+        while True:
+            time.sleep(interval)
+            with self.lock:
+                held = sorted(self.held)
+            if not held:
+                continue  # an idle pool writes nothing
+            try:
+                with self.app.app_context():
+                    store.beat_held(held)
+            except Exception:  # noqa: BLE001 - a missed beat is retried; the jobs go on
+                log.warning("heartbeat of queued jobs failed", exc_info=True)
+
+
+def _pool(app: Flask) -> _Pool:
     with _LOCK:
         pool = app.extensions.get("survey_jobs")
         if pool is None:
-            pool = ThreadPoolExecutor(max_workers=int(app.config.get("JOBS_THREADS", 2)),
-                                      thread_name_prefix="survey-job")
-            app.extensions["survey_jobs"] = pool
+            pool = app.extensions["survey_jobs"] = _Pool(app)
         return pool
 
 
@@ -91,7 +143,7 @@ def _run(job: Job) -> Result | Exception:
     kind = KINDS[job.kind]
     folder = store.results_dir()
     context = Context(job_id=job.id, scope=store.scope_from_json(job.scope), params=dict(job.params),
-                      lang=job.lang, folder=folder, stem=job.public_id)
+                      lang=job.lang, folder=folder, stem=job.public_id, actor=job.actor)
     try:
         return kind.run(context)
     except Exception as exc:  # noqa: BLE001 - every failure must end the job as failed, never leave it running
@@ -116,13 +168,16 @@ def _finish(job_id: int, outcome: Result | Exception) -> None:
             job.error_code, job.error_params = outcome.code, {k: str(v) for k, v in outcome.params.items()}
         else:
             job.error_code, job.error_params = "job_failed", {}
+        if isinstance(outcome, JobFailed):  # a file saying why (an import's row report) stays downloadable
+            job.result_path, job.result_name = outcome.file, outcome.name
         audit.record(job.actor, "job.failed", job.public_id, outcome="failed", kind=job.kind, error=job.error_code)
     else:
         job.state, job.progress, job.result_path, job.result_name = "done", 100, outcome.file, outcome.name
         job.progress_steps = [*(job.progress_steps or []), 100]
-        action, obj = KINDS[job.kind].audit
-        audit.record(job.actor, action, str(job.params.get(obj, "")), job=job.public_id,
-                     **{**job.params, "kind": job.kind, **outcome.details})
+        if KINDS[job.kind].audit is not None:  # else the work recorded its entry in its own transaction
+            action, obj = KINDS[job.kind].audit
+            audit.record(job.actor, action, str(job.params.get(obj) or outcome.details.get(obj, "")),
+                         job=job.public_id, **{**job.params, "kind": job.kind, **outcome.details})
     db.session.commit()
 
 
@@ -137,11 +192,14 @@ def _heartbeat(app: Flask, job_id: int, stop: threading.Event) -> None:
                 log.warning("heartbeat of job %s failed", job_id, exc_info=True)
 
 
-def prepare(scope, kind: str, params: dict, actor: str, requester_id: int | None, lang: str = "vi") -> Job:
-    """Check a request for work now (kind, fields, scope) and queue it; the caller commits, then calls submit()."""
+def prepare(scope, kind: str, params: dict, actor: str, requester_id: int | None, lang: str = "vi",
+            runner: str | None = None) -> Job:
+    """Check a request for work now (kind, fields, scope) and queue it; the caller commits, then calls submit()
+    (or, with runner="cli", runs it itself)."""
     from survey.errors import Invalid
 
     if kind not in KINDS:
         raise Invalid([{"field": "kind", "code": "unknown", "message": f"kind must be one of {', '.join(KINDS)}"}])
     checked = KINDS[kind].check(scope, params)
-    return store.create_job(scope, kind, checked, actor, requester_id, lang if lang in ("vi", "en") else "vi")
+    return store.create_job(scope, kind, checked, actor, requester_id, lang if lang in ("vi", "en") else "vi",
+                            runner or runner_name())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -15,6 +15,9 @@ from survey.models.base import utcnow
 from survey.services.access.scope import Scope
 
 WORKER_LOST = "worker_lost"
+SERVER_RESTARTED = "server_restarted"
+# Runners whose queued jobs live only in a process's memory: lost, never to start, if that process stops.
+IN_PROCESS = ("thread", "cli")
 
 
 def scope_to_json(scope: Scope) -> dict:
@@ -32,10 +35,11 @@ def scope_from_json(data: dict) -> Scope:
 
 
 def create_job(scope: Scope, kind: str, params: dict, actor: str, requester_id: int | None,
-               lang: str = "vi") -> Job:
-    """A queued job (flushed, not committed: the caller commits, then hands it to the runner)."""
+               lang: str = "vi", runner: str = "thread") -> Job:
+    """A queued job (flushed, not committed: the caller commits, then hands it to `runner`)."""
     job = Job(public_id=secrets.token_hex(12), kind=kind, requester_id=requester_id, actor=actor,
-              scope=scope_to_json(scope), params=params, lang=lang, state="queued", progress=0, error_params={})
+              scope=scope_to_json(scope), params=params, lang=lang, state="queued", progress=0, error_params={},
+              runner=runner, heartbeat_at=utcnow())  # a queued job is beaten by the process holding it
     db.session.add(job)
     db.session.flush()
     return job
@@ -81,21 +85,48 @@ def stale_after() -> timedelta:
 
 
 def reap_stale(now: datetime | None = None) -> int:
-    """Mark running jobs whose worker stopped beating as failed (a killed worker never says so itself)."""
+    """Mark as failed the jobs whose process stopped (a killed process never says so itself): running jobs that
+    stopped beating, and queued jobs of a web process's pool or a CLI process that nobody beats any more. Queued
+    RQ jobs wait in Redis for whichever worker is free, and a live worker beats the job it runs: both are left."""
     now = now or utcnow()
-    stale = (Job.state == "running") & (Job.heartbeat_at < now - stale_after())
+    old = Job.heartbeat_at < now - stale_after()
+    in_process = Job.runner.in_(IN_PROCESS)
+    stale = old & ((Job.state == "running") | ((Job.state == "queued") & in_process))
     if db.session.scalar(select(Job.id).where(stale).limit(1)) is None:
         return 0  # the common case writes nothing: no write lock taken on every poll of a progress bar
-    result = db.session.execute(
-        update(Job).where(stale)
-        .values(state="failed", error_code=WORKER_LOST, error_params={}, finished_at=now,
-                expires_at=now + keep_for()).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    done = 0
+    # The web process's own pool stopped with the process: the server restarted (or its worker was replaced).
+    for where, code in ((stale & (Job.runner == "thread"), SERVER_RESTARTED),
+                        (stale & ((Job.runner != "thread") | Job.runner.is_(None)), WORKER_LOST)):
+        result = db.session.execute(
+            update(Job).where(where)
+            .values(state="failed", error_code=code, error_params={}, finished_at=now,
+                    expires_at=now + keep_for()).execution_options(synchronize_session=False))
+        done += result.rowcount or 0
+    return done
+
+
+def reap_on_start() -> int:
+    """`reap_stale` in a transaction of its own, for a process starting its runner (no caller's session involved)."""
+    try:
+        reaped = reap_stale()
+        db.session.commit()
+        return reaped
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def keep_for() -> timedelta:
     """How long results (and failed jobs) are kept."""
     return timedelta(hours=float(current_app.config.get("JOB_RESULT_HOURS", 24)))
+
+
+def beat_held(job_ids: list[int]) -> None:
+    """The heartbeat of the jobs a process holds (queued in its pool or running), on a connection of its own."""
+    with db.engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id.in_(job_ids), Job.state.in_(("queued", "running")))
+                     .values(heartbeat_at=utcnow()))
 
 
 def beat(job_id: int, progress: int | None = None, steps: list[int] | None = None) -> None:
@@ -119,9 +150,10 @@ def results_dir() -> Path:
 
 
 def result_file(scope: Scope, public_id: str) -> tuple[Path, str]:
-    """The finished job's file and download name; NotFound when not done, expired or removed."""
+    """The finished job's file and download name (a failed import's row report too); NotFound when there is none,
+    or it expired or was removed."""
     job = get_job(scope, public_id)
-    if job.state != "done" or not job.result_path or (job.expires_at and job.expires_at < utcnow()):
+    if job.state not in ("done", "failed") or not job.result_path or (job.expires_at and job.expires_at < utcnow()):
         raise NotFound("job_result_gone", "This job has no result to download", job=public_id)
     path = results_dir() / job.result_path
     if not path.is_file():
@@ -139,4 +171,9 @@ def purge_expired(now: datetime | None = None) -> int:
         if job.result_path:
             (folder / job.result_path).unlink(missing_ok=True)
         db.session.delete(job)
+    # A paper import's upload is deleted by its job; one whose job never ran (refused, lost) goes after the same time.
+    cutoff = (now - keep_for()).replace(tzinfo=timezone.utc).timestamp()  # naive UTC, as utcnow()
+    for upload in folder.glob("upload-*.csv"):
+        if upload.stat().st_mtime < cutoff:
+            upload.unlink(missing_ok=True)
     return len(jobs)

@@ -63,8 +63,10 @@ def snapshot() -> Iterator[Connection]:
             conn.rollback()
 
 
-def dump(target: BinaryIO, progress: Progress | None = None) -> dict[str, int]:
-    """Write every table of one snapshot into a zip (a file object opened for binary writing); rows per table."""
+def dump(target: BinaryIO, progress: Progress | None = None,
+         tick: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Write every table of one snapshot into a zip (a file object opened for binary writing); rows per table.
+    `progress` hears of each table when it is written, `tick` of each batch of rows (a job's progress bar)."""
     counts: dict[str, int] = {}
     entries = []
     with snapshot() as conn, zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
@@ -77,8 +79,11 @@ def dump(target: BinaryIO, progress: Progress | None = None) -> dict[str, int]:
                 for chunk in _lines(conn, table):
                     digest.update(chunk)
                     out.write(chunk)
-                    rows += chunk.count(b"\n")
+                    lines = chunk.count(b"\n")
+                    rows += lines
                     size += len(chunk)
+                    if tick:
+                        tick(lines)
             counts[table.name] = rows
             entries.append({"name": table.name, "file": name, "columns": [c.name for c in table.columns],
                             "rows": rows, "bytes": size, "sha256": digest.hexdigest()})

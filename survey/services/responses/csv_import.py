@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -123,9 +124,10 @@ def _definition(code: str, number: Any):
     return load_version(code, found[0], found[1], found[3], found[4]).definition if found else None
 
 
-def import_responses_csv(text: str, scope: Scope | None = None, default_channel: str = "paper") -> ImportReport:
+def import_responses_csv(text: str, scope: Scope | None = None, default_channel: str = "paper",
+                         progress: Callable[[float], None] | None = None) -> ImportReport:
     """Record every row; the report lists each row's outcome. Any bad row: Invalid listing every problem (the
-    caller rolls back, so nothing is imported). A staff caller (scope given) must hold responses.enter."""
+    caller rolls back, so nothing is imported). `progress` hears 0–100 (checking is the first 70, a job's bar)."""
     if scope is not None:
         require(scope, "responses.enter")
     text = text.lstrip("\ufeff")
@@ -138,7 +140,10 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
     report, prepared = ImportReport([]), {}
     # First check every row without writing (no write lock held while a big file is read), then write them all
     # in the caller's transaction; a dossier repeated inside the file is caught while writing.
-    for line, row in rows:
+    step = max(1, len(rows) // 100)  # about one report per percent
+    for number, (line, row) in enumerate(rows):
+        if progress and number % step == 0:
+            progress(70 * number / len(rows))
         if len(report.rows) >= MAX_ROWS:
             report.rows.append(RowResult(line, "", "error", [{"field": "file", "code": "too_many_rows",
                                                               "message": f"at most {MAX_ROWS} rows per file"}]))
@@ -165,7 +170,9 @@ def import_responses_csv(text: str, scope: Scope | None = None, default_channel:
                       "Nothing to import")
     if report.ok:
         begin_write()  # before the first savepoint: on SQLite a savepoint must not open the transaction itself
-        for result in report.rows:
+        for number, result in enumerate(report.rows):
+            if progress and number % step == 0:
+                progress(70 + 30 * number / len(report.rows))
             _store_row(result, prepared[result.line])
     if not report.ok:
         raise ImportRejected(report)

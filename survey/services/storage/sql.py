@@ -151,6 +151,25 @@ def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = Non
         cur.close()
 
 
+SCAN_CACHE_KB = 16_384  # SQLite's page cache during one pass over a large table (the pool keeps 256 MB, database.py)
+
+
+@contextmanager
+def small_page_cache(conn: Connection | None = None) -> Iterator[None]:
+    """On SQLite, a small page cache while one pass reads a province-year (each page once: caching them only costs
+    memory, 256 MB of it), then the connection's own again. Nothing on PostgreSQL, whose cache is the server's."""
+    conn = conn or db.session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SCAN_CACHE_KB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
 def _expand_lists(sql: str, params: dict) -> tuple[str, dict]:
     """`IN :name` with a list value → `IN (:name_0, :name_1, …)` (`IN (NULL)`, true for no row, when empty)."""
     out = {}
