@@ -37,8 +37,8 @@ def _submitted(monkeypatch) -> list:
 def _progress(monkeypatch) -> list[int]:
     seen: list[int] = []
     original = store.beat
-    monkeypatch.setattr(store, "beat", lambda job_id, progress=None: (
-        original(job_id, progress), progress is not None and seen.append(progress)))
+    monkeypatch.setattr(store, "beat", lambda job_id, progress=None, steps=None: (
+        original(job_id, progress, steps), progress is not None and seen.append(progress)))
     return seen
 
 
