@@ -74,8 +74,9 @@ class ServerProcess:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 30) -> None:
-        """Start gunicorn and wait until /healthz answers."""
+    def start(self, timeout: float = 120) -> None:
+        """Start gunicorn and wait until /healthz answers (a deadline, not a wait: a loaded 2-core machine took over
+        30 s to import the app in two workers; a server that exits fails at once)."""
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers",
                    str(self.workers), "--threads", str(self.threads), "--graceful-timeout", "2",
                    "--log-level", "warning", "survey.app:create_app()"]
