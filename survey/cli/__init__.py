@@ -48,7 +48,7 @@ SUMMARY = {
     "backup": "Write one snapshot of every table to FILE (a zip of JSON lines with a manifest), then check the file.",
     "campaigns": "Probability-sample surveys the Ministry's way, with design-based estimates.",
     "db": "Perform database migrations.",
-    "demo": "Create the province's agencies and service points, then N responses over the last 12 months.",
+    "demo": "Create agencies, service points, N responses over 12 months and a finished sample-survey campaign.",
     "devices": "Kiosk and tablet devices bound to a service point.",
     "export": "Export index tables or anonymised raw responses as CSV or XLSX (small cells suppressed).",
     "frame": "Villages and residential groups with their adult population, per commune.",

@@ -27,8 +27,7 @@ from survey.services.instruments.versions import load_official_instruments
 @transactional
 def demo_command(province: str, count: int, seed: int, instrument: str | None, if_empty: bool,
                  campaign: bool) -> None:
-    """Create the province's agencies and service points, N responses over the last 12 months and a finished
-    sample-survey campaign."""
+    """Create agencies, service points, N responses over 12 months and a finished sample-survey campaign."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
     if if_empty and holds_responses():
