@@ -61,10 +61,14 @@ def test_province_zip_in_the_browser(app, jobs_server, browser, make_user, tmp_p
     seen, states = [], []
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        value = int(float(browser.find_element(By.ID, "job-progress").get_attribute("value")))
+        # Both read in one script: the page cannot update between them (two reads once saw "done" beside the
+        # value before it).
+        value, state = browser.execute_script(
+            "return [document.getElementById('job-progress').value,"
+            " document.getElementById('job').dataset.state];")
+        value = int(float(value))
         if not seen or seen[-1] != value:
             seen.append(value)
-        state = browser.find_element(By.ID, "job").get_attribute("data-state")
         if not states or states[-1] != state:
             states.append(state)
         if state in ("done", "failed"):

@@ -18,7 +18,7 @@ from survey.services.organisation.units import get_unit
 from tests.fixtures.factories import commune_codes
 
 READS = {"results.read", "reports.download", "comments.read", "alerts.read", "results.export", "directory.read",
-         "instruments.read"}
+         "instruments.read", "jobs.read"}  # its own jobs: the exports it may run
 
 
 @pytest.fixture
