@@ -71,6 +71,9 @@ FIELD = {
     ("instrument", "unknown"): _l("Choose one of the questionnaires offered."),
     ("service_point", "inactive"): _l("This service point has been deactivated and no longer takes responses."),
     ("parent", "cycle"): _l("An agency cannot be placed under itself or one of its sub-agencies."),
+    ("calibrate", "no_margins"): _l("This province has no sex × age-band population margins, so the weights "
+                                    "cannot be calibrated: upload the margins on the Population weights screen. "
+                                    "The estimates below are not calibrated."),
 }
 
 # Plain HTTP errors, by status; werkzeug's own descriptions are English.

@@ -117,6 +117,9 @@ class ExportResponsesQuery(Query):
 
 class EstimatesQuery(Query):
     by: Optional[Literal[ESTIMATE_BY]] = _p("province (default), commune or a profile field")  # type: ignore
+    calibrate: Optional[Literal["0", "1", "true", "false"]] = _p(
+        "1: post-stratify the weights to the province's sex × age-band margins (422 `no_margins` when none are "
+        "uploaded); the document's `calibrated` says which weights were used")
 
 
 # Request bodies besides the submission
@@ -256,7 +259,15 @@ class EstimateRow(IndexRow):
     response_rate: Number = None
 
 
+class Calibration(BaseModel):
+    margins: str
+    respondents_in_cells: int
+    respondents_without_cell: int = Field(description="Respondents without sex or age band: their weight is kept")
+
+
 class Estimates(Indices):
     """A campaign's estimates: the indices document with se, deff and response_rate on every row."""
 
     rows: list[EstimateRow]  # type: ignore[assignment]
+    calibrated: bool = Field(False, description="Whether the weights were post-stratified to sex × age-band margins")
+    calibration: Optional[Calibration] = None

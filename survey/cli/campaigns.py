@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from survey.services.access.scope import OPERATOR
 from survey.services.campaigns import estimates, manage, progress
 
@@ -38,7 +38,7 @@ def create_command(code, province, instrument, version, start, end, villages_per
     """A draft campaign: design parameters and seed; `draw` selects the sample."""
     chosen = [c.strip() for c in communes.split(",") if c.strip()] or None
     campaign = manage.create_campaign(OPERATOR, code, province, instrument, version, start.date(), end.date(),
-                                      villages_per_commune, people_per_village, chosen, seed)
+                                      villages_per_commune, people_per_village, chosen, seed, actor())
     click.echo(f"Campaign {campaign.code} created (draft, seed {campaign.seed}).")
 
 
@@ -47,7 +47,7 @@ def create_command(code, province, instrument, version, start, end, villages_per
 @transactional
 def draw_command(code: str) -> None:
     """Select villages by systematic PPS in each commune and issue the questionnaires (once)."""
-    done = manage.draw(OPERATOR, code)
+    done = manage.draw(OPERATOR, code, actor())
     click.echo(f"Drew {done['villages']} villages in {done['communes']} communes: "
                f"{done['questionnaires']} questionnaires issued.")
 
@@ -86,7 +86,7 @@ def outcome_command(code: str, questionnaire: str, status: str) -> None:
 @transactional
 def close_command(code: str) -> None:
     """End the fieldwork: afterwards no channel takes answers or outcomes; estimates stay available."""
-    campaign = manage.close_campaign(OPERATOR, code)
+    campaign = manage.close_campaign(OPERATOR, code, actor())
     click.echo(f"Campaign {campaign.code} closed.")
 
 
@@ -110,10 +110,13 @@ def status_command(code: str) -> None:
 @click.argument("code")
 @click.option("--by", default="province", type=click.Choice(estimates.BY))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--calibrate", is_flag=True,
+              help="Hiệu chỉnh trọng số theo cơ cấu giới tính × nhóm tuổi của tỉnh / Post-stratify the weights to "
+                   "the province's sex × age-band margins (they must be uploaded).")
 @transactional
-def estimates_command(code: str, by: str, fmt: str) -> None:
+def estimates_command(code: str, by: str, fmt: str, calibrate: bool) -> None:
     """Design-based estimates (method sipas-design-1) with standard errors."""
-    doc = estimates.estimates_document(OPERATOR, code, by)
+    doc = estimates.estimates_document(OPERATOR, code, by, calibrate=calibrate)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
@@ -121,11 +124,13 @@ def estimates_command(code: str, by: str, fmt: str) -> None:
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         comps = list(doc["rows"][0]["components"]) if doc["rows"] else []
-        writer.writerow([*columns, *[f"{c}.{k}" for c in comps for k in ("pct", "se")]])
+        writer.writerow([*columns, "calibrated", *[f"{c}.{k}" for c in comps for k in ("pct", "se")]])
         for r in doc["rows"]:
-            writer.writerow([*(r[c] for c in columns), *[r["components"][c][k] for c in comps for k in ("pct", "se")]])
+            writer.writerow([*(r[c] for c in columns), int(calibrate),
+                             *[r["components"][c][k] for c in comps for k in ("pct", "se")]])
         return
     click.echo(f"{doc['campaign']} — {doc['instrument']} v{doc['instrument_version']} ({doc['method_version']})")
+    click.echo(_weights_line(doc))
     click.echo("  ".join(f"{c:>9}" for c in columns))
     for r in doc["rows"]:
         click.echo("  ".join(f"{'' if r[c] is None else r[c]!s:>9}" for c in columns))
@@ -134,15 +139,29 @@ def estimates_command(code: str, by: str, fmt: str) -> None:
 @campaigns_group.command("export")
 @click.argument("code")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--calibrate", is_flag=True,
+              help="Hiệu chỉnh trọng số theo cơ cấu giới tính × nhóm tuổi của tỉnh / Post-stratify the weights to "
+                   "the province's sex × age-band margins (they must be uploaded).")
 @transactional
-def export_command(code: str, output: Path) -> None:
+def export_command(code: str, output: Path, calibrate: bool) -> None:
     """One row per completed questionnaire with stratum, PSU, weights and answer codes (for R or Stata)."""
-    header, rows = estimates.export_rows(OPERATOR, code)
+    header, rows = estimates.export_rows(OPERATOR, code, calibrate)
     with output.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
-    click.echo(f"{len(rows)} completed questionnaires written to {output}.")
+    click.echo(f"{len(rows)} completed questionnaires written to {output}; weight column "
+               f"{'calibrated to the sex × age-band margins' if calibrate else 'not calibrated'}.")
+
+
+def _weights_line(doc: dict) -> str:
+    """Whether the weights were calibrated, in Vietnamese then English."""
+    if not doc["calibrated"]:
+        return "Trọng số: không hiệu chỉnh / Weights: not calibrated"
+    c = doc["calibration"]
+    return (f"Trọng số: hiệu chỉnh theo giới tính × nhóm tuổi ({c['respondents_in_cells']} người trả lời trong ô, "
+            f"{c['respondents_without_cell']} không rõ) / Weights: calibrated to sex × age band "
+            f"({c['respondents_in_cells']} respondents in cells, {c['respondents_without_cell']} without)")
 
 
 @campaigns_group.command("packs")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from survey.cli.common import transactional
+from survey.cli.common import actor, transactional
 from survey.services.access.scope import OPERATOR
 from survey.services.campaigns.frame import import_frame
 
@@ -21,7 +21,7 @@ def frame_group() -> None:
 @transactional
 def import_command(province: str, file: Path) -> None:
     """Add or update villages from a CSV (commune_code,village_code,village_name,population); all or nothing."""
-    done = import_frame(OPERATOR, province, file.read_text("utf-8-sig"))
+    done = import_frame(OPERATOR, province, file.read_text("utf-8-sig"), actor())
     click.echo(f"Frame of province {province}: {done['added']} villages added, {done['updated']} updated.")
 
 

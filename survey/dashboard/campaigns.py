@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.auth.access import current_actor, permission_required
-from survey.error_text import explain
+from survey.error_text import explain, explain_field
 from survey.errors import DomainError, Invalid
 from survey.extensions import db
 from survey.reports.campaign_packs import packs_zip
@@ -62,7 +62,8 @@ def create():
             campaign = manage.create_campaign(
                 g.scope, (request.form.get("code") or "").strip(), request.form.get("province") or "",
                 request.form.get("instrument") or "", _int("version"), _date("from"), _date("to"),
-                _int("villages_per_commune", 0) or 0, _int("people_per_village", 0) or 0, communes, _int("seed"))
+                _int("villages_per_commune", 0) or 0, _int("people_per_village", 0) or 0, communes, _int("seed"),
+                current_actor())
             db.session.commit()
             flash(_("Campaign %(code)s created. Check the design, then draw the sample.", code=campaign.code), "ok")
             return redirect(url_for("campaigns.show", code=campaign.code))
@@ -79,14 +80,21 @@ def show(code: str):
     """Progress (outcomes, RR1 per commune and village with a bar), estimates with intervals, official figures."""
     status = progress.campaign_status(g.scope, code)
     min_n = current_app.config["MIN_N"]
-    by_commune = estimates.estimates_document(g.scope, code, "commune", min_n) if status["completed"] else None
-    overall = estimates.estimates_document(g.scope, code, "province", min_n) if status["completed"] else None
+    calibrate, problem = request.args.get("calibrate", "") in ("1", "true"), None
+    by_commune = overall = None
+    if status["completed"]:
+        try:  # the switch: weights post-stratified to the province's sex × age-band margins
+            by_commune = estimates.estimates_document(g.scope, code, "commune", min_n, calibrate)
+        except Invalid as exc:  # no margins: say so beside the uncalibrated estimates
+            calibrate, problem = False, explain_field(exc.errors[0])
+            by_commune = estimates.estimates_document(g.scope, code, "commune", min_n)
+        overall = estimates.estimates_document(g.scope, code, "province", min_n, calibrate)
     campaign = manage.get_campaign(g.scope, code, "results.read")
     figures = official.beside_campaign(campaign, overall["rows"][0] if overall and overall["rows"] else None)
     db.session.rollback()  # weights computed for the estimates are not this page's to keep
     return render_template("campaigns/show.html", campaign=campaign, status=status, by_commune=by_commune,
                            overall=overall, official=figures, manage=can(g.scope, "campaigns.manage"),
-                           min_n=min_n)
+                           min_n=min_n, calibrated=calibrate, calibration_problem=problem), 422 if problem else 200
 
 
 @bp.post("/<code>/draw")
@@ -95,7 +103,7 @@ def draw(code: str):
     """Draw the sample once (PPS per commune) and issue the questionnaires."""
     manage.get_campaign(g.scope, code)  # a campaign outside the caller's provinces is a 404, not a flash
     try:
-        done = manage.draw(g.scope, code)
+        done = manage.draw(g.scope, code, current_actor())
         db.session.commit()
         flash(_("Drew %(v)s villages: %(q)s questionnaires issued.", v=done["villages"], q=done["questionnaires"]),
               "ok")
@@ -130,7 +138,7 @@ def close(code: str):
         flash(_("Tick the box to confirm that the fieldwork is over."), "error")
         return redirect(url_for("campaigns.show", code=code) + "#close")
     try:
-        manage.close_campaign(g.scope, code)
+        manage.close_campaign(g.scope, code, current_actor())
         db.session.commit()
         flash(_("Campaign %(code)s closed: no more answers or outcomes are accepted.", code=code), "ok")
     except DomainError as exc:
@@ -181,7 +189,7 @@ def frame():
     if request.method == "POST":
         try:
             _name, text = uploaded_text("file", MAX_FRAME, _("Choose a CSV file of at most 5 MB."))
-            done = import_frame(g.scope, province, text)
+            done = import_frame(g.scope, province, text, current_actor())
             db.session.commit()
             flash(_("Frame imported: %(a)s villages added, %(u)s updated.", a=done["added"], u=done["updated"]),
                   "ok")

@@ -24,30 +24,44 @@ DECIMALS = 2
 
 
 def compute_weights(campaign_id: int, calibrate: bool = False) -> pd.DataFrame:
-    """Non-response-adjusted (and optionally post-stratified) weights, stored on the completed questionnaires."""
+    """Non-response-adjusted (and, asked, post-stratified) weights of the completed questionnaires.
+
+    The non-response-adjusted weight is stored on each completed questionnaire; calibrated weights are returned
+    only (they follow margins that Home Affairs may replace at any time, so a stored copy would go stale).
+    """
     frame = outcome_frame(campaign_id)
     weight = nonresponse_adjust(frame["village"].to_numpy(), frame["status"].to_numpy(),
                                 frame["base_weight"].to_numpy())
     frame = frame.assign(weight=weight)
     done = frame[frame["status"] == "completed"].copy()
-    if calibrate and len(done):
-        done = _calibrated(campaign_id, done)
     if len(done):  # one executemany by primary key (a get and an UPDATE per questionnaire took seconds)
         db.session.execute(update(Questionnaire), [{"id": int(q), "weight": float(w)}
                                                    for q, w in zip(done["id"], done["weight"])])
+    if calibrate:
+        done = _calibrated(campaign_id, done)
     return done
 
 
 def _calibrated(campaign_id: int, done: pd.DataFrame) -> pd.DataFrame:
+    """Post-stratified to the province's sex × age-band margins; Invalid (422) when it has none."""
     from survey.models import Campaign
 
     province = db.session.get(Campaign, campaign_id).province_id
     margins = {f"{m.sex}-{m.age_band}": float(m.population) for m in db.session.scalars(
         select(PopulationMargin).where(PopulationMargin.unit_id == province))}
+    if not any(v > 0 for v in margins.values()):
+        message = (f"province {db.session.get(Unit, province).code} has no sex × age band margins to calibrate "
+                   "to: upload them (Population weights screen or `survey weights import`) or estimate without "
+                   "calibration")
+        raise Invalid([{"field": "calibrate", "code": "no_margins", "message": message}], message)
+    if not len(done):
+        return done
     profile = dict(db.session.execute(select(Response.id, Response.sex * 10 + Response.age_band)
                                       .where(Response.id.in_([int(r) for r in done["response_id"]]))).all())
     cells = [f"{v // 10}-{v % 10}" if v else None for v in (profile.get(int(r)) for r in done["response_id"])]
-    return done.assign(weight=poststratify(done["weight"].to_numpy(), np.array(cells, dtype=object), margins))
+    cells = [c if c is not None and margins.get(c, 0) > 0 else None for c in cells]  # None: keeps its weight
+    return done.assign(weight=poststratify(done["weight"].to_numpy(), np.array(cells, dtype=object), margins),
+                       cell=cells)
 
 
 def _answers(campaign, done: pd.DataFrame, item_codes: list[str]) -> np.ndarray:
@@ -70,20 +84,28 @@ def _answers(campaign, done: pd.DataFrame, item_codes: list[str]) -> np.ndarray:
     return codes
 
 
-def estimates_document(scope: Scope, code: str, by: str = "province", min_n: int = 30) -> dict:
-    """The indices document of SPEC 2.3 with `se` on every figure and `deff`, `response_rate` on every row."""
+def design_estimates(scope: Scope, code: str, by: str = "province", min_n: int = 30, calibrate: bool = False):
+    """(campaign, structure, weights frame, unrounded `DesignEstimates`) of a campaign: what the document rounds."""
     if by not in BY:
         raise Invalid([{"field": "by", "code": "bad_by", "message": f"by must be one of {', '.join(BY)}"}])
     campaign = get_campaign(scope, code, "results.read")
     version = db.session.get(InstrumentVersion, campaign.instrument_version_id)
     structure = structure_from_definition(version.definition)
-    done = compute_weights(campaign.id)
+    done = compute_weights(campaign.id, calibrate)
+    codes = _answers(campaign, done, list(structure.item_weights))
+    result = estimate_design(codes, structure, done["commune"].to_numpy(), done["village"].to_numpy(),
+                             done["weight"].to_numpy(), cell=_cells(done, by), min_n=min_n)
+    return campaign, structure, done, result
+
+
+def estimates_document(scope: Scope, code: str, by: str = "province", min_n: int = 30,
+                       calibrate: bool = False) -> dict:
+    """The indices document of SPEC 2.3 with `se` on every figure and `deff`, `response_rate` on every row;
+    `calibrated` says whether the weights were post-stratified to the province's sex × age-band margins."""
+    campaign, structure, done, result = design_estimates(scope, code, by, min_n, calibrate)
+    version = db.session.get(InstrumentVersion, campaign.instrument_version_id)
     frame = outcome_frame(campaign.id)
     item_codes = list(structure.item_weights)
-    codes = _answers(campaign, done, item_codes)
-    cell = _cells(done, by)
-    result = estimate_design(codes, structure, done["commune"].to_numpy(), done["village"].to_numpy(),
-                             done["weight"].to_numpy(), cell=cell, min_n=min_n)
     names = {u.code: u.name for u in db.session.scalars(select(Unit).where(Unit.parent_id == campaign.province_id))}
     province = db.session.get(Unit, campaign.province_id)
     figures = {(r["cell"], r["code"]): r for r in result.figures.to_dict("records")}
@@ -103,7 +125,15 @@ def estimates_document(scope: Scope, code: str, by: str = "province", min_n: int
                          response_rate(counts) if by in ("province", "commune") else None))
     return {"instrument": version.instrument.code, "instrument_version": version.version,
             "method_version": METHOD_VERSION, "campaign": campaign.code, "by": by, "min_n": min_n,
+            "calibrated": calibrate, **({"calibration": _calibration(done)} if calibrate else {}),
             "computed_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"), "rows": rows}
+
+
+def _calibration(done: pd.DataFrame) -> dict:
+    """What the post-stratification used: the margins, and how many respondents had a cell (the others keep
+    their non-response-adjusted weight)."""
+    known = int(done["cell"].notna().sum())
+    return {"margins": "sex × age_band", "respondents_in_cells": known, "respondents_without_cell": len(done) - known}
 
 
 def _sees(scope: Scope, commune: str, names: dict, province_id: int) -> bool:
@@ -150,15 +180,17 @@ def _row(unit_code, unit_name, level, rec, figures, structure, item_codes, hide,
     }
 
 
-def export_rows(scope: Scope, code: str) -> tuple[list[str], list[list]]:
-    """One row per completed questionnaire: questionnaire, stratum, psu, base_weight, weight, one column per item."""
+def export_rows(scope: Scope, code: str, calibrate: bool = False) -> tuple[list[str], list[list]]:
+    """One row per completed questionnaire: questionnaire, stratum, psu, base_weight, weight, calibrated (1 when
+    `weight` is post-stratified to the sex × age-band margins, else 0), one column per item."""
     campaign = get_campaign(scope, code)
-    done = compute_weights(campaign.id)
+    done = compute_weights(campaign.id, calibrate)
     item_codes = list(db.session.scalars(select(Item.code).where(Item.version_id == campaign.instrument_version_id)
                                          .order_by(Item.position, Item.id)))
     codes = _answers(campaign, done, item_codes)
-    header = ["questionnaire", "stratum", "psu", "base_weight", "weight", *item_codes]
-    rows = [[q, h, v, repr(float(b)), repr(float(w)), *[int(c) if c else "" for c in line]]
+    header = ["questionnaire", "stratum", "psu", "base_weight", "weight", "calibrated", *item_codes]
+    flag = int(calibrate)
+    rows = [[q, h, v, repr(float(b)), repr(float(w)), flag, *[int(c) if c else "" for c in line]]
             for q, h, v, b, w, line in zip(done["code"], done["commune"], done["village"], done["base_weight"],
                                            done["weight"], codes)]
     return header, rows

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import FrameVillage, Unit
+from survey.services.access import audit
 from survey.services.access.scope import Scope, check_unit, require
 from survey.services.organisation.units import get_unit
 from survey.text import nfc
@@ -23,7 +24,7 @@ def province_communes(province: Unit) -> dict[str, Unit]:
     return {u.code: u for u in rows}
 
 
-def import_frame(scope: Scope, province_code: str, text: str) -> dict[str, int]:
+def import_frame(scope: Scope, province_code: str, text: str, actor: str = "operator") -> dict[str, int]:
     """Add or update the province's villages from CSV; any bad row imports nothing (each bad row is named)."""
     require(scope, "campaigns.manage")
     province = check_unit(scope, get_unit(province_code), province_code)
@@ -70,4 +71,6 @@ def import_frame(scope: Scope, province_code: str, text: str) -> dict[str, int]:
         else:
             village.commune_id, village.name, village.population = commune.id, name, population
     db.session.flush()
-    return {"added": added, "updated": len(rows) - added}
+    done = {"added": added, "updated": len(rows) - added}
+    audit.record(actor, "frame.import", province.code, **done)
+    return done

@@ -15,6 +15,7 @@ from survey.extensions import db
 from survey.models import Campaign, FrameVillage, Questionnaire, Unit
 from survey.sampling import base_weights
 from survey.sampling.pps import person_probability, stratum_rng, systematic_pps
+from survey.services.access import audit
 from survey.services.access.scope import Scope, check_unit, require
 from survey.services.access.secrets import digest
 from survey.services.campaigns.frame import province_communes
@@ -35,7 +36,7 @@ def _bad(field: str, code: str, message: str) -> Invalid:
 
 def create_campaign(scope: Scope, code: str, province: str, instrument: str, version: int | None, start: date,
                     end: date, villages_per_commune: int, people_per_village: int,
-                    communes: list[str] | None = None, seed: int | None = None) -> Campaign:
+                    communes: list[str] | None = None, seed: int | None = None, actor: str = "operator") -> Campaign:
     """A draft campaign; communes must be communes of the province (None: every commune with a frame)."""
     require(scope, "campaigns.manage")
     unit = check_unit(scope, get_unit(province), province)
@@ -59,6 +60,8 @@ def create_campaign(scope: Scope, code: str, province: str, instrument: str, ver
                         seed=seed if seed is not None else secrets.randbelow(2 ** 31), status="draft")
     db.session.add(campaign)
     db.session.flush()
+    audit.record(actor, "campaign.create", code, province=unit.code, instrument=f"{instrument} v{stored.version}",
+                 seed=campaign.seed)
     return campaign
 
 
@@ -121,7 +124,7 @@ def _new_code(taken: set[str]) -> str:
             return code
 
 
-def draw(scope: Scope, code: str) -> dict[str, int]:
+def draw(scope: Scope, code: str, actor: str = "operator") -> dict[str, int]:
     """Select villages by systematic PPS per commune and issue the questionnaires; a second draw is refused."""
     campaign = get_campaign(scope, code)
     if campaign.status != "draft":
@@ -158,7 +161,9 @@ def draw(scope: Scope, code: str) -> dict[str, int]:
         db.session.execute(insert(Questionnaire), rows)
     campaign.status, campaign.drawn_at = "drawn", utcnow()
     db.session.flush()
-    return {"communes": len(wanted), "villages": villages_drawn, "questionnaires": len(rows)}
+    done = {"communes": len(wanted), "villages": villages_drawn, "questionnaires": len(rows)}
+    audit.record(actor, "campaign.draw", code, **done)
+    return done
 
 
 def questionnaire_rows(scope: Scope, code: str) -> list[dict]:
@@ -206,15 +211,21 @@ def require_collecting(campaign: Campaign) -> None:
         raise Conflict("not_drawn", f"Campaign {campaign.code} has not been drawn yet", campaign=campaign.code)
 
 
-def close_campaign(scope: Scope, code: str) -> Campaign:
+def close_campaign(scope: Scope, code: str, actor: str = "operator") -> Campaign:
     """End the fieldwork for good: drawn or in fieldwork → closed. Questionnaires still out stay `issued` (they
-    count as non-respondents in RR1); estimates stay available."""
+    count as non-respondents in RR1); estimates stay available. The final (non-response-adjusted) weights are
+    stored on the completed questionnaires, and the act is audited."""
+    from survey.services.campaigns.estimates import compute_weights  # estimates imports this module
+
     campaign = get_campaign(scope, code)
     if campaign.status == "closed":
         raise Conflict("campaign_closed", f"Campaign {code} is closed already", campaign=code)
     if campaign.status not in COLLECTING:
         raise Conflict("not_drawn", f"Campaign {code} has not been drawn: there is no fieldwork to close",
                        campaign=code)
+    before = campaign.status
     campaign.status = "closed"
     db.session.flush()
+    done = compute_weights(campaign.id)  # the outcomes are final now, and so are these weights
+    audit.record(actor, "campaign.close", code, status_before=before, completed=len(done))
     return campaign
