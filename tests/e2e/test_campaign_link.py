@@ -1,5 +1,6 @@
 """A campaign end to end in headless Chromium (issue 18): print a pack, read the personal link from the QR code on
-its page, open it on a phone, complete the form, and see the campaign page count it."""
+its page, open it on a phone, complete the form, see the campaign page count it, and pick the campaign in the
+dashboard's questionnaire selector to see its estimate there."""
 from __future__ import annotations
 
 import shutil
@@ -9,11 +10,12 @@ from datetime import date, timedelta
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from survey.reports.campaign_packs import render_pack
 from survey.services.access.scope import OPERATOR
-from survey.services.campaigns import manage
+from survey.services.campaigns import estimates, manage
+from survey.services.campaigns.answers import complete_questionnaire
 from survey.services.campaigns.frame import import_frame
 from survey.services.campaigns.packs import village_packs
 from tests.e2e.conftest import page_report, screenshot
@@ -48,10 +50,12 @@ def test_a_printed_personal_link_is_answered_once_and_counted(live_server, brows
 
     def seed():
         (c1,) = commune_codes("22", 1)
-        import_frame(OPERATOR, "22", f"commune_code,village_code,village_name,population\n{c1},V1,Thôn Đông,300\n")
+        # Eleven villages, all drawn, three people each: 33 questionnaires, enough for the published minimum n.
+        villages = "".join(f"{c1},V{v:02d},Thôn {v},300\n" for v in range(1, 12))
+        import_frame(OPERATOR, "22", f"commune_code,village_code,village_name,population\n{villages}")
         today = date.today()
         manage.create_campaign(OPERATOR, "QN-E2E", "22", "SIPAS-1001", None, today - timedelta(days=5),
-                               today + timedelta(days=25), 1, 3, None, 9)
+                               today + timedelta(days=25), 11, 3, None, 9)
         manage.draw(OPERATOR, "QN-E2E")
         return village_packs(OPERATOR, "QN-E2E")[0]
 
@@ -84,6 +88,31 @@ def test_a_printed_personal_link_is_answered_once_and_counted(live_server, brows
     live_server.login(staff, user.email)
     staff.get(f"{live_server.url}/campaigns/QN-E2E")
     assert staff.find_element(By.ID, "n-completed").text == "1"
-    assert staff.find_element(By.ID, "n-issued").text == "3"
-    assert staff.find_element(By.ID, "rr1").text == "33.33%"
+    assert staff.find_element(By.ID, "n-issued").text == "33"
+    assert staff.find_element(By.ID, "rr1").text == "3.03%"
     screenshot(staff, "campaign-page-800x1000.png")
+
+    # The others come back on paper (the service, as the paper screen would): 30 completed, the minimum n.
+    def rest():
+        for n, row in enumerate(r for r in manage.questionnaire_rows(OPERATOR, "QN-E2E") if r["status"] == "issued"):
+            if n < 29:
+                complete_questionnaire("QN-E2E", row["questionnaire"], {"X.4": 1, "A2.1.1": 3 + n % 3,
+                                                                        "A2.3.1": 2 + n % 4}, channel="paper")
+    live_server.seed(rest)
+    # The dashboard: the campaign chosen in the questionnaire selector (the form submits itself on change).
+    staff.get(f"{live_server.url}/dashboard/")
+    Select(staff.find_element(By.ID, "f-instrument")).select_by_value("campaign:QN-E2E")
+    try:
+        headline = WebDriverWait(staff, 15).until(EC.presence_of_element_located((By.ID, "campaign-index")))
+    except Exception:
+        raise AssertionError(page_report(staff)) from None
+    want = live_server.seed(lambda: estimates.estimates_document(OPERATOR, "QN-E2E", "province", 30))["rows"][0]
+    assert want["n"] == 30 and want["index"] is not None and want["se"] > 0
+    assert headline.get_attribute("data-index") == str(want["index"])
+    assert staff.find_element(By.ID, "campaign-subtitle").get_attribute("data-campaign") == "QN-E2E"
+    assert Select(staff.find_element(By.ID, "f-instrument")).first_selected_option.get_attribute("value") == \
+        "campaign:QN-E2E"
+    assert headline.get_attribute("data-ci-low") == str(want["ci_low"])
+    row = staff.find_element(By.CSS_SELECTOR, "#campaign-communes tr[data-unit]")
+    assert row.get_attribute("data-index") == str(want["index"])  # its one commune, the same estimate
+    screenshot(staff, "campaign-dashboard-800x1000.png")
