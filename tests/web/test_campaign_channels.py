@@ -135,3 +135,29 @@ def _file(text: str):
     import io
 
     return io.BytesIO(text.encode())
+
+
+def test_every_channel_refuses_a_date_outside_the_fieldwork(client, login_as, campaign):
+    """422 and nothing stored: the personal link after the fieldwork ended, the paper screen and the CSV import
+    dated before it began (the tablet's late submission: test_tablet_completes_through_the_responses_api)."""
+    today = date.today()
+    manage.create_campaign(OPERATOR, "QN-PAST", "22", "SIPAS-1001", None, today - timedelta(days=20),
+                           today - timedelta(days=1), 1, 2, None, 5)
+    manage.draw(OPERATOR, "QN-PAST")
+    db.session.commit()
+    past = manage.questionnaire_rows(OPERATOR, "QN-PAST")[0]
+    link = past["link"].removeprefix("http://localhost")
+    sent = client.post(link, data={"a.A2.3.1": "5", "a.X.4": "1"})
+    assert sent.status_code == 422 and _status(past["questionnaire"]) == "issued"
+    login_as("homeaffairs", "22")
+    early = (today - timedelta(days=40)).isoformat()
+    q = campaign[4]["questionnaire"]
+    form = {"campaign": "QN-LINK", "date": early, "channel": "paper", "questionnaire": q, "a.A2.3.1": "3",
+            "a.X.4": "1"}
+    keyed = client.post("/paper/", data=form, headers={"Accept": "application/json"})
+    assert keyed.status_code == 422 and _status(q) == "issued"
+    text = f"questionnaire,submitted_at,A2.3.1,X.4\n{campaign[5]['questionnaire']},{early},4,1\n"
+    imported = client.post("/paper/import", data={"file": (_file(text), "early.csv")},
+                           content_type="multipart/form-data")
+    assert imported.status_code == 422 and "fieldwork" in imported.text
+    assert _completed() == 0
