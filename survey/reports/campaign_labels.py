@@ -26,7 +26,8 @@ _VI = {
                    "phương pháp chọn hệ thống với xác suất tỷ lệ với số dân trưởng thành (PPS); thôn, tổ có xác "
                    "suất bằng 1 được chọn chắc chắn. Giai đoạn 2: trong mỗi thôn, tổ được chọn phát {people} phiếu "
                    "cho người được chọn ngẫu nhiên. Trọng số cơ sở là nghịch đảo của xác suất chọn "
-                   "1/(π<sub>v</sub>·π<sub>k|v</sub>), được điều chỉnh không trả lời trong từng thôn, tổ.",
+                   "1/(π<sub>v</sub>·π<sub>k|v</sub>), được điều chỉnh không trả lời trong từng thôn, tổ; "
+                   "trọng số không hiệu chỉnh theo cơ cấu giới tính × nhóm tuổi.",
     "method_variance": "Phương sai được ước lượng bằng tuyến tính hóa Taylor theo thiết kế (chọn có hoàn lại, "
                        "không hiệu chỉnh quần thể hữu hạn); khoảng tin cậy 95% = ước lượng ± 1,96 × sai số chuẩn. "
                        "Hiệu ứng thiết kế (deff) so phương sai với phương sai của mẫu ngẫu nhiên đơn giản cùng cỡ. "
@@ -79,7 +80,8 @@ _EN = {
                    "probability proportional to adult population (PPS); villages with probability 1 are taken "
                    "with certainty. Stage 2: {people} questionnaires per selected village, for people selected at "
                    "random. Base weights are the inverse selection probabilities 1/(π<sub>v</sub>·π<sub>k|v</sub>), "
-                   "adjusted for non-response within each village.",
+                   "adjusted for non-response within each village; the weights are not calibrated to sex × age "
+                   "margins.",
     "method_variance": "Variances by Taylor linearisation under the design (with replacement, no finite "
                        "population correction); 95% interval = estimate ± 1.96 × standard error. The design "
                        "effect (deff) compares the variance with that of a simple random sample of the same size. "
