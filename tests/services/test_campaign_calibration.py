@@ -146,3 +146,13 @@ def test_calibration_without_margins_is_refused(small):
     assert caught.value.errors[0]["field"] == "calibrate" and caught.value.errors[0]["code"] == "no_margins"
     with pytest.raises(Invalid):
         estimates.export_rows(OPERATOR, CODE, calibrate=True)
+
+
+def test_calibration_of_a_campaign_without_completions(small):
+    _margins()
+    manage.create_campaign(OPERATOR, "QN-NONE", "22", "SIPAS-1001", None, date(2026, 10, 1), date(2026, 10, 31),
+                           1, 1, None, 1)
+    manage.draw(OPERATOR, "QN-NONE")
+    doc = estimates.estimates_document(OPERATOR, "QN-NONE", "commune", 1, calibrate=True)
+    assert doc["rows"] == [] and doc["calibration"]["respondents_in_cells"] == 0
+    assert estimates.export_rows(OPERATOR, "QN-NONE", calibrate=True)[1] == []

@@ -55,7 +55,7 @@ def _calibrated(campaign_id: int, done: pd.DataFrame) -> pd.DataFrame:
                    "calibration")
         raise Invalid([{"field": "calibrate", "code": "no_margins", "message": message}], message)
     if not len(done):
-        return done
+        return done.assign(cell=pd.Series([], dtype=object))
     profile = dict(db.session.execute(select(Response.id, Response.sex * 10 + Response.age_band)
                                       .where(Response.id.in_([int(r) for r in done["response_id"]]))).all())
     cells = [f"{v // 10}-{v % 10}" if v else None for v in (profile.get(int(r)) for r in done["response_id"])]
