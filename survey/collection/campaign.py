@@ -12,6 +12,7 @@ from survey.collection.online import HONEYPOT
 from survey.collection.questions import questions_for
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db, limiter
+from survey.services.campaigns.answers import in_fieldwork
 from survey.services.campaigns.fieldwork import by_token, campaign_version, complete_by_link
 from survey.services.campaigns.manage import COLLECTING
 
@@ -49,6 +50,8 @@ def link_form(token: str):
         return _closed("used", 410)
     if campaign.status not in COLLECTING:
         return _closed("closed", 410)
+    if not in_fieldwork(campaign):  # before or after the dates printed on the paper: no form to fill in vain
+        return _closed("closed", 403)
     return _render(token, campaign, q)
 
 

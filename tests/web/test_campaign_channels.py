@@ -147,6 +147,8 @@ def test_every_channel_refuses_a_date_outside_the_fieldwork(client, login_as, ca
     db.session.commit()
     past = manage.questionnaire_rows(OPERATOR, "QN-PAST")[0]
     link = past["link"].removeprefix("http://localhost")
+    shown = client.get(link)  # the page says the survey is over instead of a form that can only be refused
+    assert shown.status_code == 403 and 'data-kind="closed"' in shown.text and "<form" not in shown.text
     sent = client.post(link, data={"a.A2.3.1": "5", "a.X.4": "1"})
     assert sent.status_code == 422 and _status(past["questionnaire"]) == "issued"
     login_as("homeaffairs", "22")

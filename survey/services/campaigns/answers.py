@@ -54,6 +54,18 @@ def complete_questionnaire(campaign_code: str, questionnaire: str, answers: dict
                                                submitted_at, client_id, scope))
 
 
+def local_day(moment: datetime | None = None) -> date:
+    """The province's calendar day of a moment (now when None); a naive moment is UTC."""
+    moment = moment or datetime.now(timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def in_fieldwork(campaign: Campaign, day: date | None = None) -> bool:
+    """Whether a day (today when None) lies within the campaign's fieldwork dates."""
+    return campaign.fieldwork_from <= (day or local_day()) <= campaign.fieldwork_to
+
+
 def prepare_completion(campaign_code: str, questionnaire: str, answers: dict, respondent: dict | None = None,
                        channel: str = "interview", submitted_at: datetime | None = None,
                        client_id: str | None = None, scope: Scope = OPERATOR) -> Completion:
@@ -62,10 +74,10 @@ def prepare_completion(campaign_code: str, questionnaire: str, answers: dict, re
     require_collecting(campaign)  # a closed (or undrawn) campaign: Conflict, nothing written
     if channel not in CHANNELS:
         raise _bad("channel", "bad_channel", f"channel must be one of {', '.join(CHANNELS)}")
-    moment = (submitted_at or datetime.now(timezone.utc))
+    moment = submitted_at or datetime.now(timezone.utc)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(LOCAL_TZ).date()
-    if not campaign.fieldwork_from <= local <= campaign.fieldwork_to:
+    local = local_day(moment)
+    if not in_fieldwork(campaign, local):
         raise _bad("submitted_at", "outside_fieldwork",
                    f"{local} is outside the fieldwork ({campaign.fieldwork_from} – {campaign.fieldwork_to})")
     q = find_questionnaire(campaign, questionnaire)
