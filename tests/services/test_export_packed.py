@@ -112,8 +112,8 @@ def test_only_the_responses_the_blob_cannot_hold_read_answer_rows(world, monkeyp
     fetched: list[int] = []
     stream = packed_rows.stream_rows
 
-    def counting(sql, params, size, conn=None):
-        for part in stream(sql, params, size, conn):
+    def counting(sql, params, size, conn=None, **options):
+        for part in stream(sql, params, size, conn, **options):
             fetched.append(len(part))
             yield part
 
