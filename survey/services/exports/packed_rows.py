@@ -57,12 +57,18 @@ def export_sql(export: ResponseExport, dialect: str) -> tuple[list[str], list[st
     return base + [f"r.{name}" for name in export.profile] + ["r.answer_codes"], clauses, params
 
 
+def chunk_size(export: ResponseExport) -> int:
+    """CHUNK, or fewer for a smaller export: a hundred chunks at least, so a job's progress moves by the percent."""
+    return min(CHUNK, max(500, export.expected_rows // 100))
+
+
 def responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]]:
-    """The export's response rows in id order, about CHUNK at a time, read on `conn`."""
+    """The export's response rows in id order, about `chunk_size` at a time, read on `conn`."""
+    size = chunk_size(export)
     columns, clauses, params = export_sql(export, conn.dialect.name)
     if conn.dialect.name == "postgresql":
         yield from stream_rows(f"SELECT {', '.join(columns)} FROM responses r WHERE {' AND '.join(clauses)} "
-                               "ORDER BY r.id", params, CHUNK, conn, binary=True)
+                               "ORDER BY r.id", params, size, conn, binary=True)
         return
     span = fetch_all("SELECT MIN(r.id), MAX(r.id) FROM responses r WHERE " + " AND ".join(clauses[:2]), params,
                      conn)
@@ -72,10 +78,10 @@ def responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]]
     sql = (f"SELECT {', '.join(columns)} FROM responses r NOT INDEXED WHERE r.id BETWEEN :lo AND :hi AND "
            f"{' AND '.join(clauses)} ORDER BY r.id")
     pending: list[tuple] = []
-    for lo in range(first, last + 1, CHUNK):
-        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + CHUNK - 1, last)}, CHUNK, conn):
+    for lo in range(first, last + 1, size):
+        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + size - 1, last)}, size, conn):
             pending += part
-        if len(pending) >= CHUNK:  # a sparse export (one commune in a busy year) still decodes in full chunks
+        if len(pending) >= size:  # a sparse export (one commune in a busy year) still decodes in full chunks
             yield pending
             pending = []
     if pending:
