@@ -173,7 +173,17 @@ def test_lines_from_the_byte_matrix_are_the_lines_written_plainly():
     assert _lines(998, lead, codes, _Leads(texts, nul=False)) == expected
     assert _lines(998, lead, codes, _Leads(texts, nul=True)) == expected
     assert _lines(1, lead[:2], codes[:2, :0], _Leads(texts, nul=False)) == (f"1{texts[1]}\n2{texts[0]}\n").encode()
-    wide = np.array([[150, -1]], dtype=np.int16)  # past 99: a line at a time
-    assert _lines(7, lead[:1], wide, _Leads(texts, nul=False)) == f"7{texts[1]},150,\n".encode()
+    wide = np.array([[150, -1, -2]], dtype=np.int16)  # past 99, or below the blank: a line at a time
+    assert _lines(7, lead[:1], wide, _Leads(texts, nul=False)) == f"7{texts[1]},150,,-2\n".encode()
     single = np.array([[5, -1, 0]], dtype=np.int16)  # one digit per code
     assert _lines(10, lead[:1], single, _Leads(texts, nul=False)) == f"10{texts[1]},5,,0\n".encode()
+
+
+def test_profile_cells_become_codes_blank_or_not():
+    import numpy as np
+
+    from survey.services.exports.packed_csv import _profile_codes
+
+    assert _profile_codes([(1, None, 3), (None, 0, 255)], 3).tolist() == [[1, -1, 3], [-1, 0, 255]]
+    assert _profile_codes([(1, None, 300), (-2, 0, 5)], 3).tolist() == [[1, -1, 300], [-2, 0, 5]]  # past the table
+    assert _profile_codes([], 3).shape == (0, 3) and _profile_codes([(4,)], 1).dtype == np.int16

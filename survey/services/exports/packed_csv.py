@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _PLACE = itemgetter(slice(1, 8))  # month, unit, agency, service point, channel, procedure, field
 _COMMA, _NEWLINE, _ZERO = ord(","), ord("\n"), ord("0")
+_PROFILE: dict = {None: -1, **{v: v for v in range(256)}}  # a profile cell → its code, -1 blank
 
 
 class _Text(dict):
@@ -123,12 +124,21 @@ def packed_csv(export: ResponseExport, done: Callable[[int], None] | None = None
             continue
         codes = codes_of(chunk)
         if n_profile:  # profile cells are codes too (or blank): written with the items
-            cells = np.array(list(map(profile, chunk)), dtype=np.float64).reshape(len(chunk), n_profile)
-            codes = np.hstack([np.nan_to_num(cells, nan=-1).astype(np.int16), codes])
+            codes = np.hstack([_profile_codes(list(map(profile, chunk)), n_profile), codes])
         yield _lines(written + 1, lead, codes, leads)
         written += len(chunk)
         if done:
             done(written)
+
+
+def _profile_codes(cells: list[tuple], width: int) -> np.ndarray:
+    """The profile cells of a chunk as codes, -1 blank: through a table of the usual ones (0–255), else via floats."""
+    try:
+        return np.fromiter(map(_PROFILE.__getitem__, chain.from_iterable(cells)), dtype=np.int16,
+                           count=len(cells) * width).reshape(len(cells), width)
+    except KeyError:  # a value past the table (none is stored today)
+        values = np.array(cells, dtype=np.float64).reshape(len(cells), width)
+        return np.nan_to_num(values, nan=-1).astype(np.int16)
 
 
 def _lines(first: int, lead: np.ndarray, codes: np.ndarray, leads: _Leads) -> bytes:
@@ -136,7 +146,7 @@ def _lines(first: int, lead: np.ndarray, codes: np.ndarray, leads: _Leads) -> by
     n, width = codes.shape
     top = int(codes.max(initial=-1))
     if leads.nul or top > 99 or codes.min(initial=-1) < -1:  # never stored today: written a line at a time
-        return "".join(f"{first + i}{leads.texts[j]}" + "".join("," if v < 0 else f",{v}" for v in row) + "\n"
+        return "".join(f"{first + i}{leads.texts[j]}" + "".join("," if v == -1 else f",{v}" for v in row) + "\n"
                        for i, (j, row) in enumerate(zip(lead.tolist(), codes.tolist()))).encode("utf-8")
     table = leads.matrix()
     places = len(str(first + n - 1))
