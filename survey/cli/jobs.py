@@ -103,7 +103,7 @@ def _follow(public_id: str, thread: threading.Thread | None, output: Path | None
         while True:
             db.session.rollback()  # a fresh snapshot each poll
             job = store.get_job(OPERATOR, public_id)
-            progress, state = job.progress, job.state
+            progress, state = store.progress_of(job), job.state
             db.session.commit()  # never hold a transaction (SQLite's write lock) while waiting
             bar.update(progress - shown)
             shown = progress
@@ -131,8 +131,8 @@ def _follow(public_id: str, thread: threading.Thread | None, output: Path | None
 def list_command() -> None:
     """Recent jobs: id, kind, state, progress, times."""
     for job in store.list_jobs(OPERATOR, 100):
-        click.echo(f"{job.public_id}  {job.kind:17} {job.state:8} {job.progress:3}%  {job.created_at:%Y-%m-%d %H:%M} "
-                   f"{job.actor}" + (f"  {job.error_code}" if job.error_code else ""))
+        click.echo(f"{job.public_id}  {job.kind:17} {job.state:8} {store.progress_of(job):3}%  "
+                   f"{job.created_at:%Y-%m-%d %H:%M} {job.actor}" + (f"  {job.error_code}" if job.error_code else ""))
 
 
 @jobs_group.command("purge")

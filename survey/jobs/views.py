@@ -1,17 +1,21 @@
 """Blueprint "jobs" (/jobs): start long work, follow its progress (JSON polled by static/js/jobs.js), download."""
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from survey.auth.access import current_actor, permission_required
+from survey.collection.row_errors import row_error_text
 from survey.extensions import db
+from survey.i18n import file_language
 from survey.jobs.text import job_error, kind_label, state_label
 from survey.models import Job, Unit
 from survey.services.access.scope import can, visible_units
 from survey.services.instruments.versions import visible_instruments
-from survey.services.jobs import runner, store
+from survey.services.jobs import data_kinds, runner, store
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 FORM_FIELDS = ("province", "period", "instrument", "version", "lang", "unit", "format", "by", "seconds")
@@ -67,15 +71,23 @@ def status(public_id: str):
 
 
 @bp.get("/<public_id>/download")
+@file_language
 @permission_required("jobs.read")
 def download(public_id: str):
-    """The finished job's file."""
+    """The finished job's file; an import's row report with its problems worded in the reader's language, as the
+    paper import screen shows them (the stored file keeps the services' English)."""
     path, name = store.result_file(g.scope, public_id)
-    return send_file(path, as_attachment=True, download_name=name)
+    if store.get_job(g.scope, public_id).kind != "paper_import":
+        db.session.commit()
+        return send_file(path, as_attachment=True, download_name=name)
+    _, report = data_kinds.import_report(g.scope, public_id)
+    db.session.commit()
+    body = io.BytesIO(b"".join(data_kinds.report_csv(report, row_error_text)))
+    return send_file(body, mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=name)
 
 
 def _status(job: Job) -> dict:
-    return {"state": job.state, "label": state_label(job), "progress": job.progress,
+    return {"state": job.state, "label": state_label(job), "progress": store.progress_of(job),
             "error": job_error(job) if job.state == "failed" else None,
             "download": url_for("jobs.download", public_id=job.public_id)
             if job.state in ("done", "failed") and job.result_path else None,

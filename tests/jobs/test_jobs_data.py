@@ -42,6 +42,23 @@ def _progress(monkeypatch) -> list[int]:
     return seen
 
 
+def _progress_aside(app, client, monkeypatch) -> list[int]:
+    """The job page's progress each time the work kept a value aside (SQLite, while it stores), read meanwhile
+    by a request of its own."""
+    shown: list[int] = []
+    original = store.beat_aside
+
+    def beat_aside(stem: str, progress: int, steps: list[int]) -> None:
+        original(stem, progress, steps)
+        with app.app_context():  # another session, as the browser's poll has: the rows are not committed yet
+            status = client.get(f"/jobs/{stem}/status").json
+        assert status["state"] == "running" and status["progress"] == progress, (status, progress)
+        shown.append(status["progress"])
+
+    monkeypatch.setattr(store, "beat_aside", beat_aside)
+    return shown
+
+
 def _upload(client, rows: list[str]):
     body = ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
     return client.post("/paper/import", data={"file": (io.BytesIO(body), "phieu.csv"), "channel": "paper"})
@@ -58,6 +75,7 @@ def test_a_large_paper_import_runs_as_a_job_seen_only_in_its_scope(app, backend,
     clerk = make_user("clerk", unit=home)
     mine = client_for(app, clerk)
     futures, seen = _submitted(monkeypatch), _progress(monkeypatch)
+    aside = _progress_aside(app, mine, monkeypatch)
 
     small = _upload(mine, [f"KIOSK-QUICK,{point.code},2026-01-05,4,"] * 5)  # at the threshold: inline, as before
     assert small.status_code == 200 and "5" in small.get_data(as_text=True) and not futures and _count() == 5
@@ -69,8 +87,14 @@ def test_a_large_paper_import_runs_as_a_job_seen_only_in_its_scope(app, backend,
     assert _count() == 5  # nothing imported by the request itself
     run_queued(app, futures[0])
 
-    # Checked row by row (then stored: on SQLite, whose write lock the storing holds, the bar waits at 70 %).
+    # Checked row by row (the first 70 %), then stored row by row: on SQLite, whose write lock the storing holds,
+    # those values go beside the results, where the job's page read them while it ran.
     assert seen == sorted(seen) and len(seen) >= 6 and seen[-1] >= (60 if backend == "thread" else 70)
+    steps = db.session.scalar(select(Job.progress_steps).where(Job.public_id == public_id))
+    assert steps == sorted(steps) and steps[-1] == 100 and len([v for v in steps if 70 < v < 100]) >= 5, steps
+    if backend == "thread":
+        assert aside and aside == sorted(aside) and aside[0] == 70 and aside[-1] > 90, aside
+    assert not list(store.results_dir().glob("*.progress"))  # gone once the end is written
     status = mine.get(f"/jobs/{public_id}/status?lang=en").json
     assert status["state"] == "done" and status["progress"] == 100 and status["report"], status
     assert _count() == 13
@@ -114,6 +138,14 @@ def test_a_rejected_large_import_stores_nothing_and_keeps_its_report(app, backen
     refused = [(r["line"], r["code"]) for r in report if r["status"] == "error"]
     assert ("8", "out_of_scale") in refused and {line for line, _ in refused} == {"8"}
     assert [r["status"] for r in report if r["line"] != "8"] == ["valid"] * 6
+    # The downloaded report words its problems as the screen does: the reader's language (Vietnamese after the
+    # page above), English when asked for the file; asking for the file leaves the reader's language alone.
+    worded = {}
+    for lang in ("", "?lang=en", ""):
+        rows = csv.DictReader(io.StringIO(mine.get(en["download"] + lang).data.decode("utf-8-sig")))
+        worded.setdefault(lang, []).append([r["message"] for r in rows if r["status"] == "error"])
+    assert worded[""] == [["Q: 8 không phải là mã trả lời của câu hỏi này", "Q phải được trả lời"]] * 2, worded
+    assert worded["?lang=en"] == [["Q: 8 is not an answer code of this question", "Q must be answered"]], worded
     assert db.session.scalar(select(Job.error_code)) == "import_rejected"
 
 

@@ -112,8 +112,8 @@ def test_only_the_responses_the_blob_cannot_hold_read_answer_rows(world, monkeyp
     fetched: list[int] = []
     stream = packed_rows.stream_rows
 
-    def counting(sql, params, size, conn=None):
-        for part in stream(sql, params, size, conn):
+    def counting(sql, params, size, conn=None, **options):
+        for part in stream(sql, params, size, conn, **options):
             fetched.append(len(part))
             yield part
 
@@ -139,3 +139,51 @@ def test_wide_code_items_come_from_the_answers_table(app, make_service_point):
     position = export.columns.index("Q")
     assert [r[position] for r in rows if r[position] == 12] == [12]
     assert rows == list(export.rows_from_answers())
+
+
+class _Leads:
+    """The leads `packed_csv._lines` reads: their texts, and the byte table it builds from them."""
+
+    def __init__(self, texts: list[str], nul: bool) -> None:
+        self.texts, self.nul = texts, nul
+
+    def matrix(self):
+        import numpy as np
+
+        data = [text.encode("utf-8") for text in self.texts]
+        table = np.zeros((len(data), max(map(len, data))), dtype=np.uint8)
+        for i, row in enumerate(data):
+            table[i, :len(row)] = np.frombuffer(row, dtype=np.uint8)
+        return table
+
+
+def test_lines_from_the_byte_matrix_are_the_lines_written_plainly():
+    """Numbers across a power of ten, leads of unequal UTF-8 length, blanks and two-digit codes: the byte matrix
+    writes what a line at a time writes (the way taken for a lead holding a NUL byte or a code past 99)."""
+    import numpy as np
+
+    from survey.services.exports.packed_csv import _lines
+
+    texts = [",SIPAS-1001,1,2026-01,22,X1,Xã Một,A,SP,kiosk,,",
+             ',SIPAS-1001,1,2026-02,22,X2,"Phường ""Hai""",B,S,p,1,2']
+    codes = np.array([[-1, 3, 12], [0, -1, 9], [-1, -1, -1], [99, 10, 0]], dtype=np.int16)
+    lead = np.array([1, 0, 0, 1])
+    expected = "".join(f"{998 + i}{texts[j]}" + "".join("," if v < 0 else f",{v}" for v in row) + "\n"
+                       for i, (j, row) in enumerate(zip(lead.tolist(), codes.tolist()))).encode("utf-8")
+    assert _lines(998, lead, codes, _Leads(texts, nul=False)) == expected
+    assert _lines(998, lead, codes, _Leads(texts, nul=True)) == expected
+    assert _lines(1, lead[:2], codes[:2, :0], _Leads(texts, nul=False)) == (f"1{texts[1]}\n2{texts[0]}\n").encode()
+    wide = np.array([[150, -1, -2]], dtype=np.int16)  # past 99, or below the blank: a line at a time
+    assert _lines(7, lead[:1], wide, _Leads(texts, nul=False)) == f"7{texts[1]},150,,-2\n".encode()
+    single = np.array([[5, -1, 0]], dtype=np.int16)  # one digit per code
+    assert _lines(10, lead[:1], single, _Leads(texts, nul=False)) == f"10{texts[1]},5,,0\n".encode()
+
+
+def test_profile_cells_become_codes_blank_or_not():
+    import numpy as np
+
+    from survey.services.exports.packed_csv import _profile_codes
+
+    assert _profile_codes([(1, None, 3), (None, 0, 255)], 3).tolist() == [[1, -1, 3], [-1, 0, 255]]
+    assert _profile_codes([(1, None, 300), (-2, 0, 5)], 3).tolist() == [[1, -1, 300], [-2, 0, 5]]  # past the table
+    assert _profile_codes([], 3).shape == (0, 3) and _profile_codes([(4,)], 1).dtype == np.int16

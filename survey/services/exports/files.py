@@ -7,7 +7,7 @@ from typing import IO
 from survey.services.exports.codebook import CODEBOOK_HEADER
 from survey.services.exports.index_codebook import INDEX_CODEBOOK_HEADER, index_codebook_rows
 from survey.services.exports.index_rows import IndicesExport
-from survey.services.exports.packed_rows import packed_csv
+from survey.services.exports.packed_csv import packed_csv
 from survey.services.exports.responses import ResponseExport
 from survey.services.exports.writers import Sheet, csv_chunks, write_xlsx
 

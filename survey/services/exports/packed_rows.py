@@ -4,9 +4,8 @@ Today's path (`ResponseExport.rows_from_answers`) joins about 23 answer rows per
 short row per response (its place, profile and `answer_codes`) and decodes a chunk's codes with numpy. PostgreSQL
 streams them through a server-side cursor. SQLite reads windows of ids in primary-key order (NOT INDEXED: sorting a
 year's rows found through the date index took its sorter and 256 MB page cache with it), with the page cache of the
-connection lowered for the pass. Memory stays that of one chunk whatever the period. The CSV is written a chunk at
-a time too: the place cells through the same csv writer as every export, the codes (digits or nothing, never quoted)
-joined from a table of their texts, which is what brings a million rows within the 30 s target.
+connection lowered for the pass. Memory stays that of one chunk whatever the period. The CSV is made from the same
+chunks (`packed_csv.py`); these rows as lists serve the XLSX writer and any other reader of `ResponseExport.rows`.
 
 The packed codes hold codes 0–9 only (packed_answers.CODE_BITS). Every definition's codes are 0–9
 (definition_check), so that is every answer any path stores; still, a response whose answers the blob cannot hold
@@ -17,17 +16,13 @@ exported, so the blob's empty slot for a text item changes nothing.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Connection
 
 from survey.extensions import db
-from survey.services.exports.cells import safe_row
-from survey.services.exports.writers import BOM
 from survey.services.indices.packed_answers import CODE_BITS, layout
 from survey.services.storage.sql import fetch_all, small_page_cache, stream_rows
 
@@ -43,15 +38,13 @@ _PATTERNS = 1 << CODE_BITS
 # come in code order), -1 for no answer.
 _HIGHEST = np.array([-1] + [v.bit_length() - 1 for v in range(1, _PATTERNS)], dtype=np.int16)
 _CELL = np.array([None, *range(100)], dtype=object)  # code + 1 → the cell: blank, or the code (answers hold 0–99)
-# code + 1 → the bytes of its CSV text: tens digit (0 = none) and units digit (0 = none, a blank)
-_TENS = np.array([0] + [ord("0") + v // 10 if v >= 10 else 0 for v in range(100)], dtype=np.uint8)
-_UNITS = np.array([0] + [ord("0") + v % 10 for v in range(100)], dtype=np.uint8)
 _BASE = ["r.id", "r.local_date", "r.unit_id", "r.agency_id", "r.service_point_id", "r.channel", "r.procedure_code",
          "r.field_code"]
 
 
-def export_sql(export: ResponseExport) -> tuple[list[str], list[str], dict]:
-    """(columns, WHERE clauses, parameters) of the export's responses (the same filter as `export.where`)."""
+def export_sql(export: ResponseExport, dialect: str) -> tuple[list[str], list[str], dict]:
+    """(columns, WHERE clauses, parameters) of the export's responses (the same filter as `export.where`); the
+    second column is the month (YYYY-MM) of the local date, as the file writes it."""
     f = export.filters
     clauses = ["r.instrument_version_id = :version", "r.local_date BETWEEN :start AND :end", "r.campaign_id IS NULL"]
     params: dict[str, Any] = {"version": export.version_id, "start": export.period.start, "end": export.period.end}
@@ -59,15 +52,23 @@ def export_sql(export: ResponseExport) -> tuple[list[str], list[str], dict]:
         if f.get(name) is not None:
             clauses.append(f"r.{column} IN :{name}")
             params[name] = sorted(f[name])
-    return _BASE + [f"r.{name}" for name in export.profile] + ["r.answer_codes"], clauses, params
+    month = "to_char(r.local_date, 'YYYY-MM')" if dialect == "postgresql" else "substr(r.local_date, 1, 7)"
+    base = [_BASE[0], month, *_BASE[2:]]
+    return base + [f"r.{name}" for name in export.profile] + ["r.answer_codes"], clauses, params
 
 
-def _responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]]:
-    """The export's response rows in id order, about CHUNK at a time, read on `conn`."""
-    columns, clauses, params = export_sql(export)
+def chunk_size(export: ResponseExport) -> int:
+    """CHUNK, or fewer for a smaller export: a hundred chunks at least, so a job's progress moves by the percent."""
+    return min(CHUNK, max(500, export.expected_rows // 100))
+
+
+def responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]]:
+    """The export's response rows in id order, about `chunk_size` at a time, read on `conn`."""
+    size = chunk_size(export)
+    columns, clauses, params = export_sql(export, conn.dialect.name)
     if conn.dialect.name == "postgresql":
         yield from stream_rows(f"SELECT {', '.join(columns)} FROM responses r WHERE {' AND '.join(clauses)} "
-                               "ORDER BY r.id", params, CHUNK, conn)
+                               "ORDER BY r.id", params, size, conn, binary=True)
         return
     span = fetch_all("SELECT MIN(r.id), MAX(r.id) FROM responses r WHERE " + " AND ".join(clauses[:2]), params,
                      conn)
@@ -77,10 +78,10 @@ def _responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]
     sql = (f"SELECT {', '.join(columns)} FROM responses r NOT INDEXED WHERE r.id BETWEEN :lo AND :hi AND "
            f"{' AND '.join(clauses)} ORDER BY r.id")
     pending: list[tuple] = []
-    for lo in range(first, last + 1, CHUNK):
-        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + CHUNK - 1, last)}, CHUNK, conn):
+    for lo in range(first, last + 1, size):
+        for part in stream_rows(sql, {**params, "lo": lo, "hi": min(lo + size - 1, last)}, size, conn):
             pending += part
-        if len(pending) >= CHUNK:  # a sparse export (one commune in a busy year) still decodes in full chunks
+        if len(pending) >= size:  # a sparse export (one commune in a busy year) still decodes in full chunks
             yield pending
             pending = []
     if pending:
@@ -88,29 +89,45 @@ def _responses(export: ResponseExport, conn: Connection) -> Iterator[list[tuple]
 
 
 def packed_chunks(export: ResponseExport) -> Iterator[tuple[list[tuple], np.ndarray]]:
-    """The export's responses a chunk at a time: their rows (id, local_date, unit, agency, service point, channel,
+    """The export's responses a chunk at a time: their rows (id, month, unit, agency, service point, channel,
     procedure, field, profile…) and item codes (one row each, -1 blank), the same as `rows_from_answers` reads."""
-    decode = _Decoder(export)
+    codes = ItemCodes(export)
     allowed = export.allowed
-    wide = bool(fetch_all(f"SELECT 1 FROM answers WHERE {WIDE} LIMIT 1", {}))  # none on any real database
-    # A connection of its own: whatever the caller's session commits meanwhile (a web page, a job's progress) ends
-    # neither this read nor, on PostgreSQL, its server-side cursor.
+    for chunk in read_chunks(export):
+        keep = [r for r in chunk if (r[2], r[3], r[4]) in allowed]
+        if keep:
+            yield keep, codes(keep)
+
+
+def read_chunks(export: ResponseExport) -> Iterator[list[tuple]]:
+    """`responses` on a connection of its own: whatever the caller's session commits meanwhile (a web page, a job's
+    progress) ends neither this read nor, on PostgreSQL, its server-side cursor. (A thread reading ahead was tried:
+    it took more time, not less, each side waiting for the GIL the other held.)"""
     with db.engine.connect() as conn, small_page_cache(conn):
-        for chunk in _responses(export, conn):
-            keep = [r for r in chunk if (r[2], r[3], r[4]) in allowed]
-            if not keep:
-                continue
-            codes, exact = decode(keep)
-            redo = [i for i, ok in enumerate(exact) if not ok]
-            if wide:
-                ids = {row[0] for row in fetch_all(f"SELECT DISTINCT response_id FROM answers WHERE {WIDE} AND "
-                                                   "response_id BETWEEN :first AND :last",
-                                                   {"first": keep[0][0], "last": keep[-1][0]})}
-                redo += [i for i, r in enumerate(keep) if r[0] in ids and exact[i]]
-            if redo:  # read as today's path does, from the answers table
-                for i, items in zip(redo, answer_items(export, [keep[i][0] for i in redo])):
-                    codes[i] = [-1 if v is None else v for v in items]
-            yield keep, codes
+        yield from responses(export, conn)
+
+
+class ItemCodes:
+    """The item codes of a chunk of response rows (one row each, -1 blank): from their blobs, and from the answers
+    table for the responses whose blob cannot hold them."""
+
+    def __init__(self, export: ResponseExport) -> None:
+        self.export = export
+        self.decode = _Decoder(export)
+        self.wide = bool(fetch_all(f"SELECT 1 FROM answers WHERE {WIDE} LIMIT 1", {}))  # none on any real database
+
+    def __call__(self, rows: list[tuple]) -> np.ndarray:
+        codes, exact = self.decode([r[-1] for r in rows])
+        redo = [] if exact is None else [i for i, ok in enumerate(exact) if not ok]
+        if self.wide:
+            ids = {row[0] for row in fetch_all(f"SELECT DISTINCT response_id FROM answers WHERE {WIDE} AND "
+                                               "response_id BETWEEN :first AND :last",
+                                               {"first": rows[0][0], "last": rows[-1][0]})}
+            redo += [i for i, r in enumerate(rows) if r[0] in ids and (exact is None or exact[i])]
+        if redo:  # read as today's path does, from the answers table
+            for i, items in zip(redo, answer_items(self.export, [rows[i][0] for i in redo])):
+                codes[i] = [-1 if v is None else v for v in items]
+        return codes
 
 
 def _month(value: Any) -> str:
@@ -130,77 +147,6 @@ def packed_rows(export: ResponseExport) -> Iterator[list[Any]]:
                    r[7], *r[8:8 + n_profile], *items]
 
 
-class _Text(dict):
-    """Cells → their CSV text, written once per distinct value by the same csv writer as every export, made safe
-    first (cells.safe_cell). Forgets everything past MEMO entries, so a long tail of values cannot grow it."""
-
-    MEMO = 100_000
-
-    def __init__(self, encode: Callable[[Any], list[Any]]) -> None:
-        super().__init__()
-        self.encode = encode
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")  # csv_chunks' dialect: quoting depends on it
-
-    def __missing__(self, key: Any) -> str:
-        cells = safe_row(self.encode(key))
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow([*cells, ""])  # never a lone cell: csv quotes a lone empty one
-        if len(self) >= self.MEMO:
-            self.clear()
-        self[key] = text = self.buffer.getvalue()[:-2]  # less the extra cell's comma and the line end
-        return text
-
-
-def packed_csv(export: ResponseExport, done: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """The export as CSV bytes, exactly as `csv_chunks(export.columns, export.rows())` writes them, a chunk at a
-    time: each line is its number, the texts of its month and of its place cells (each worked out once per distinct
-    value), then its profile and item codes turned into text for the whole chunk at once; `done` hears how many
-    rows are written (a job's progress)."""
-    units, agencies, points = export.places["unit"], export.places["agency"], export.places["point"]
-    n_profile = len(export.profile)
-    lead = _Text(list)[(export.instrument, export.version)] + ","
-    month = _Text(lambda day: [_month(day)])
-    # (unit, agency, service point, channel, procedure, field) → ",province,unit code,unit name,…,field"
-    place = _Text(lambda k: ["", units[k[0]][2], units[k[0]][0], units[k[0]][1], agencies[k[1]], points[k[2]],
-                             k[3], k[4], k[5]])
-    written = 0
-    yield (BOM + _Text(list)[tuple(export.columns)] + "\n").encode("utf-8")
-    for rows, codes in packed_chunks(export):
-        if n_profile:  # profile cells are codes too (or blank): written with the items
-            profile = np.array([[-1 if v is None else v for v in r[8:8 + n_profile]] for r in rows], dtype=np.int16)
-            codes = np.hstack([profile, codes])
-        lines = []
-        for r, text in zip(rows, _code_texts(codes)):
-            written += 1
-            lines.append(f"{written},{lead}{month[r[1]]}{place[r[2:8]]}{text}\n")
-            if done and written % 1000 == 0:
-                done(written)
-        yield "".join(lines).encode("utf-8")
-
-
-def _code_texts(codes: np.ndarray) -> list[str]:
-    """Each row's codes as CSV text, every cell after its comma, -1 blank ("" for a row of no cells)."""
-    n, width = codes.shape
-    if not width:
-        return [""] * n
-    if codes.min(initial=-1) < -1 or codes.max(initial=-1) > 99:  # nothing stored today; written plainly
-        return ["".join("," if v < 0 else f",{v}" for v in row) for row in codes.tolist()]
-    # Per cell a comma, then its digits (tens only from 10 on), nothing for a blank; a line end per row. Bytes
-    # left 0 are dropped.
-    index = (codes + 1).astype(np.intp)
-    digits = 1 if codes.max(initial=-1) <= 9 else 2
-    out = np.zeros((n, (1 + digits) * width + 1), dtype=np.uint8)
-    out[:, 0:-1:1 + digits] = ord(",")
-    if digits == 2:
-        out[:, 1:-1:3] = _TENS[index]
-    out[:, digits:-1:1 + digits] = _UNITS[index]
-    out[:, -1] = ord("\n")
-    flat = out.reshape(-1)
-    return flat[flat != 0].tobytes().decode("ascii").split("\n")[:-1]
-
-
 class _Decoder:
     """Item codes of a chunk of responses from their blobs: a code, 0/1 per multi-select option, or -1 (blank)."""
 
@@ -210,20 +156,30 @@ class _Decoder:
         # (slot, -1) for a single-answer column, (slot, code) for a multi-select option's 0/1 column
         self.columns = [(slots[item_id], -1 if choice is None else choice)
                         for _, item_id, choice in export.item_columns]
-
-    def __call__(self, rows: list[tuple]) -> tuple[np.ndarray, list[bool]]:
-        """(codes, one row per response; whether its blob holds its answers exactly)."""
-        size, empty = 2 * self.width, bytes(2 * self.width)
-        exact = [blob is not None and len(blob) == size for blob in (r[-1] for r in rows)]
-        joined = b"".join(bytes(r[-1]) if ok else empty for r, ok in zip(rows, exact))
-        bits = np.frombuffer(joined, dtype="<u2").reshape(len(rows), self.width) & (_PATTERNS - 1)
-        codes = np.empty((len(rows), len(self.columns)), dtype=np.int16)
+        # The columns by kind, each kind decoded for the whole chunk at once: (columns, their slots[, codes]).
+        kinds: dict[str, list[tuple[int, int, int]]] = {"single": [], "option": [], "beyond": []}
         for j, (slot, choice) in enumerate(self.columns):
-            column = bits[:, slot]
-            if choice < 0:
-                codes[:, j] = _HIGHEST[column]
-            elif choice < CODE_BITS:  # answered: 1 when this option was chosen, else 0; not answered: blank
-                codes[:, j] = np.where(column == 0, -1, (column >> choice) & 1)
-            else:  # an option the blob cannot hold: 0 once the item was answered (a chosen one is in the answers)
-                codes[:, j] = np.where(column == 0, -1, 0)
+            kind = "single" if choice < 0 else "option" if choice < CODE_BITS else "beyond"
+            kinds[kind].append((j, slot, choice))
+        self.kinds = {kind: tuple(np.array(v, dtype=np.intp).reshape(-1, 3).T) for kind, v in kinds.items()}
+
+    def __call__(self, blobs: list[bytes | None]) -> tuple[np.ndarray, list[bool] | None]:
+        """(codes, one row per blob; whether each blob holds its answers exactly, None when every one does)."""
+        size, n = 2 * self.width, len(blobs)
+        exact: list[bool] | None = None
+        if None not in blobs and min(map(len, blobs), default=size) == max(map(len, blobs), default=size) == size:
+            joined = b"".join(blobs)  # type: ignore[arg-type]  # the common case: one copy, no test per row
+        else:
+            empty = bytes(size)
+            exact = [blob is not None and len(blob) == size for blob in blobs]
+            joined = b"".join(bytes(blob) if ok else empty for blob, ok in zip(blobs, exact))  # type: ignore[arg-type]
+        bits = np.frombuffer(joined, dtype="<u2").reshape(n, self.width) & (_PATTERNS - 1)
+        codes = np.empty((n, len(self.columns)), dtype=np.int16)
+        columns, slots, _ = self.kinds["single"]
+        codes[:, columns] = _HIGHEST[bits[:, slots]]
+        columns, slots, choices = self.kinds["option"]  # answered: 1 when this option was chosen, else 0
+        chosen = bits[:, slots]
+        codes[:, columns] = np.where(chosen == 0, -1, (chosen >> choices.astype(np.uint16)) & 1)
+        columns, slots, _ = self.kinds["beyond"]  # an option the blob cannot hold: 0 once the item was answered
+        codes[:, columns] = np.where(bits[:, slots] == 0, -1, 0)  # (a chosen one is in the answers table)
         return codes, exact

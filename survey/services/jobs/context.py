@@ -24,13 +24,17 @@ class Context:
     _last: int = field(default=-1)
     _steps: list[int] = field(default_factory=list)
 
-    def progress(self, pct: float) -> None:
-        """Report progress 0–100 (written only when the whole percent changes, with every value so far)."""
+    def progress(self, pct: float, locked: bool = False) -> None:
+        """Report progress 0–100 (written only when the whole percent changes, with every value so far); `locked`:
+        the work holds SQLite's write lock, so the value goes to a file beside the results (store.beat_aside)."""
         value = max(0, min(99, int(pct)))  # 100 is written with the result, not before
         if value != self._last:
             self._last = value
             self._steps.append(value)
-            store.beat(self.job_id, value, list(self._steps))
+            if locked:
+                store.beat_aside(self.stem, value, list(self._steps))
+            else:
+                store.beat(self.job_id, value, list(self._steps))
 
     def path(self, suffix: str) -> Path:
         """The result file of this job."""

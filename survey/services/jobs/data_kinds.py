@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from sqlalchemy import select
@@ -72,9 +72,9 @@ def _run_import(ctx: Context) -> Result:
         sqlite = db.engine.dialect.name == "sqlite"
 
         def progress(pct: float) -> None:
-            # Storing holds SQLite's write lock: a progress write on its own connection would wait for the commit.
-            if pct < PROGRESS_CHECK or not sqlite:
-                ctx.progress(pct)
+            # Storing holds SQLite's write lock: a progress write on its own connection would wait for the commit,
+            # so from then on it goes beside the results, where the job's page reads it too.
+            ctx.progress(pct, locked=sqlite and pct >= PROGRESS_CHECK)
 
         try:
             report = import_responses_csv(text, ctx.scope, ctx.params["channel"], progress=progress)
@@ -99,16 +99,23 @@ def _run_import(ctx: Context) -> Result:
     return Result(target.name, name, {"rows": len(report.rows), "stored": stored})
 
 
-def _write_report(ctx: Context, report) -> Path:
-    """The row report as CSV: one line per problem (or per row without one)."""
+def report_csv(report, message: Callable[[dict], str] | None = None) -> Iterator[bytes]:
+    """The row report as CSV chunks: one line per problem (or per row without one); `message` words each problem
+    (the reader's language; the service's English message without it, as the stored file keeps it)."""
     lines = []
     for row in report.rows:
         for error in row.errors or [{}]:
+            text = (message(error) if message else error.get("message", "")) if error else ""
             lines.append([row.line, row.id, row.status, error.get("field", ""), error.get("code", ""),
-                          error.get("item", ""), error.get("value", ""), error.get("message", "")])
+                          error.get("item", ""), error.get("value", ""), text])
+    return csv_chunks(REPORT_COLUMNS, lines)
+
+
+def _write_report(ctx: Context, report) -> Path:
+    """The row report as the job's file, in English: the paper import screen and its download word it anew."""
     target = ctx.path(".csv")
     with target.open("wb") as out:
-        for chunk in csv_chunks(REPORT_COLUMNS, lines):
+        for chunk in report_csv(report):
             out.write(chunk)
     return target
 

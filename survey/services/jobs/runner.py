@@ -159,6 +159,9 @@ def _finish(job_id: int, outcome: Result | Exception) -> None:
     job = db.session.get(Job, job_id)
     now = utcnow()
     job.finished_at, job.expires_at = now, now + store.keep_for()
+    aside = store.take_aside(job)  # steps reported while the work held SQLite's write lock
+    if aside:
+        job.progress_steps = aside
     if job.state != "running":  # reaped as lost meanwhile: keep that verdict
         db.session.commit()
         return

@@ -1,6 +1,8 @@
 """Jobs as rows: create, read within the requester's scope, progress and heartbeat, stale and expired ones."""
 from __future__ import annotations
 
+import json
+import os
 import secrets
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -141,6 +143,36 @@ def beat(job_id: int, progress: int | None = None, steps: list[int] | None = Non
         conn.execute(update(Job).where(Job.id == job_id, Job.state == "running").values(**values))
 
 
+def beat_aside(stem: str, progress: int, steps: list[int]) -> None:
+    """Progress while the work itself holds SQLite's write lock (a paper import storing its rows), when a write to
+    the jobs table would wait for the work's commit: kept in a file beside the results instead, replaced whole."""
+    path = results_dir() / f"{stem}.progress"
+    partial = path.with_suffix(".progress.tmp")
+    partial.write_text(json.dumps({"progress": progress, "steps": steps}), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _aside(stem: str) -> dict:
+    try:
+        return json.loads((results_dir() / f"{stem}.progress").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def progress_of(job: Job) -> int:
+    """A job's progress as its readers see it: the row's, or the later value kept aside while it held the lock."""
+    if job.state != "running":
+        return job.progress
+    return max(job.progress, int(_aside(job.public_id).get("progress") or 0))
+
+
+def take_aside(job: Job) -> list[int]:
+    """The progress steps the job kept aside (none when it never had to), the file removed: its end is written."""
+    steps = _aside(job.public_id).get("steps") or []
+    (results_dir() / f"{job.public_id}.progress").unlink(missing_ok=True)
+    return [int(v) for v in steps]
+
+
 def results_dir() -> Path:
     """Where result files are written (shared by the web and `survey worker` processes)."""
     configured = current_app.config.get("JOBS_DIR") or str(Path(current_app.instance_path) / "jobs")
@@ -170,6 +202,7 @@ def purge_expired(now: datetime | None = None) -> int:
     for job in jobs:
         if job.result_path:
             (folder / job.result_path).unlink(missing_ok=True)
+        (folder / f"{job.public_id}.progress").unlink(missing_ok=True)  # a worker killed while storing
         db.session.delete(job)
     # A paper import's upload is deleted by its job; one whose job never ran (refused, lost) goes after the same time.
     cutoff = (now - keep_for()).replace(tzinfo=timezone.utc).timestamp()  # naive UTC, as utcnow()

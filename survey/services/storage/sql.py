@@ -129,16 +129,19 @@ def execute_many(sql: str, rows: list[dict], conn: Connection | None = None) -> 
     driver.executemany(sql, rows)
 
 
-def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = None) -> Iterator[list[tuple]]:
+def stream_rows(sql: str, params: dict, size: int, conn: Connection | None = None,
+                binary: bool = False) -> Iterator[list[tuple]]:
     """The rows of a large query as lists of plain tuples, `size` at a time (a server-side cursor on PostgreSQL).
 
     A list value expands `IN :name`. SQLAlchemy's Row objects cost as much as the fetch itself for the million rows
-    of a province-year, and reading past its buffer to the cursor would skip the rows it had already fetched."""
+    of a province-year, and reading past its buffer to the cursor would skip the rows it had already fetched.
+    `binary`: PostgreSQL sends the values in its binary format, not as text (a bytea column as bytes, not hex
+    twice its size: the responses export reads a million rows in half the time, on both sides)."""
     driver, postgres = _driver(conn)
     sql, params = _expand_lists(sql, params)
     if postgres:
         # Named: rows stay on the server until fetched; a fresh name per stream, so none can clash with another.
-        with driver.cursor(name=f"survey_stream_{next(_streams)}") as cur:
+        with driver.cursor(name=f"survey_stream_{next(_streams)}", binary=binary) as cur:
             cur.execute(_pyformat(sql), params)
             while rows := cur.fetchmany(size):
                 yield rows
