@@ -21,7 +21,7 @@ from survey.indices import Scorer
 from survey.services.indices import blocks
 from survey.services.indices.block_counts import ColumnCounts
 from survey.services.indices.packed_answers import layout
-from survey.services.storage.sql import _expand_lists, _pyformat, db_time, stream_rows
+from survey.services.storage.sql import _expand_lists, _pyformat, db_time, small_page_cache, stream_rows
 
 log = logging.getLogger(__name__)
 SEAL_AT = 20_000  # tail responses a question tolerates before it seals them
@@ -35,9 +35,10 @@ def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
     """Counts keyed by `column` (a response column) for `filters` (counts.Filters), from blocks and tail."""
     version = filters.version_id
     width = len(layout(version))
-    if _tail_size(version) >= SEAL_AT:
-        seal(version)
     mark = _mark(version)
+    if _tail_reaches(version, mark, SEAL_AT):
+        seal(version)
+        mark = _mark(version)
     counts = ColumnCounts(layout(version), scorer)
     start, end = (int(d.strftime("%Y%m%d")) for d in (filters.period.start, filters.period.end))
     units = None if filters.unit_ids is None else np.array(sorted(filters.unit_ids), dtype=np.int32)
@@ -49,10 +50,12 @@ def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
     params = {"version": version, "first": start // 100, "last": end // 100, "mark": mark}
     if filters.unit_ids is not None:
         sql += " AND root_unit_id IN :roots"
-        params["roots"] = sorted(set(_roots().get(u, u) for u in filters.unit_ids))
+        roots = _roots()
+        params["roots"] = sorted(set(roots.get(u, u) for u in filters.unit_ids))
     for blob in _blobs(sql, params):
         _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where)
-    tail_sql = (f"{_SELECT} WHERE r.instrument_version_id = :version AND r.id > :mark AND r.campaign_id IS NULL "
+    # "+ 0": SQLite would otherwise walk the version's whole date index instead of the few ids past the mark.
+    tail_sql = (f"{_SELECT} WHERE r.instrument_version_id + 0 = :version AND r.id > :mark AND r.campaign_id IS NULL "
                 "AND r.local_date BETWEEN :start AND :end")
     tail = {"version": version, "mark": mark, "start": filters.period.start, "end": filters.period.end}
     raw = [(tail_sql + (" AND r.quality_flags = 0" if clean else ""), 1)]
@@ -94,8 +97,9 @@ def _blobs(sql: str, params: dict):
     """The blobs of a query one at a time; binary on PostgreSQL (its text protocol would send bytea as hex)."""
     conn = db.session.connection()
     if conn.dialect.name != "postgresql":
-        for part in stream_rows(sql, params, 2):
-            yield from (row[0] for row in part)
+        with small_page_cache(conn):  # each blob page is read once: 120 MB of them would stay in the pool's cache
+            for part in stream_rows(sql, params, 2):
+                yield from (row[0] for row in part)
         return
     sql, params = _expand_lists(sql, params)
     sql = _pyformat(sql)
@@ -111,11 +115,12 @@ def _mark(version: int) -> int:
     return int(found or 0)
 
 
-def _tail_size(version: int) -> int:
-    return int(db.session.execute(text(
-        "SELECT COUNT(*) FROM responses WHERE instrument_version_id = :v AND id > "
-        "COALESCE((SELECT sealed_through FROM response_marks WHERE instrument_version_id = :v), 0)"),
-        {"v": version}).scalar() or 0)
+def _tail_reaches(version: int, mark: int, size: int) -> bool:
+    """True when `size` responses of the version or more lie past the mark (counted no further than that)."""
+    # "+ 0": the id range past the mark is the way in; the version's index would walk every response it has.
+    return bool(db.session.execute(text(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE id > :mark AND instrument_version_id + 0 = :v "
+        "LIMIT :size) tail"), {"v": version, "mark": mark, "size": size}).scalar() >= size)
 
 
 def _roots() -> dict[int, int]:
