@@ -40,6 +40,7 @@ QUESTIONS = {
     "age_band|online+edu=3": ("age_band", {"channel": "online", "education": 3}, None),
     "commune|days": ("commune", {}, "days"),
     "sex|days": ("sex", {}, "days"),
+    "sex|clean": ("sex", {"quality": "clean"}, None),  # the clean view: flagged responses left out
 }
 SOURCE = {"main": "main", "raw": "responses", "columns": "columns", "default": None}
 

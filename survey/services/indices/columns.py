@@ -62,10 +62,11 @@ def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
     if clean:  # the flagged responses inside the blocks are taken away again (few: ix_responses_flagged)
         raw.append((f"{_SELECT} WHERE r.instrument_version_id = :version AND r.local_date BETWEEN :start AND :end "
                     "AND r.quality_flags <> 0 AND r.id <= :mark AND r.campaign_id IS NULL", -1))
-    for sql, sign in raw:
-        for part in stream_rows(sql, tail, CHUNK):
-            for columns in blocks.from_rows(part, width).values():
-                _count_block(counts, columns, column, start, end, units, agencies, where, sign)
+    with small_page_cache():  # flagged rows lie anywhere in the table: their pages are read once
+        for sql, sign in raw:
+            for part in stream_rows(sql, tail, CHUNK):
+                for columns in blocks.from_rows(part, width).values():
+                    _count_block(counts, columns, column, start, end, units, agencies, where, sign)
     return counts
 
 
