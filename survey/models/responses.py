@@ -24,6 +24,9 @@ class Response(Base):
                         name="service_point"),
         # Period queries filter on version and local date, then group by unit.
         Index("ix_responses_version_date_unit", "instrument_version_id", "local_date", "unit_id"),
+        # The few flagged responses (quality_flags <> 0), counted on every index table (migration 0023).
+        Index("ix_responses_flagged", "instrument_version_id", "local_date",
+              sqlite_where=text("quality_flags <> 0"), postgresql_where=text("quality_flags <> 0")),
         # One rating per dossier code per channel; partial, so the many responses without a dossier cost nothing.
         Index("uq_responses_dossier_channel", "dossier_code", "channel", unique=True,
               sqlite_where=text("dossier_code IS NOT NULL"), postgresql_where=text("dossier_code IS NOT NULL")),

@@ -1,11 +1,14 @@
-"""The columnar blocks give every breakdown, filter and date range exactly the figures of the raw path (the packed
-codes streamed from `responses`), whether the responses are sealed into blocks, still in the tail, or both."""
+"""The columnar blocks give every breakdown, filter, combination of filters, date range and the clean view exactly
+the figures of the raw path (the packed codes streamed from `responses`), whether the responses are sealed into
+blocks, still in the tail, or both: every figure of the document (index, components, items, assessment shares, n,
+intervals, suppression, flagged counts), and the table's unrounded frames to 1e-9."""
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -45,9 +48,20 @@ def submit_random(rng: np.random.Generator, points: list[str], n: int, definitio
     db.session.commit()
 
 
+def flag_some(rng: np.random.Generator, share: float) -> None:
+    """Give a random share of the responses a quality flag (as `survey quality scan` would)."""
+    ids = db.session.execute(text("SELECT id FROM responses ORDER BY id")).scalars().all()
+    for response_id in ids:
+        if rng.random() < share:
+            db.session.execute(text("UPDATE responses SET quality_flags = :f WHERE id = :id"),
+                               {"f": int(rng.choice([1, 2, 4, 5])), "id": response_id})
+    db.session.commit()
+
+
 @pytest.fixture
 def mixed(app, make_service_point, make_agency):
-    """150 random responses in three communes and the provincial centre; the first 100 sealed into blocks."""
+    """150 random responses in three communes and the provincial centre, about one in five flagged; the first
+    100 sealed into blocks."""
     rng = np.random.default_rng(11)
     communes = commune_codes(HOME_PROVINCE, 3)
     points = [make_service_point(unit=c).code for c in communes]
@@ -57,15 +71,32 @@ def mixed(app, make_service_point, make_agency):
     submit_random(rng, points, 100, definition)
     assert seal_all(settle=timedelta(0)) == 100
     submit_random(rng, points, 50, definition)  # the tail
+    flag_some(rng, 0.2)
     return definition
 
 
-def same(by: str, period: str, where: dict | None = None) -> None:
-    kwargs = {"province": HOME_PROVINCE, "min_n": 1, "version": 1, "where": where, "now": NOW}
+def same(by: str, period: str, where: dict | None = None, quality: str = "all") -> None:
+    kwargs = {"province": HOME_PROVINCE, "min_n": 1, "version": 1, "where": where, "now": NOW, "quality": quality}
     raw = compute_indices("SIPAS-1001", period, by, source="responses", **kwargs)
     columns = compute_indices("SIPAS-1001", period, by, source="columns", **kwargs)
     assert raw.source == "responses" and columns.source == "columns"
-    assert columns.document == raw.document, (by, period, where)
+    assert columns.document == raw.document, (by, period, where, quality)
+    for frame, keys in (("cells", ["cell"]), ("components", ["cell", "component"]), ("items", ["cell", "item"])):
+        # unrounded, in one order (rows come in the order keys were met): score sums come from histograms
+        new, old = (getattr(result.table, frame).astype({"cell": str}).sort_values(keys).reset_index(drop=True)
+                    for result in (columns, raw))
+        pd.testing.assert_frame_equal(new, old, rtol=1e-9, obj=f"{frame} {by} {period} {where} {quality}")
+
+
+def filter_sets(definition: dict) -> list[dict]:
+    """Every filter alone (one value each, and a value nobody has), then combinations of two and three."""
+    wheres = [{"channel": "online"}, {"procedure": "1.001234"}, {"field": "DD-1"}, {"field": "no such"}]
+    for name in PROFILE_FIELDS:
+        codes = [int(c) for c in choice_names(definition, name, 0) if c.isdigit()]
+        if codes:
+            wheres.append({name: codes[0]})
+    return wheres + [{"channel": "paper", "sex": 1}, {"procedure": "2.000111", "field": "TP", "channel": "interview"},
+                     {"age_band": 2, "education": 3}, {"channel": "online", "field": "HT_2", "area": 1}]
 
 
 def test_every_breakdown_and_period_gives_the_raw_paths_figures(mixed):
@@ -74,16 +105,21 @@ def test_every_breakdown_and_period_gives_the_raw_paths_figures(mixed):
             same(by, period)
 
 
-def test_every_filter_and_combinations_give_the_raw_paths_figures(mixed):
-    wheres = [{"channel": "online"}, {"procedure": "1.001234"}, {"field": "DD-1"}, {"field": "no such"},
-              {"channel": "paper", "sex": 1}, {"procedure": "2.000111", "field": "TP", "channel": "interview"}]
-    for name in PROFILE_FIELDS:
-        codes = [int(c) for c in choice_names(mixed, name, 0) if c.isdigit()]
-        if codes:
-            wheres.append({name: codes[0]})
-    for where in wheres:
-        for by in ("commune", "sex", "procedure", "agency"):
+def test_every_filter_and_combination_under_breakdowns_in_turn_gives_the_raw_paths_figures(mixed):
+    bys = list(BY_COLUMN)
+    for n, where in enumerate(filter_sets(mixed)):  # four breakdowns each, in turn: every breakdown meets filters
+        for by in (bys[(4 * n + k) % len(bys)] for k in range(4)):
             same(by, "2026-01-10..2026-03-05", where)
+
+
+def test_the_clean_view_gives_the_raw_paths_figures_for_every_breakdown(mixed):
+    flagged = db.session.execute(text("SELECT COUNT(*) FROM responses WHERE quality_flags <> 0")).scalar()
+    assert flagged > 10  # flagged responses both sealed and in the tail are left out
+    for by in BY_COLUMN:
+        for period in ("2026-Q1", "2026-02-03..2026-03-17"):
+            same(by, period, quality="clean")
+    for where in ({"channel": "online"}, {"sex": 1, "field": "TP"}):
+        same("commune", "2026-Q1", where, quality="clean")
 
 
 def test_the_figures_hold_whether_responses_are_sealed_or_in_the_tail(mixed):
@@ -110,4 +146,6 @@ def test_the_default_path_reads_the_blocks_for_what_the_roll_ups_cannot_answer(m
     days = compute_indices("SIPAS-1001", "2026-01-10..2026-03-05", "commune", HOME_PROVINCE, version=1, now=NOW)
     by_sex = compute_indices("SIPAS-1001", "2026-Q1", "sex", HOME_PROVINCE, version=1, now=NOW)
     by_commune = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, version=1, now=NOW)
-    assert (days.source, by_sex.source, by_commune.source) == ("columns", "columns", "tallies")
+    clean = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, version=1, now=NOW, quality="clean")
+    assert (days.source, by_sex.source, by_commune.source, clean.source) == ("columns", "columns", "tallies",
+                                                                             "columns")

@@ -19,145 +19,88 @@ from sqlalchemy import text
 from survey.extensions import db
 from survey.indices import Scorer
 from survey.services.indices import blocks
-from survey.services.indices.packed_answers import (_ANSWERED, _POPCOUNT, _SATISFIED, CODE_BITS, PackedCounts,
-                                                     layout)
-from survey.services.storage.sql import _expand_lists, _pyformat, db_time, stream_rows
+from survey.services.indices.block_counts import ColumnCounts
+from survey.services.indices.packed_answers import layout
+from survey.services.storage.sql import _expand_lists, _pyformat, db_time, small_page_cache, stream_rows
 
 log = logging.getLogger(__name__)
 SEAL_AT = 20_000  # tail responses a question tolerates before it seals them
 SETTLE = timedelta(minutes=2)
 CHUNK = 100_000  # responses per block while sealing: bounds the sealer's memory
+CLEAN_COLUMN = "quality_flags"  # quality.flagged.clean_where's filter: 0 = no flag
 _SELECT = f"SELECT {', '.join('r.' + c for c in blocks.ROW_COLUMNS)} FROM responses r"
-
-
-class ColumnCounts(PackedCounts):
-    """PackedCounts fed with a block's columns: keys by unique value, codes by one bincount per item."""
-
-    def add_block(self, keys: list, inverse: np.ndarray, columns: dict[str, np.ndarray], keep: np.ndarray | None,
-                  n: int) -> None:
-        """Count the block's rows (those in `keep`, all when None), row i under key keys[inverse[i]]."""
-        if not len(inverse):
-            return
-        slots = np.array([self._keys.setdefault(k, len(self._keys)) for k in keys], dtype=np.int64)
-        index = slots[inverse]
-        self._grow()
-        n_keys, width = len(self._keys), len(self.layout)
-
-        def rows(array: np.ndarray) -> np.ndarray:
-            return array if keep is None else array[keep]
-
-        for slot in range(width):
-            if f"s{slot}" in columns:  # one code per response: (key, code + 1) counted in one pass
-                seen = np.bincount(index * (CODE_BITS + 1) + rows(columns[f"s{slot}"]),
-                                   minlength=n_keys * (CODE_BITS + 1)).reshape(n_keys, CODE_BITS + 1)
-                self._codes[:, slot, :] += seen[:, 1:]
-            elif f"m{slot}" in columns:
-                column = rows(columns[f"m{slot}"])
-                for code in np.flatnonzero(np.bitwise_or.reduce(column) >> np.arange(CODE_BITS) & 1):
-                    self._codes[:, slot, code] += np.bincount(index[(column >> code) & 1 == 1], minlength=n_keys)
-        per_slot: dict[tuple[int, str], np.ndarray] = {}
-        for slot, (_, members, kind) in enumerate(self.components):
-            parts = [_part(columns, m, kind, rows, per_slot) for m in members]
-            if kind == "answered":
-                keep_rows = parts[0][0]
-                score = np.ones(int(keep_rows.sum()))
-            else:
-                answered, value = _total(p[0] for p in parts), _total(p[1] for p in parts)
-                keep_rows = answered > 0
-                score = value[keep_rows] / answered[keep_rows] if kind == "share" \
-                    else value[keep_rows].astype(np.float64)
-            kept = index[keep_rows]
-            self._sums[:, slot, 0] += np.bincount(kept, minlength=n_keys)
-            self._sums[:, slot, 1] += np.bincount(kept, weights=score, minlength=n_keys)
-            self._sums[:, slot, 2] += np.bincount(kept, weights=score * score, minlength=n_keys)
-
-
-def _total(arrays) -> np.ndarray:
-    """Element-wise sum of per-item arrays in int16 (a component has far fewer than 2¹⁵ items)."""
-    arrays = iter(arrays)
-    total = next(arrays).astype(np.int16)
-    for array in arrays:
-        total += array
-    return total
-
-
-def _part(columns: dict, slot: int, kind: str, rows, cache: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(answered, value) of one item for a component kind, the same rule as PackedCounts._score: share → (codes
-    1–5 answered, codes 4–5 answered), points → (codes 0–2 answered, their points), answered → (any code, -)."""
-    key = (slot, kind)
-    if key in cache:
-        return cache[key]
-    if f"s{slot}" in columns:
-        stored = rows(columns[f"s{slot}"])  # code + 1, 0 = unanswered
-        if kind == "share":
-            out = ((stored >= 2) & (stored <= 6), (stored >= 5) & (stored <= 6))
-        elif kind == "points":
-            answered = (stored >= 1) & (stored <= 3)
-            out = (answered, np.where(answered, stored.astype(np.int64) - 1, 0))
-        else:
-            out = (stored > 0, stored > 0)
-    elif f"m{slot}" in columns:
-        bits = rows(columns[f"m{slot}"])
-        if kind == "share":
-            out = (_POPCOUNT[bits & _ANSWERED], _POPCOUNT[bits & _SATISFIED])
-        elif kind == "points":
-            out = (_POPCOUNT[bits & 0b111], ((bits >> 1) & 1) + 2 * ((bits >> 2) & 1))
-        else:
-            out = (bits != 0, bits != 0)
-    else:
-        n = len(rows(columns["id"]))
-        out = (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
-    cache[key] = out
-    return out
 
 
 def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
     """Counts keyed by `column` (a response column) for `filters` (counts.Filters), from blocks and tail."""
     version = filters.version_id
     width = len(layout(version))
-    if _tail_size(version) >= SEAL_AT:
-        seal(version)
     mark = _mark(version)
+    if _tail_reaches(version, mark, SEAL_AT):
+        seal(version)
+        mark = _mark(version)
     counts = ColumnCounts(layout(version), scorer)
     start, end = (int(d.strftime("%Y%m%d")) for d in (filters.period.start, filters.period.end))
     units = None if filters.unit_ids is None else np.array(sorted(filters.unit_ids), dtype=np.int32)
     agencies = None if filters.agency_ids is None else np.array(sorted(filters.agency_ids), dtype=np.int32)
     where = dict(filters.where or {})
+    clean = where.pop(CLEAN_COLUMN, None) == 0  # the clean view: blocks hold every response, flagged or not
     sql = ("SELECT data FROM response_blocks WHERE instrument_version_id = :version AND month BETWEEN :first "
            "AND :last AND sealed_through <= :mark")
     params = {"version": version, "first": start // 100, "last": end // 100, "mark": mark}
     if filters.unit_ids is not None:
         sql += " AND root_unit_id IN :roots"
-        params["roots"] = sorted(set(_roots().get(u, u) for u in filters.unit_ids))
+        roots = _roots()
+        params["roots"] = sorted(set(roots.get(u, u) for u in filters.unit_ids))
     for blob in _blobs(sql, params):
         _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where)
-    tail_sql = (f"{_SELECT} WHERE r.instrument_version_id = :version AND r.id > :mark AND r.campaign_id IS NULL "
+    # "+ 0": SQLite would otherwise walk the version's whole date index instead of the few ids past the mark.
+    tail_sql = (f"{_SELECT} WHERE r.instrument_version_id + 0 = :version AND r.id > :mark AND r.campaign_id IS NULL "
                 "AND r.local_date BETWEEN :start AND :end")
     tail = {"version": version, "mark": mark, "start": filters.period.start, "end": filters.period.end}
-    for part in stream_rows(tail_sql, tail, CHUNK):
-        for columns in blocks.from_rows(part, width).values():
-            _count_block(counts, columns, column, start, end, units, agencies, where)
+    raw = [(tail_sql + (" AND r.quality_flags = 0" if clean else ""), 1)]
+    if clean:  # the flagged responses inside the blocks are taken away again (few: ix_responses_flagged)
+        raw.append((f"{_SELECT} WHERE r.instrument_version_id = :version AND r.local_date BETWEEN :start AND :end "
+                    "AND r.quality_flags <> 0 AND r.id <= :mark AND r.campaign_id IS NULL", -1))
+    with small_page_cache():  # flagged rows lie anywhere in the table: their pages are read once
+        for sql, sign in raw:
+            for part in stream_rows(sql, tail, CHUNK):
+                for columns in blocks.from_rows(part, width).values():
+                    _count_block(counts, columns, column, start, end, units, agencies, where, sign)
     return counts
 
 
 def _count_block(counts: ColumnCounts, columns: dict, column: str, start: int, end: int, units, agencies,
-                 where: dict) -> None:
+                 where: dict, sign: int = 1) -> None:
     keep = blocks.mask(columns, start, end, units, agencies, where)
     if not keep.any():
         return
     raw, words = blocks.values(columns, column)
     whole = bool(keep.all())  # a province-month asked whole: no copies of its columns
-    uniques, inverse = np.unique(raw if whole else raw[keep], return_inverse=True)
+    uniques, inverse = _codes(raw if whole else raw[keep])
     keys = [None if u < 0 else (words[u] if words is not None else int(u)) for u in uniques.tolist()]
-    counts.add_block(keys, inverse.reshape(-1), columns, None if whole else keep, len(raw))
+    counts.add_block(keys, inverse, columns, None if whole else keep, len(raw), sign)
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) without a sort: the values are small integers (codes, ids)."""
+    low, high = int(values.min()), int(values.max())
+    if high - low > 1 << 20:
+        uniques, inverse = np.unique(values, return_inverse=True)
+        return uniques, inverse.reshape(-1)
+    shifted = values.astype(np.int64) - low
+    present = np.bincount(shifted, minlength=high - low + 1) > 0
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present) + low, rank[shifted]
 
 
 def _blobs(sql: str, params: dict):
     """The blobs of a query one at a time; binary on PostgreSQL (its text protocol would send bytea as hex)."""
     conn = db.session.connection()
     if conn.dialect.name != "postgresql":
-        for part in stream_rows(sql, params, 2):
-            yield from (row[0] for row in part)
+        with small_page_cache(conn):  # each blob page is read once: 120 MB of them would stay in the pool's cache
+            for part in stream_rows(sql, params, 2):
+                yield from (row[0] for row in part)
         return
     sql, params = _expand_lists(sql, params)
     sql = _pyformat(sql)
@@ -173,11 +116,12 @@ def _mark(version: int) -> int:
     return int(found or 0)
 
 
-def _tail_size(version: int) -> int:
-    return int(db.session.execute(text(
-        "SELECT COUNT(*) FROM responses WHERE instrument_version_id = :v AND id > "
-        "COALESCE((SELECT sealed_through FROM response_marks WHERE instrument_version_id = :v), 0)"),
-        {"v": version}).scalar() or 0)
+def _tail_reaches(version: int, mark: int, size: int) -> bool:
+    """True when `size` responses of the version or more lie past the mark (counted no further than that)."""
+    # "+ 0": the id range past the mark is the way in; the version's index would walk every response it has.
+    return bool(db.session.execute(text(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM responses WHERE id > :mark AND instrument_version_id + 0 = :v "
+        "LIMIT :size) tail"), {"v": version, "mark": mark, "size": size}).scalar() >= size)
 
 
 def _roots() -> dict[int, int]:

@@ -132,9 +132,7 @@ class _Run:
                                                                                             filters.where))
         if use_tallies:
             counts = index_counts.count_from_tallies(column, filters)
-        elif source == "responses" or self.quality == quality_flags.CLEAN:
-            # The streamed packed codes: the columnar path's reference (tests, benchmarks), and the clean view, whose
-            # per-response quality flags the columnar blocks do not hold.
+        elif source == "responses":  # the streamed packed codes: the columnar path's reference (tests, benchmarks)
             counts = index_counts.count_from_responses(column, filters, scorer)
         else:
             counts = index_counts.count_from_columns(column, filters, scorer)

@@ -18,7 +18,8 @@ def item_counts(scope: Scope, version_id: int, period: Period, codes: tuple[str,
                 key: int | None = None) -> pd.DataFrame:
     """Counts [item, code, count] of the items `codes` in the period, within the scope (and one `column` key).
 
-    Reads the monthly roll-ups when the period is whole months, else the raw answers (grouped in the database).
+    Reads the monthly roll-ups when the period is whole months, else the columnar blocks (the same counts as the
+    responses' packed codes).
     """
     ids = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version_id,
                                                                    Item.code.in_(codes))).all())
@@ -30,7 +31,7 @@ def item_counts(scope: Scope, version_id: int, period: Period, codes: tuple[str,
     if counts.can_use_tallies(column, period):
         found = counts.count_from_tallies(column, filters)
     else:
-        found = counts.count_from_responses(column, filters, version_scorer(version_id))
+        found = counts.count_from_columns(column, filters, version_scorer(version_id))
     items = found.items[found.items["item_id"].isin(ids)]
     if key is not None:
         items = items[items["key"] == key]

@@ -5,6 +5,7 @@ import pandas as pd
 
 from survey.services.indices import counts as index_counts
 from survey.services.indices.cells import NOT_RECORDED, UNIT_LEVELS
+from survey.services.storage.sql import small_page_cache
 
 CLEAN = "clean"
 QUALITY_VIEWS = ("all", CLEAN)
@@ -27,8 +28,9 @@ def flagged_by_code(by: str, column: str, filters: index_counts.Filters, mapping
     where = {k: v for k, v in (filters.where or {}).items() if k != "quality_flags"}
     sql, params = index_counts._where(index_counts.Filters(filters.version_id, filters.period, filters.unit_ids,
                                                            filters.agency_ids, where))
-    rows = index_counts._run(f"SELECT r.{column}, count(*) FROM responses r WHERE {sql} AND r.quality_flags <> 0 "
-                             f"GROUP BY r.{column}", params)
+    with small_page_cache():  # the flagged rows (ix_responses_flagged) lie anywhere in the table: pages read once
+        rows = index_counts._run(f"SELECT r.{column}, count(*) FROM responses r WHERE {sql} "
+                                 f"AND r.quality_flags <> 0 GROUP BY r.{column}", params)
     if not rows:
         return {}
     raw = by in UNIT_LEVELS + ("agency", "service_point")
