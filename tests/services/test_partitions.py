@@ -145,3 +145,15 @@ def test_migration_0020_keeps_the_tallies_both_ways(backend, tmp_path, request):
     finally:
         if backend == "postgresql":
             drop_database(url)
+
+
+def test_the_command_makes_this_months_partitions_and_lists_them(no_month_partitions, runner):
+    result = runner.invoke(args=["partitions", "--ahead", "2", "--list"])
+    assert result.exit_code == 0, result.output
+    if db.engine.dialect.name != "postgresql":
+        assert "nothing to do" in result.output
+        return
+    months = partitions.months_ahead(date.today(), 2)
+    assert "6 partitions made" in result.output and f"answer_tallies_{months[-1]}" in result.output
+    assert "score_tallies_default" in result.output
+    assert runner.invoke(args=["partitions", "--ahead", "-1"]).exit_code == 2  # bad input: a clear error
