@@ -170,6 +170,13 @@ class TallyBatch:
         answer_inc, score_inc = increments(responses, answers, self.scorers)
         self.answer_parts.append(answer_inc)
         self.score_parts.append(score_inc)
+        if len(self.answer_parts) >= 16:  # a national load has a hundred chunks: sum as it goes to bound memory
+            self.answer_parts = [_sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))]
+            self.score_parts = [_sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])]
+
+    def months(self) -> set[int]:
+        """The months the batch counted (yyyymm)."""
+        return {int(m) for part in self.answer_parts + self.score_parts for m in part["month"].unique().tolist()}
 
     def write(self) -> dict[str, int]:
         """Insert the sums (empty tallies) or add them to the stored ones; returns rows written."""

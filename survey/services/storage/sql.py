@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, text
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
@@ -219,6 +220,41 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
         conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
 
 
+_PGCOPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no header extension
+_PGCOPY_TRAILER = b"\xff\xff"
+
+
+def bulk_insert_integers(table: str, columns: Sequence[str], arrays: Sequence[np.ndarray],
+                         widths: Sequence[int]) -> None:
+    """Insert rows given as equal-length integer arrays (no NULLs), one per column; `widths` are the columns' byte
+    sizes (2 smallint, 4 integer, 8 bigint).
+
+    On PostgreSQL the rows go as binary COPY laid out by numpy: a national load's 180 million answer rows cost
+    about 8 µs each through psycopg's row-by-row COPY writer, which was most of the load's time."""
+    n = len(arrays[0]) if arrays else 0
+    if not n:
+        return
+    if db.engine.dialect.name != "postgresql":
+        bulk_insert(table, columns, zip(*(a.tolist() for a in arrays)))
+        return
+    fields = [("count", ">i2")]
+    for i, width in enumerate(widths):
+        fields += [(f"len{i}", ">i4"), (f"val{i}", f">i{width}")]
+    rows = np.empty(n, dtype=np.dtype(fields))
+    rows["count"] = len(columns)
+    for i, (array, width) in enumerate(zip(arrays, widths)):
+        rows[f"len{i}"] = width
+        rows[f"val{i}"] = array
+    conn = driver_connection()
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(_PGCOPY_HEADER)
+        data = memoryview(rows.view(np.uint8))
+        step = 1 << 24
+        for start in range(0, len(data), step):
+            copy.write(data[start:start + step])
+        copy.write(_PGCOPY_TRAILER)
+
+
 def next_id(table: str) -> int:
     """The next free integer id of a table."""
     return (db.session.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one() or 0) + 1
@@ -257,3 +293,32 @@ def foreign_keys_dropped(*tables: str) -> Iterator[None]:
         db.session.execute(AddConstraint(answers_pk))
     for fk in constraints:
         db.session.execute(AddConstraint(fk))
+
+
+@contextmanager
+def indexes_dropped(*tables: str) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' secondary indexes and unique constraints (not their primary keys) for a bulk
+    load, and build each once afterwards by one sort.
+
+    A national load interleaves provinces, each spread over the year, so its client ids and (version, date, unit)
+    keys arrive in no order: every row would be a random B-tree insert into indexes far larger than the cache."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import Index, UniqueConstraint
+    from sqlalchemy.schema import CreateIndex, DropIndex
+
+    from survey.models import Base
+
+    indexes = [index for name in tables for index in Base.metadata.tables[name].indexes if isinstance(index, Index)]
+    uniques = [c for name in tables for c in Base.metadata.tables[name].constraints if isinstance(c, UniqueConstraint)]
+    for index in indexes:
+        db.session.execute(DropIndex(index))
+    for constraint in uniques:
+        db.session.execute(DropConstraint(constraint))
+    yield
+    db.session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    for constraint in uniques:
+        db.session.execute(AddConstraint(constraint))
+    for index in indexes:
+        db.session.execute(CreateIndex(index))
