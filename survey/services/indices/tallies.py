@@ -12,7 +12,7 @@ from survey.indices import (Scorer, Structure, respondent_scores, score_response
                             structure_from_definition)
 from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
 from survey.models.tallies import TALLY_KEY
-from survey.services.storage.sql import bulk_insert, driver_connection
+from survey.services.storage.sql import bulk_insert_arrays, driver_connection
 from survey.services.storage.sql import insert_rows
 
 CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
@@ -241,7 +241,10 @@ def _insert(table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     columns = list(frame.columns)
-    bulk_insert(table, columns, _plain_rows(frame))
+    # Every tally column is an integer, a float sum or a short label (channel, component).
+    types = ["float8" if frame[c].dtype.kind == "f" else "int4" if frame[c].dtype.kind in "iu" else "text"
+             for c in columns]
+    bulk_insert_arrays(table, columns, [frame[c].to_numpy() for c in columns], types)
 
 
 def _plain_rows(frame: pd.DataFrame) -> Iterable[tuple]:

@@ -227,32 +227,60 @@ _PGCOPY_TRAILER = b"\xff\xff"
 def bulk_insert_integers(table: str, columns: Sequence[str], arrays: Sequence[np.ndarray],
                          widths: Sequence[int]) -> None:
     """Insert rows given as equal-length integer arrays (no NULLs), one per column; `widths` are the columns' byte
-    sizes (2 smallint, 4 integer, 8 bigint).
+    sizes (2 smallint, 4 integer, 8 bigint)."""
+    bulk_insert_arrays(table, columns, arrays, [f"int{w}" for w in widths])
 
-    On PostgreSQL the rows go as binary COPY laid out by numpy: a national load's 180 million answer rows cost
-    about 8 µs each through psycopg's row-by-row COPY writer, which was most of the load's time."""
-    n = len(arrays[0]) if arrays else 0
+
+PG_BINARY = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8"}
+
+
+def bulk_insert_arrays(table: str, columns: Sequence[str], arrays: Sequence[np.ndarray], types: Sequence[str]) -> None:
+    """Insert rows given as equal-length arrays (no NULLs), one per column, typed "int2", "int4", "int8", "float8"
+    or "text" as the columns are.
+
+    On PostgreSQL the rows go as binary COPY laid out by numpy, without a Python object per value: a national load
+    writes 180 million answer rows and millions of tally rows, and psycopg's row-by-row COPY writer cost ~8 µs a
+    row, most of the load's time. Text columns must take few distinct values (a channel, a component): the rows of
+    each combination share one fixed layout. SQLite gets executemany."""
+    n = len(arrays[0]) if len(arrays) else 0
     if not n:
         return
     if db.engine.dialect.name != "postgresql":
         bulk_insert(table, columns, zip(*(a.tolist() for a in arrays)))
         return
-    fields = [("count", ">i2")]
-    for i, width in enumerate(widths):
-        fields += [(f"len{i}", ">i4"), (f"val{i}", f">i{width}")]
-    rows = np.empty(n, dtype=np.dtype(fields))
-    rows["count"] = len(columns)
-    for i, (array, width) in enumerate(zip(arrays, widths)):
-        rows[f"len{i}"] = width
-        rows[f"val{i}"] = array
+    texts = [i for i, kind in enumerate(types) if kind == "text"]
+    if texts:
+        combos, group = np.unique(np.stack([np.asarray(arrays[i]).astype(str) for i in texts], axis=1), axis=0,
+                                  return_inverse=True)
+        group = group.reshape(-1)
+    else:
+        combos, group = np.empty((1, 0), dtype=str), np.zeros(n, dtype=np.intp)
     conn = driver_connection()
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(_PGCOPY_HEADER)
-        data = memoryview(rows.view(np.uint8))
-        step = 1 << 24
-        for start in range(0, len(data), step):
-            copy.write(data[start:start + step])
+        for g, combo in enumerate(combos):
+            rows = np.flatnonzero(group == g) if len(combos) > 1 else slice(None)
+            copy.write(_binary_rows(arrays, types, dict(zip(texts, combo.tolist())), rows))
         copy.write(_PGCOPY_TRAILER)
+
+
+def _binary_rows(arrays: Sequence[np.ndarray], types: Sequence[str], constants: dict[int, str], rows) -> bytes:
+    """Binary COPY tuples of the selected rows, whose text columns hold the given constants."""
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    encoded = {i: value.encode() for i, value in constants.items()}
+    for i, kind in enumerate(types):
+        fields += [(f"len{i}", ">i4"), (f"val{i}", f"S{len(encoded[i])}" if kind == "text" else PG_BINARY[kind])]
+    first = np.asarray(arrays[0])[rows]
+    out = np.empty(len(first), dtype=np.dtype(fields))
+    out["count"] = len(types)
+    for i, kind in enumerate(types):
+        if kind == "text":
+            out[f"len{i}"] = len(encoded[i])
+            out[f"val{i}"] = encoded[i]
+        else:
+            out[f"len{i}"] = np.dtype(PG_BINARY[kind]).itemsize
+            out[f"val{i}"] = np.asarray(arrays[i])[rows]
+    return out.tobytes()
 
 
 def next_id(table: str) -> int:
