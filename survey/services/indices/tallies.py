@@ -164,24 +164,39 @@ class TallyBatch:
         self.scorers: dict[int, Scorer] = {}
         self.answer_parts: list[pd.DataFrame] = []
         self.score_parts: list[pd.DataFrame] = []
+        self.settled: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
     def add(self, responses: pd.DataFrame, answers: pd.DataFrame) -> None:
         """Count a chunk; columns as for `tally_frames`."""
         answer_inc, score_inc = increments(responses, answers, self.scorers)
         self.answer_parts.append(answer_inc)
         self.score_parts.append(score_inc)
-        if len(self.answer_parts) >= 16:  # a national load has a hundred chunks: sum as it goes to bound memory
-            self.answer_parts = [_sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))]
-            self.score_parts = [_sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])]
+        if len(self.answer_parts) >= 16:  # sum as it goes to bound memory
+            self.answer_parts, self.score_parts = [self._answers()], [self._scores()]
+
+    def settle(self) -> None:
+        """Sum the chunks so far once and for all: no later chunk shares a key with them (a national load calls
+        this after each province, whose places are its own), so they are never re-sorted with later ones."""
+        if self.answer_parts:
+            self.settled.append((self._answers(), self._scores()))
+            self.answer_parts, self.score_parts = [], []
 
     def months(self) -> set[int]:
         """The months the batch counted (yyyymm)."""
-        return {int(m) for part in self.answer_parts + self.score_parts for m in part["month"].unique().tolist()}
+        frames = self.answer_parts + self.score_parts + [f for pair in self.settled for f in pair]
+        return {int(m) for part in frames for m in part["month"].unique().tolist()}
+
+    def _answers(self) -> pd.DataFrame:
+        return _sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
+
+    def _scores(self) -> pd.DataFrame:
+        return _sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
 
     def write(self) -> dict[str, int]:
         """Insert the sums (empty tallies) or add them to the stored ones; returns rows written."""
-        answer_all = _sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
-        score_all = _sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
+        self.settle()
+        answer_all = pd.concat([a for a, _ in self.settled], ignore_index=True) if self.settled else self._answers()
+        score_all = pd.concat([s for _, s in self.settled], ignore_index=True) if self.settled else self._scores()
         if db.session.scalar(select(AnswerTally.month).limit(1)) is None and \
                 db.session.scalar(select(ScoreTally.month).limit(1)) is None:
             _insert(AnswerTally.__tablename__, answer_all)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from survey.extensions import db
-from survey.models import Agency, Item, ServicePoint, Unit
+from survey.models import Agency, AnswerTally, Item, ServicePoint, Unit
 from survey.models.units import CURRENT_VINTAGE
 from survey.services.storage.partitions import ensure_months
 from survey.services.storage.sql import (bulk_insert, bulk_insert_integers, foreign_keys_dropped, indexes_dropped,
@@ -65,11 +65,15 @@ def generate_national(n: int, seed: int = 0, end: datetime | None = None,
     shares = np.floor(weights / weights.sum() * n).astype(int)
     shares[: n - int(shares.sum())] += 1
     tallies = TallyBatch()
-    # The roll-ups' keys too: a national load writes millions of tally rows, each checked against five tables.
-    with foreign_keys_dropped("responses", "answers", "comments", "answer_tallies", "score_tallies"), \
-            indexes_dropped("responses", "comments"):
+    # The roll-ups' keys too: a national load writes millions of tally rows, each checked against five tables,
+    # and into empty tallies their primary keys are built once afterwards (an upsert into stored ones needs them).
+    rollups = ("answer_tallies", "score_tallies")
+    empty = db.session.scalar(select(AnswerTally.month).limit(1)) is None
+    with foreign_keys_dropped("responses", "answers", "comments", *rollups), \
+            indexes_dropped("responses", "comments", *rollups, primary_keys=rollups if empty else ()):
         for code, share in zip(codes, shares.tolist()):
             _load(_province_world(code, rng, end), blocks, share, None, rng, tallies, progress)
+            tallies.settle()
         _finish(tallies)
     return dict(zip(codes, shares.tolist()))
 
