@@ -250,7 +250,8 @@ def bulk_insert_arrays(table: str, columns: Sequence[str], arrays: Sequence[np.n
         bulk_insert(table, columns, zip(*(a.tolist() for a in arrays)))
         return
     texts = [i for i, kind in enumerate(types) if kind == "text"]
-    group, combos = np.zeros(n, dtype=np.int64), [()]
+    group = np.zeros(n, dtype=np.int64)
+    combos: list[tuple[str, ...]] = [()]
     for i in texts:  # factorised, not sorted: np.unique sorts the strings, seconds for millions of rows
         codes, labels = pd.factorize(np.asarray(arrays[i], dtype=object))
         group = group * len(labels) + codes
@@ -259,10 +260,12 @@ def bulk_insert_arrays(table: str, columns: Sequence[str], arrays: Sequence[np.n
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(_PGCOPY_HEADER)
         for g, combo in enumerate(combos):
-            rows = np.flatnonzero(group == g) if len(combos) > 1 else slice(None)
-            if len(combos) > 1 and not len(rows):
+            if len(combos) == 1:
+                copy.write(_binary_rows(arrays, types, dict(zip(texts, combo)), slice(None)))
                 continue
-            copy.write(_binary_rows(arrays, types, dict(zip(texts, combo)), rows))
+            rows = np.flatnonzero(group == g)
+            if len(rows):
+                copy.write(_binary_rows(arrays, types, dict(zip(texts, combo)), rows))
         copy.write(_PGCOPY_TRAILER)
 
 
@@ -335,13 +338,14 @@ def indexes_dropped(*tables: str, primary_keys: Sequence[str] = ()) -> Iterator[
     if db.engine.dialect.name != "postgresql":
         yield
         return
-    from sqlalchemy import Index, UniqueConstraint
+    from sqlalchemy import Constraint, Index, UniqueConstraint
     from sqlalchemy.schema import CreateIndex, DropIndex
 
     from survey.models import Base
 
     indexes = [index for name in tables for index in Base.metadata.tables[name].indexes if isinstance(index, Index)]
-    uniques = [c for name in tables for c in Base.metadata.tables[name].constraints if isinstance(c, UniqueConstraint)]
+    uniques: list[Constraint] = [c for name in tables for c in Base.metadata.tables[name].constraints
+                                 if isinstance(c, UniqueConstraint)]
     uniques += [Base.metadata.tables[name].primary_key for name in primary_keys]
     for index in indexes:
         db.session.execute(DropIndex(index))
