@@ -117,7 +117,7 @@ def _swap_for_plain_copies() -> None:
 
 
 def _cell(first: float, median: float, load: str) -> str:
-    return f"{f'{median:.3f} ({first:.3f}) {load}':>32}"
+    return f"{f'{median:.3f} ({first:.3f}) {load}':>38}"
 
 
 def main() -> None:
@@ -134,7 +134,7 @@ def main() -> None:
     targets = {"province": 2.0, "commune": 1.0, "sex": 2.0}
     print(f"\nMinistry questions, SIPAS-1001, median of {args.repeat} (first run in brackets), seconds")
     sizes = [f"{r['size']:,} responses" for r in runs]
-    header = f"{'question':<40}" + "".join(f"{size:>32}" for size in sizes) + f"{'target':>8}"
+    header = f"{'question':<40}" + "".join(f"{size:>38}" for size in sizes) + f"{'target':>8}"
     for variant in runs[0]["results"]:
         print(f"\n[{variant}]\n{header}")
         for label, by, _, _ in QUESTIONS:
