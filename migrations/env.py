@@ -33,6 +33,9 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    # The tallies' monthly partitions (PostgreSQL, migration 0020) are not models: autogenerate must not drop them.
+    from survey.services.storage.partitions import include_name
+    conf_args.setdefault("include_name", include_name)
     with _db().engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # Batch mode rebuilds a table by copy-drop-rename; with foreign keys on, dropping a table that

@@ -1,7 +1,7 @@
 """flagged responses indexed; columnar blocks stored uncompressed on PostgreSQL
 
 Revision ID: 0023
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-13 09:00:00
 
 Every index table says how many flagged responses each row holds (methodology §9). Without an index that count
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0017'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

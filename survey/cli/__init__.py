@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 # Command modules, each exposing `commands` (a list of click commands or groups).
 MODULES = ("units", "instruments", "agencies", "devices", "users", "demo", "backup", "index_tables", "reports",
            "responses", "privacy", "weights", "frame", "campaigns", "jobs",
-           "schedule", "alerts", "lists", "quality", "targets")
+           "schedule", "alerts", "lists", "quality", "targets", "partitions")
 
 
 def register(app: Flask) -> None:
@@ -56,6 +56,7 @@ SUMMARY = {
     "instruments": "Instruments (questionnaires) and their versions.",
     "jobs": "Long work as jobs: start one, list them, purge expired results.",
     "official": "The Ministry's published SIPAS figures (each with its source), shown beside campaign estimates.",
+    "partitions": "Make the tallies' monthly partitions (PostgreSQL) up to --ahead months from now; nothing on SQLite.",
     "privacy": "Respondents' privacy: retention and deletion.",
     "quality": "Quality flags: scan stored responses, thresholds, opening hours.",
     "report": "Write PDF reports: one unit's summary, the provincial report, or (--all) both for a whole province.",

@@ -15,7 +15,10 @@ from survey.services.instruments.versions import load_official_instruments
 
 
 @click.command("demo")
-@click.option("--province", required=True, help="Province code, e.g. 22 (Quảng Ninh).")
+@click.option("--province", help="Province code, e.g. 22 (Quảng Ninh).")
+@click.option("--national", is_flag=True,
+              help="Every province instead of one: N responses spread over the 34 provinces by their communes "
+                   "(one bulk load; no campaign).")
 @click.option("--responses", "count", type=int, default=20000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--instrument", type=click.Choice(["KIOSK-QUICK", "SIPAS-1001"]),
@@ -25,16 +28,23 @@ from survey.services.instruments.versions import load_official_instruments
               help="Also a sample-survey campaign: village frame, draw, fieldwork done (its responses are apart "
                    "from the N kiosk/online ones).")
 @transactional
-def demo_command(province: str, count: int, seed: int, instrument: str | None, if_empty: bool,
-                 campaign: bool) -> None:
+def demo_command(province: str | None, national: bool, count: int, seed: int, instrument: str | None,
+                 if_empty: bool, campaign: bool) -> None:
     """Create agencies, service points, N responses over 12 months and a finished sample-survey campaign."""
     if count < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--responses")
+    if bool(province) == national:
+        raise click.UsageError("give either --province CODE or --national")
+    if national and instrument:
+        raise click.UsageError("--instrument is for one province; --national uses both instruments")
     if if_empty and holds_responses():
         click.echo("Responses exist already; demo data left as it is.")
         return
     _require_faker()
     started = time.perf_counter()
+    if national:
+        _national(count, seed, started)
+        return
     units.load_current_units(province)
     load_official_instruments()
     org = demo.build_organisation(province)
@@ -50,6 +60,24 @@ def demo_command(province: str, count: int, seed: int, instrument: str | None, i
     sealed = seal_all()
     click.echo(f"{count} responses written (and {sealed} sealed into columnar blocks) in "
                f"{time.perf_counter() - started:.1f} s.")
+
+
+def _national(count: int, seed: int, started: float) -> None:
+    """Every province's organisation, then N responses in one bulk load, then the columnar blocks."""
+    units.load_current_units()
+    load_official_instruments()
+    codes = [unit.code for unit in units.search_units(level="province")]
+    points = sum(demo.build_organisation(code)["service_points"] for code in codes)
+    click.echo(f"Organisation: {len(codes)} provinces, {points} service points.")
+    with click.progressbar(length=count, label="Responses", show_pos=True, show_percent=True, show_eta=True) as bar:
+        shares = demo.generate_national(count, seed=seed, progress=bar.update)
+    loaded = time.perf_counter()
+    click.echo(f"{count} responses in {len(shares)} provinces loaded, keys and indexes rebuilt in "
+               f"{loaded - started:.1f} s.")
+    db.session.commit()
+    sealed = seal_all()
+    click.echo(f"{sealed} sealed into columnar blocks in {time.perf_counter() - loaded:.1f} s; "
+               f"{time.perf_counter() - started:.1f} s in all.")
 
 
 def _require_faker() -> None:

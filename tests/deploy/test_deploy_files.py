@@ -43,7 +43,7 @@ def test_systemd_units_verify_cleanly(tmp_path):
 def test_the_timer_starts_the_maintenance_service_which_purges_and_backs_up():
     service = (DEPLOY / "systemd" / "survey-maintenance.service").read_text()
     assert "survey privacy purge-comments" in service and "survey privacy purge-contacts" in service
-    assert "survey backup " in service
+    assert "survey backup " in service and "survey partitions " in service
     assert "OnCalendar=" in (DEPLOY / "systemd" / "survey-maintenance.timer").read_text()
 
 

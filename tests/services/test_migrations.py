@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from survey.extensions import db
 from survey.models import Base
+from survey.services.storage.partitions import include_name
 
 
 def _scripts() -> ScriptDirectory:
@@ -28,7 +29,8 @@ def test_empty_database_was_upgraded_to_head(app):
 
 def test_models_match_migrations(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                         "include_name": include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

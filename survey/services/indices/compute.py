@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -128,18 +129,22 @@ class _Run:
         scorer = version_scorer(stored.id)
         filters = self.filters(stored, applied)
         column = BY_COLUMN[by]
+        # Unrestricted callers (the Ministry's national table) get provinces summed in the database.
+        to_province = by == "province" and allowed is None
         use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
                                                                                             filters.where))
         if use_tallies:
-            counts = index_counts.count_from_tallies(column, filters)
+            counts = index_counts.count_from_tallies(column, filters, to_province=to_province)
         elif source == "responses":  # the streamed packed codes: the columnar path's reference (tests, benchmarks)
             counts = index_counts.count_from_responses(column, filters, scorer)
         else:
             counts = index_counts.count_from_columns(column, filters, scorer)
         if by not in UNIT_LEVELS + ("agency", "service_point"):
             counts = _text_keys(counts)
-        cells = cells_for(by, pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object)),
-                          allowed, stored.definition, lang)
+        keys = pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object))
+        if use_tallies and to_province:  # the flagged counts below still come by unit: map their communes too
+            keys = np.concatenate([keys, np.array(index_counts.communes_of(keys.tolist()), dtype=object)])
+        cells = cells_for(by, keys, allowed, stored.definition, lang)
         items, sums = _to_cells(counts, cells.mapping, stored.id)
         total = ONESTOP_TOTAL if ONESTOP_TOTAL in scorer.components and OVERALL not in scorer.components else OVERALL
         cell_n = sums[sums["component"] == total][["cell", "n"]]

@@ -12,7 +12,7 @@ from survey.indices import (Scorer, Structure, respondent_scores, score_response
                             structure_from_definition)
 from survey.models import AnswerTally, InstrumentVersion, Item, Response, ScoreTally
 from survey.models.tallies import TALLY_KEY
-from survey.services.storage.sql import bulk_insert, driver_connection
+from survey.services.storage.sql import bulk_insert_arrays, driver_connection
 from survey.services.storage.sql import insert_rows
 
 CODES = range(10)  # instruments keep every tallied code within 0–9 (one column per code)
@@ -164,17 +164,39 @@ class TallyBatch:
         self.scorers: dict[int, Scorer] = {}
         self.answer_parts: list[pd.DataFrame] = []
         self.score_parts: list[pd.DataFrame] = []
+        self.settled: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
     def add(self, responses: pd.DataFrame, answers: pd.DataFrame) -> None:
         """Count a chunk; columns as for `tally_frames`."""
         answer_inc, score_inc = increments(responses, answers, self.scorers)
         self.answer_parts.append(answer_inc)
         self.score_parts.append(score_inc)
+        if len(self.answer_parts) >= 16:  # sum as it goes to bound memory
+            self.answer_parts, self.score_parts = [self._answers()], [self._scores()]
+
+    def settle(self) -> None:
+        """Sum the chunks so far once and for all: no later chunk shares a key with them (a national load calls
+        this after each province, whose places are its own), so they are never re-sorted with later ones."""
+        if self.answer_parts:
+            self.settled.append((self._answers(), self._scores()))
+            self.answer_parts, self.score_parts = [], []
+
+    def months(self) -> set[int]:
+        """The months the batch counted (yyyymm)."""
+        frames = self.answer_parts + self.score_parts + [f for pair in self.settled for f in pair]
+        return {int(m) for part in frames for m in part["month"].unique().tolist()}
+
+    def _answers(self) -> pd.DataFrame:
+        return _sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
+
+    def _scores(self) -> pd.DataFrame:
+        return _sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
 
     def write(self) -> dict[str, int]:
         """Insert the sums (empty tallies) or add them to the stored ones; returns rows written."""
-        answer_all = _sum_parts(self.answer_parts, [*TALLY_KEY, "item_id"], list(COUNT_COLUMNS))
-        score_all = _sum_parts(self.score_parts, [*TALLY_KEY, "component"], ["n", "total", "total_sq"])
+        self.settle()
+        answer_all = pd.concat([a for a, _ in self.settled], ignore_index=True) if self.settled else self._answers()
+        score_all = pd.concat([s for _, s in self.settled], ignore_index=True) if self.settled else self._scores()
         if db.session.scalar(select(AnswerTally.month).limit(1)) is None and \
                 db.session.scalar(select(ScoreTally.month).limit(1)) is None:
             _insert(AnswerTally.__tablename__, answer_all)
@@ -234,7 +256,10 @@ def _insert(table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     columns = list(frame.columns)
-    bulk_insert(table, columns, _plain_rows(frame))
+    # Every tally column is an integer, a float sum or a short label (channel, component).
+    types = ["float8" if frame[c].dtype.kind == "f" else "int4" if frame[c].dtype.kind in "iu" else "text"
+             for c in columns]
+    bulk_insert_arrays(table, columns, [frame[c].to_numpy() for c in columns], types)
 
 
 def _plain_rows(frame: pd.DataFrame) -> Iterable[tuple]:

@@ -7,11 +7,15 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from survey.extensions import db
-from survey.models import Agency, Item, ServicePoint
-from survey.services.storage.sql import bulk_insert, foreign_keys_dropped, next_id, sync_sequence
+from survey.models import Agency, AnswerTally, Item, ServicePoint, Unit
+from survey.models.units import CURRENT_VINTAGE
+from survey.services.storage.partitions import ensure_months
+from survey.services.storage.sql import (bulk_insert, bulk_insert_integers, foreign_keys_dropped, indexes_dropped,
+                                         next_id, sync_sequence)
 from survey.services.indices.packed_answers import CODE_BITS
 from survey.services.indices.tallies import TallyBatch
 from survey.services.instruments.versions import current_version
@@ -38,6 +42,57 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
                        end: datetime | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Insert n responses over the 12 months before `end` (default: today); returns how many were written."""
     rng = np.random.default_rng(seed)
+    blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
+    world = _province_world(province_code, rng, end)
+    # Roll-ups are counted from the chunks in memory, so nothing is read back after the load.
+    tallies = TallyBatch()
+    with foreign_keys_dropped("responses", "answers", "comments"):
+        _load(world, blocks, n, instrument, rng, tallies, progress)
+    _finish(tallies)
+    return n
+
+
+def generate_national(n: int, seed: int = 0, end: datetime | None = None,
+                      progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Insert n responses spread over every province with service points (in proportion to their communes) in one
+    bulk load: keys and secondary indexes are dropped once and rebuilt once at the end. Returns {province: n}."""
+    rng = np.random.default_rng(seed)
+    blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
+    communes = _communes_per_province()
+    points = _provinces_with_points()
+    codes = [code for code in sorted(communes) if code in points]
+    weights = np.array([communes[c] for c in codes], dtype=float)
+    shares = np.floor(weights / weights.sum() * n).astype(int)
+    shares[: n - int(shares.sum())] += 1
+    tallies = TallyBatch()
+    # The roll-ups' keys too: a national load writes millions of tally rows, each checked against five tables,
+    # and into empty tallies their primary keys are built once afterwards (an upsert into stored ones needs them).
+    rollups = ("answer_tallies", "score_tallies")
+    empty = db.session.scalar(select(AnswerTally.month).limit(1)) is None
+    with foreign_keys_dropped("responses", "answers", "comments", *rollups), \
+            indexes_dropped("responses", "comments", *rollups, primary_keys=rollups if empty else ()):
+        for code, share in zip(codes, shares.tolist()):
+            _load(_province_world(code, rng, end), blocks, share, None, rng, tallies, progress)
+            tallies.settle()
+        _finish(tallies)
+    return dict(zip(codes, shares.tolist()))
+
+
+def _provinces_with_points() -> set[str]:
+    parent = aliased(Unit)
+    return set(db.session.scalars(
+        select(parent.code).select_from(ServicePoint).join(Unit, ServicePoint.unit_id == Unit.id)
+        .join(parent, Unit.parent_id == parent.id).distinct()))
+
+
+def _communes_per_province() -> dict[str, int]:
+    parent = aliased(Unit)
+    return dict(db.session.execute(
+        select(parent.code, func.count(Unit.id)).join(parent, Unit.parent_id == parent.id)
+        .where(Unit.level == "commune", Unit.vintage == CURRENT_VINTAGE).group_by(parent.code)).all())
+
+
+def _province_world(province_code: str, rng, end: datetime | None) -> "_World":
     province = get_unit(province_code)
     points = db.session.execute(select(ServicePoint.id, ServicePoint.unit_id, ServicePoint.agency_id)
                                 .where(ServicePoint.unit_id.in_(descendant_ids(province)))
@@ -46,23 +101,27 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
         Agency.unit_id == province.id, Agency.kind.in_(("department", "branch")))).all())
     if not points or len(departments) == 0:
         raise ValueError("run build_organisation first: the province has no service points or departments")
-    world = _World(rng, np.array(points), departments, province.id, end)
-    blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
+    return _World(rng, np.array(points), departments, province.id, end)
+
+
+def _load(world: "_World", blocks: dict, n: int, instrument: str | None, rng, tallies: TallyBatch,
+          progress: Callable[[int], None] | None) -> None:
     written = 0
-    # Roll-ups are counted from the chunks in memory, so nothing is read back after the load.
-    tallies = TallyBatch()
-    with foreign_keys_dropped("responses", "answers", "comments"):
-        while written < n:
-            size = min(CHUNK, n - written)
-            # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
-            _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n), tallies)
-            written += size
-            if progress:
-                progress(size)
+    while written < n:
+        size = min(CHUNK, n - written)
+        # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
+        _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n), tallies)
+        written += size
+        if progress:
+            progress(size)
+
+
+def _finish(tallies: TallyBatch) -> None:
+    """Monthly partitions for the loaded months (PostgreSQL), the roll-ups, then the id sequences."""
+    ensure_months(tallies.months())
     tallies.write()
     sync_sequence("responses")
     sync_sequence("comments")
-    return written
 
 
 class _World:
@@ -295,7 +354,7 @@ def _write_answers(parts: list) -> pd.DataFrame:
     code = np.concatenate([p[2] for p in parts])
     order = np.lexsort((code, item, resp))
     resp, item, code = resp[order], item[order], code[order]
-    bulk_insert("answers", ("response_id", "item_id", "code"), zip(resp.tolist(), item.tolist(), code.tolist()))
+    bulk_insert_integers("answers", ("response_id", "item_id", "code"), (resp, item, code), (4, 4, 2))
     return pd.DataFrame({"response_id": resp, "item_id": item, "code": code})
 
 

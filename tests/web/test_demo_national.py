@@ -1,0 +1,71 @@
+"""`survey demo --national`: N responses over the 34 provinces in one bulk load, with keys, indexes, roll-ups,
+monthly partitions and columnar blocks as a response-by-response load would leave them."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from survey.extensions import db
+from survey.models import AnswerTally, Base, Response, ScoreTally, Unit
+from survey.services.access.scope import Scope
+from survey.services.indices.compute import compute_indices
+from survey.services.indices.tallies import rebuild_tallies
+from survey.services.storage import partitions
+
+
+def _tallies():
+    answers = sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all())
+    scores = sorted((r.month, r.unit_id, r.service_point_id, r.agency_id, r.channel, r.component, r.n,
+                     round(r.total, 9), round(r.total_sq, 9)) for r in db.session.execute(
+        select(ScoreTally.__table__)).all())
+    return answers, scores
+
+
+def _constraints() -> set[str]:
+    """Names of the indexes and constraints of the tables the load writes (PostgreSQL)."""
+    tables = ["responses", "answers", "comments", "answer_tallies", "score_tallies"]
+    return set(db.session.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = ANY(:t)"),
+                                  {"t": tables})) | set(db.session.scalars(text(
+                                      "SELECT conname FROM pg_constraint WHERE conrelid = ANY(CAST(:t AS regclass[]))"),
+                                      {"t": tables}))
+
+
+def test_a_national_load_spreads_over_every_province_and_leaves_the_schema_whole(runner):
+    postgres = db.engine.dialect.name == "postgresql"
+    before = _constraints() if postgres else set()
+    result = runner.invoke(args=["demo", "--national", "--responses", "3400", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    assert "34 provinces" in result.output and "3400 sealed" in result.output
+    assert db.session.scalar(select(func.count(Response.id))) == 3400
+    province = func.coalesce(Unit.parent_id, Unit.id)
+    per_province = dict(db.session.execute(select(province, func.count(Response.id)).join(
+        Unit, Unit.id == Response.unit_id).group_by(province)).all())
+    assert len(per_province) == 34 and min(per_province.values()) >= 20
+    if postgres:
+        assert _constraints() == before  # every key, unique constraint and index dropped for the load is back
+        for table in partitions.PARTITIONED:
+            assert db.session.scalar(text(f"SELECT count(*) FROM {table}_default")) == 0
+        assert db.session.scalar(text("SELECT count(*) FROM answers a LEFT JOIN responses r ON r.id = a.response_id "
+                                      "WHERE r.id IS NULL")) == 0
+    loaded = _tallies()
+    ministry = Scope("ministry", None, None)
+    document = compute_indices("SIPAS-1001", _year(), by="province", scope=ministry, min_n=5).document
+    raw = compute_indices("SIPAS-1001", _year(), by="province", scope=ministry, min_n=5, source="responses").document
+    assert len(document["rows"]) == 34 and document["rows"] == raw["rows"]
+    rebuild_tallies()
+    db.session.commit()
+    assert _tallies() == loaded
+
+
+def _year() -> str:
+    """The 12 months the demo spans end today: the period from its first to its last day."""
+    first, last = db.session.execute(select(func.min(Response.local_date), func.max(Response.local_date))).one()
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
+def test_the_national_load_refuses_bad_combinations(runner):
+    for args in (["demo", "--responses", "10"], ["demo", "--national", "--province", "22", "--responses", "10"],
+                 ["demo", "--national", "--instrument", "KIOSK-QUICK", "--responses", "10"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2 and ("--national" in result.output), result.output
+    assert db.session.scalar(select(func.count(Response.id))) == 0
+    assert "responses" in Base.metadata.tables
