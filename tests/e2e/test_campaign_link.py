@@ -89,7 +89,7 @@ def test_a_printed_personal_link_is_answered_once_and_counted(live_server, brows
     staff.get(f"{live_server.url}/campaigns/QN-E2E")
     assert staff.find_element(By.ID, "n-completed").text == "1"
     assert staff.find_element(By.ID, "n-issued").text == "33"
-    assert staff.find_element(By.ID, "rr1").text == "3.03%"
+    assert staff.find_element(By.ID, "rr1").text == "3,03%"
     screenshot(staff, "campaign-page-800x1000.png")
 
     # The others come back on paper (the service, as the paper screen would): 30 completed, the minimum n.

@@ -52,11 +52,11 @@ def test_home_affairs_runs_a_campaign_from_the_screens(client, login_as, monkeyp
     page = client.get("/campaigns/QN-WEB")
     assert page.status_code == 200
     text = page.text
-    assert 'id="n-completed">2<' in text and "33.33%" in text  # RR1 = 2 / (6 issued − 0 ineligible)
+    assert 'id="n-completed">2<' in text and "33,33%" in text  # RR1 = 2 / (6 issued − 0 ineligible)
     assert "<meter" in text and "style=" not in text  # the bar is a meter element: no inline style (CSP)
-    assert "Kết quả chính thức (Bộ Nội vụ)" in text and "83.94%" in text and "vietnam.vnanet.vn" in text
-    assert "90.61%" in text  # Quảng Ninh's published 2023 index: the campaign's province (22)
-    assert "75.03%" not in text  # another province's figure is not shown
+    assert "Kết quả chính thức (Bộ Nội vụ)" in text and "83,94%" in text and "vietnam.vnanet.vn" in text
+    assert "90,61%" in text  # Quảng Ninh's published 2023 index: the campaign's province (22)
+    assert "75,03%" not in text  # another province's figure is not shown
     packs = client.get("/campaigns/QN-WEB/packs.zip")
     assert packs.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(packs.data)).namelist()) == 3
 
