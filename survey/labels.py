@@ -33,6 +33,8 @@ AUDIT_ACTIONS = {
     "agency.create": _l("Added an agency"), "agency.update": _l("Changed an agency"),
     "agency.deactivate": _l("Deactivated an agency"), "agency.activate": _l("Reactivated an agency"),
     "agencies.import": _l("Imported agencies"),
+    "campaign.create": _l("Created a sample-survey campaign"), "campaign.draw": _l("Drew a campaign's sample"),
+    "campaign.close": _l("Closed a campaign"), "frame.import": _l("Imported a village frame"),
     "service_point.create": _l("Added a service point"), "service_point.update": _l("Changed a service point"),
     "service_point.deactivate": _l("Deactivated a service point"),
     "service_point.activate": _l("Reactivated a service point"),
