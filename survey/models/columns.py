@@ -21,6 +21,8 @@ class ResponseBlock(Base):
     sealed_through: Mapped[int] = mapped_column(BigInteger)  # the seal's upper response id (see ResponseMark)
     rows: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Code counts and score sums per unit (services/indices/block_summaries.py), made when the block is sealed.
+    summary: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class ResponseMark(Base):

@@ -4,8 +4,10 @@ blocks, still in the tail, or both: every figure of the document (index, compone
 intervals, suppression, flagged counts), and the table's unrounded frames to 1e-9."""
 from __future__ import annotations
 
+import importlib.util
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from sqlalchemy import text
 from survey.extensions import db
 from survey.models.responses import PROFILE_FIELDS
 from survey.services.indices.cells import BY_COLUMN, choice_names
+from survey.services.access.scope import Scope
 from survey.services.indices.columns import seal, seal_all
 from survey.services.indices.compute import compute_indices
 from survey.services.instruments.versions import current_version
@@ -147,5 +150,58 @@ def test_the_default_path_reads_the_blocks_for_what_the_roll_ups_cannot_answer(m
     by_sex = compute_indices("SIPAS-1001", "2026-Q1", "sex", HOME_PROVINCE, version=1, now=NOW)
     by_commune = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, version=1, now=NOW)
     clean = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, version=1, now=NOW, quality="clean")
-    assert (days.source, by_sex.source, by_commune.source, clean.source) == ("columns", "columns", "tallies",
-                                                                             "columns")
+    by_agency = compute_indices("SIPAS-1001", "2026-Q1", "agency", HOME_PROVINCE, version=1, now=NOW)
+    online = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, version=1, now=NOW,
+                             where={"channel": "online"})
+    # by unit over whole months: the blocks' summaries; by agency or with a channel filter: the tallies
+    assert (days.source, by_sex.source, by_commune.source, clean.source) == ("columns",) * 4
+    assert (by_agency.source, online.source) == ("tallies", "tallies")
+
+
+def _migration_0024():
+    path = next(Path(__file__).resolve().parents[2].glob("migrations/versions/*_0024_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0024", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sealing_writes_each_blocks_summary_and_the_backfill_makes_the_same_one(mixed):
+    conn = db.session.connection()
+    sealed = {r.id: bytes(r.summary) for r in conn.execute(text("SELECT id, summary FROM response_blocks"))}
+    assert sealed and all(sealed.values())
+    conn.execute(text("UPDATE response_blocks SET summary = NULL"))
+    assert _migration_0024().summarise_blocks(conn) == len(sealed)  # a full rebuild, from the blocks' columns
+    rebuilt = {r.id: bytes(r.summary) for r in conn.execute(text("SELECT id, summary FROM response_blocks"))}
+    assert rebuilt == sealed
+    db.session.rollback()
+
+
+def test_blocks_without_a_summary_are_counted_from_their_columns(mixed):
+    def documents():
+        return [compute_indices("SIPAS-1001", "2026-Q1", by, HOME_PROVINCE, min_n=1, version=1, now=NOW,
+                                quality=quality).document for by in ("commune", "province") for quality in QUALITY]
+    summarised = documents()
+    db.session.execute(text("UPDATE response_blocks SET summary = NULL"))
+    db.session.commit()
+    assert documents() == summarised
+
+
+QUALITY = ("all", "clean")
+
+
+@pytest.mark.parametrize("quality", QUALITY)
+def test_the_national_table_by_province_counts_units_under_their_province(mixed, quality):
+    """The Ministry's table: units keyed by province in the summaries, the tallies and the flagged counts alike,
+    with the raw path's figures (flagged counts and weighted figures included)."""
+    ministry = Scope("ministry", None, None)
+    kwargs = {"min_n": 1, "version": 1, "now": NOW, "scope": ministry, "quality": quality, "weighted": True}
+    raw = compute_indices("SIPAS-1001", "2026-Q1", "province", source="responses", **kwargs)
+    default = compute_indices("SIPAS-1001", "2026-Q1", "province", **kwargs)
+    assert default.source == "columns" and default.document == raw.document
+    assert [row["unit_code"] for row in default.document["rows"]] == [HOME_PROVINCE]
+    assert sum(row["flagged"] for row in default.document["rows"]) > 0
+    if quality == "all":  # the tallies answer the view of every response only
+        tallies = compute_indices("SIPAS-1001", "2026-Q1", "province", source="tallies", **kwargs)
+        assert tallies.document == raw.document
+    pd.testing.assert_frame_equal(default.table.cells, raw.table.cells, rtol=1e-9)

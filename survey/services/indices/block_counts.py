@@ -45,7 +45,8 @@ class ColumnCounts(PackedCounts):
         super().__post_init__()
         self._shape = [tuple(t + 1 for t in _top(kind, len(members))) for _, members, kind in self.components]
         self._hist = [np.zeros((0, a * v), dtype=np.int64) for a, v in self._shape]
-        self._extra = np.zeros((0, len(self.components), 3))  # float sums of components with a multi-code item
+        # float sums counted outside the histograms: components with a multi-code item, blocks' summaries
+        self._extra = np.zeros((0, len(self.components), 3))
         self._sign = 1
 
     def _grow(self) -> None:
@@ -167,9 +168,29 @@ class ColumnCounts(PackedCounts):
         self._extra[:, c, 1] += self._sign * np.bincount(rows, weights=score, minlength=bins)[:-1]
         self._extra[:, c, 2] += self._sign * np.bincount(rows, weights=score * score, minlength=bins)[:-1]
 
+    def add_totals(self, keys: list, codes: np.ndarray, sums: np.ndarray) -> None:
+        """Add counts made before (a block's summary): codes [key, slot, code], sums [key, component, (n, Σ, Σ²)]
+        of distinct keys. Their score sums join the float sums beside the histograms."""
+        if not len(keys):
+            return
+        slots = np.array([self._keys.setdefault(k, len(self._keys)) for k in keys], dtype=np.int64)
+        self._grow()
+        self._codes[slots] += codes
+        self._extra[slots] += sums
+
+    def totals(self) -> tuple[list, np.ndarray, np.ndarray]:
+        """(keys, codes [key, slot, code], sums [key, component, (n, Σ, Σ²)]): what `add_totals` takes back."""
+        self._settle()
+        return list(self._keys), self._codes, self._sums
+
     def sums(self) -> pd.DataFrame:
         """[key, component, n, sum, sumsq] from the histograms: respondents with A > 0 score V / A (share), V
         (points) or 1 (answered)."""
+        self._settle()
+        return super().sums()
+
+    def _settle(self) -> None:
+        """The score sums from the histograms, plus the float sums kept beside them (set anew on every call)."""
         for c, (_, _, kind) in enumerate(self.components):
             answered, value = np.divmod(np.arange(self._hist[c].shape[1]), self._shape[c][1])
             scored = answered > 0
@@ -180,4 +201,3 @@ class ColumnCounts(PackedCounts):
             self._sums[:, c, 1] = hist @ score
             self._sums[:, c, 2] = hist @ (score * score)
         self._sums += self._extra
-        return super().sums()

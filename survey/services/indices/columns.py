@@ -10,6 +10,7 @@ commits after a later id was sealed would otherwise fall behind the mark (group 
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -17,9 +18,10 @@ import numpy as np
 from sqlalchemy import text
 
 from survey.extensions import db
-from survey.indices import Scorer
+from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.services.indices import blocks
 from survey.services.indices.block_counts import ColumnCounts
+from survey.services.indices.block_summaries import add_summary, summarise
 from survey.services.indices.packed_answers import layout
 from survey.services.storage.sql import _expand_lists, _pyformat, db_time, small_page_cache, stream_rows
 
@@ -31,8 +33,12 @@ CLEAN_COLUMN = "quality_flags"  # quality.flagged.clean_where's filter: 0 = no f
 _SELECT = f"SELECT {', '.join('r.' + c for c in blocks.ROW_COLUMNS)} FROM responses r"
 
 
-def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
-    """Counts keyed by `column` (a response column) for `filters` (counts.Filters), from blocks and tail."""
+def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarray | None = None) -> ColumnCounts:
+    """Counts keyed by `column` (a response column) for `filters` (counts.Filters), from blocks and tail.
+
+    By unit over whole months (no filter but the clean view, every agency) the blocks' summaries are added up
+    instead of their columns. `key_of` (unit id → key, a lookup array) counts units under another key: their
+    province for the table by province."""
     version = filters.version_id
     width = len(layout(version))
     mark = _mark(version)
@@ -45,15 +51,20 @@ def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
     agencies = None if filters.agency_ids is None else np.array(sorted(filters.agency_ids), dtype=np.int32)
     where = dict(filters.where or {})
     clean = where.pop(CLEAN_COLUMN, None) == 0  # the clean view: blocks hold every response, flagged or not
-    sql = ("SELECT data FROM response_blocks WHERE instrument_version_id = :version AND month BETWEEN :first "
+    keyed = key_of if column == "unit_id" else None
+    sql = ("FROM response_blocks WHERE instrument_version_id = :version AND month BETWEEN :first "
            "AND :last AND sealed_through <= :mark")
     params = {"version": version, "first": start // 100, "last": end // 100, "mark": mark}
     if filters.unit_ids is not None:
         sql += " AND root_unit_id IN :roots"
         roots = _roots()
         params["roots"] = sorted(set(roots.get(u, u) for u in filters.unit_ids))
-    for blob in _blobs(sql, params):
-        _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where)
+    if summarised(column, filters) and scorer is not None:
+        for blob in _blobs(f"SELECT summary {sql} AND summary IS NOT NULL", params):
+            add_summary(counts, blob, units, keyed)
+        sql += " AND summary IS NULL"  # blocks sealed before summaries existed: counted from their columns
+    for blob in _blobs(f"SELECT data {sql}", params):
+        _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where, key_of=keyed)
     # "+ 0": SQLite would otherwise walk the version's whole date index instead of the few ids past the mark.
     tail_sql = (f"{_SELECT} WHERE r.instrument_version_id + 0 = :version AND r.id > :mark AND r.campaign_id IS NULL "
                 "AND r.local_date BETWEEN :start AND :end")
@@ -66,18 +77,26 @@ def count_columns(column: str, filters, scorer: Scorer | None) -> ColumnCounts:
         for sql, sign in raw:
             for part in stream_rows(sql, tail, CHUNK):
                 for columns in blocks.from_rows(part, width).values():
-                    _count_block(counts, columns, column, start, end, units, agencies, where, sign)
+                    _count_block(counts, columns, column, start, end, units, agencies, where, sign, keyed)
     return counts
 
 
+def summarised(column: str, filters) -> bool:
+    """True when the blocks' summaries answer: by unit, whole months, no filter but the clean view, every agency."""
+    return (column == "unit_id" and filters.period.months is not None and filters.agency_ids is None
+            and set(filters.where or {}) <= {CLEAN_COLUMN})
+
+
 def _count_block(counts: ColumnCounts, columns: dict, column: str, start: int, end: int, units, agencies,
-                 where: dict, sign: int = 1) -> None:
+                 where: dict, sign: int = 1, key_of: np.ndarray | None = None) -> None:
     keep = blocks.mask(columns, start, end, units, agencies, where)
     if not keep.any():
         return
     raw, words = blocks.values(columns, column)
     whole = bool(keep.all())  # a province-month asked whole: no copies of its columns
     uniques, inverse = _codes(raw if whole else raw[keep])
+    if key_of is not None:  # unit ids: -1 (none) never occurs
+        uniques = key_of[uniques]
     keys = [None if u < 0 else (words[u] if words is not None else int(u)) for u in uniques.tolist()]
     counts.add_block(keys, inverse, columns, None if whole else keep, len(raw), sign)
 
@@ -155,7 +174,8 @@ def _seal_on(conn, version: int, settle: timedelta) -> int:
     if new is None:
         conn.rollback()
         return 0
-    width, roots, sealed = len(_layout_on(conn, version)), _roots_on(conn), 0
+    items, roots, sealed = tuple(_layout_on(conn, version)), _roots_on(conn), 0
+    width, scorer = len(items), scorer_on(conn, version)
     sql = (f"{_SELECT} WHERE r.instrument_version_id = :v AND r.id > :old AND r.id <= :new "
            "AND r.campaign_id IS NULL ORDER BY r.id")
     for part in stream_rows(sql, {"v": version, "old": old, "new": new}, CHUNK, conn):
@@ -164,10 +184,7 @@ def _seal_on(conn, version: int, settle: timedelta) -> int:
             for root in np.unique(top).tolist():
                 keep = top == root
                 mine = {k: (v if k.endswith("__words") else v[keep]) for k, v in columns.items()}
-                conn.execute(text("INSERT INTO response_blocks (instrument_version_id, month, root_unit_id, "
-                                  "sealed_through, rows, data) VALUES (:v, :m, :root, :new, :n, :data)"),
-                             {"v": version, "m": month, "root": root, "new": new, "n": int(keep.sum()),
-                              "data": blocks.dumps(mine)})
+                write_block(conn, version, month, root, new, mine, items, scorer)
                 sealed += int(keep.sum())
     if old:  # compare-and-set: a concurrent sealer that moved the mark first wins, this one rolls back
         moved = conn.execute(text("UPDATE response_marks SET sealed_through = :new WHERE instrument_version_id = :v "
@@ -182,6 +199,24 @@ def _seal_on(conn, version: int, settle: timedelta) -> int:
     conn.commit()
     log.info("sealed %d responses of version %d through id %d", sealed, version, new)
     return sealed
+
+
+def write_block(conn, version: int, month: int, root: int, sealed_through: int, columns: dict[str, np.ndarray],
+                items: tuple[int, ...], scorer: Scorer) -> None:
+    """Store one block: its columns and their summary (block_summaries)."""
+    conn.execute(text("INSERT INTO response_blocks (instrument_version_id, month, root_unit_id, sealed_through, "
+                      "rows, data, summary) VALUES (:v, :m, :root, :through, :n, :data, :summary)"),
+                 {"v": version, "m": month, "root": root, "through": sealed_through, "n": len(columns["id"]),
+                  "data": blocks.dumps(columns), "summary": summarise(columns, items, scorer)})
+
+
+def scorer_on(conn, version: int) -> Scorer:
+    """The scorer of a version (keyed by item id), read on `conn`: sealers and migrations have no session."""
+    definition = conn.execute(text("SELECT definition FROM instrument_versions WHERE id = :v"), {"v": version}).scalar()
+    item_ids = dict(conn.execute(text("SELECT code, id FROM instrument_items WHERE version_id = :v"),
+                                 {"v": version}).all())
+    definition = json.loads(definition) if isinstance(definition, str) else definition
+    return scorer_for(structure_from_definition(definition), item_ids)
 
 
 def _layout_on(conn, version: int) -> list[int]:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -129,21 +128,23 @@ class _Run:
         scorer = version_scorer(stored.id)
         filters = self.filters(stored, applied)
         column = BY_COLUMN[by]
-        # Unrestricted callers (the Ministry's national table) get provinces summed in the database.
-        to_province = by == "province" and allowed is None
-        use_tallies = source == "tallies" or (source is None and index_counts.can_use_tallies(column, the_period,
-                                                                                            filters.where))
+        # Unrestricted callers (the Ministry's national table): units counted under their province, figures and
+        # flagged counts alike, so the table reads 34 keys instead of one per commune.
+        to_province = by == "province" and allowed is None and source != "responses"
+        key_of = index_counts.province_lookup() if to_province else None
+        # Tables by unit over whole months add up the blocks' summaries; the tallies answer the other roll-up
+        # questions (agency, service point, channel; a channel filter; callers limited to some agencies).
+        use_tallies = source == "tallies" or (source is None and not index_counts.can_use_summaries(column, filters)
+                                              and index_counts.can_use_tallies(column, the_period, filters.where))
         if use_tallies:
             counts = index_counts.count_from_tallies(column, filters, to_province=to_province)
         elif source == "responses":  # the streamed packed codes: the columnar path's reference (tests, benchmarks)
             counts = index_counts.count_from_responses(column, filters, scorer)
         else:
-            counts = index_counts.count_from_columns(column, filters, scorer)
+            counts = index_counts.count_from_columns(column, filters, scorer, key_of)
         if by not in UNIT_LEVELS + ("agency", "service_point"):
             counts = _text_keys(counts)
         keys = pd.unique(pd.concat([counts.items["key"], counts.sums["key"]]).astype(object))
-        if use_tallies and to_province:  # the flagged counts below still come by unit: map their communes too
-            keys = np.concatenate([keys, np.array(index_counts.communes_of(keys.tolist()), dtype=object)])
         cells = cells_for(by, keys, allowed, stored.definition, lang)
         items, sums = _to_cells(counts, cells.mapping, stored.id)
         total = ONESTOP_TOTAL if ONESTOP_TOTAL in scorer.components and OVERALL not in scorer.components else OVERALL
@@ -152,7 +153,8 @@ class _Run:
         computed_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
         doc = document_for(stored, structure, the_period, by, min_n, computed_at, table, cells.labels,
                            items, sums, total, approximate=cells.approximate)
-        quality_flags.add_flagged(doc, by, column, filters, cells.mapping, cells.labels, self.quality)  # §9
+        quality_flags.add_flagged(doc, by, column, filters, cells.mapping, cells.labels, self.quality,  # §9
+                                  key_of)
         if applied:  # the filters in force, echoed; unfiltered documents keep the SPEC 2.3 shape
             doc["filters"] = applied
 
@@ -162,7 +164,8 @@ class _Run:
 
         if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
             from survey.services.indices.weighted import add_weighted
-            add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
+            mapping = cells.mapping if key_of is None else _units_of_keys(cells.mapping, key_of)
+            add_weighted(doc, by, column, filters, mapping, stored.id, structure, province)
         return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
@@ -237,6 +240,14 @@ def _with_legacy(allowed: frozenset[int] | None) -> frozenset[int] | None:
             Unit.vintage == LEGACY_VINTAGE, Unit.parent_id.in_(frontier), Unit.id.not_in(unlinked)))) - linked
         linked |= frontier
     return allowed | frozenset(linked)
+
+
+def _units_of_keys(mapping: pd.DataFrame, key_of) -> pd.DataFrame:
+    """The mapping of keys made by `key_of` (units under their province) extended to the units themselves: the
+    weighted figures count responses by unit."""
+    units = pd.DataFrame({"unit": range(len(key_of)), "key": key_of}).astype({"key": object})
+    merged = units.merge(mapping.astype({"key": object}), on="key")
+    return merged.assign(key=merged["unit"].astype(object))[["key", "cell", "weight"]]
 
 
 def _text_keys(counts: index_counts.Counts) -> index_counts.Counts:

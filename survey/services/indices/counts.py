@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, case, func, select, text
 
@@ -46,6 +47,14 @@ class Counts:
     source: str  # "tallies", "columns" (the columnar blocks) or "responses" (streamed packed codes)
 
 
+def can_use_summaries(column: str, filters: Filters) -> bool:
+    """The columnar blocks' summaries answer tables by unit over whole months, for every agency, with no filter
+    but the clean view (services/indices/columns.py)."""
+    from survey.services.indices.columns import summarised
+
+    return summarised(column, filters)
+
+
 def can_use_tallies(column: str, period: Period, where: Mapping[str, str | int] | None = None) -> bool:
     """The roll-ups hold whole months by place and channel only, so they answer a channel filter and no other."""
     return column in TALLY_COLUMNS and period.months is not None and set(where or {}) <= {"channel"}
@@ -83,11 +92,16 @@ def count_from_tallies(column: str, filters: Filters, to_province: bool = False)
     return Counts(_typed(items[ITEM_COLUMNS]), sums, "tallies")
 
 
-def communes_of(province_ids: list[int]) -> list[int]:
-    """Ids of today's units under these provinces."""
+def province_lookup() -> np.ndarray:
+    """Unit id → the key the table by province counts it under, the same as `to_province` in SQL: today's units
+    their province (a province itself), legacy units their own id (the crosswalk may share them out)."""
     unit = Unit.__table__
-    return list(db.session.scalars(select(unit.c.id).where(unit.c.parent_id.in_(province_ids),
-                                                           unit.c.vintage == CURRENT_VINTAGE)))
+    rows = db.session.execute(select(unit.c.id, unit.c.parent_id, unit.c.vintage)).all()
+    lookup = np.arange(max((r[0] for r in rows), default=0) + 1, dtype=np.int64)
+    for unit_id, parent_id, vintage in rows:
+        if vintage == CURRENT_VINTAGE and parent_id is not None:
+            lookup[unit_id] = parent_id
+    return lookup
 
 
 def _tuples(result) -> list[tuple]:
@@ -150,13 +164,14 @@ def count_from_responses(column: str, filters: Filters, scorer: Scorer) -> Count
     return Counts(_typed(packed.items()), packed.sums(), "responses")
 
 
-def count_from_columns(column: str, filters: Filters, scorer: Scorer) -> Counts:
-    """The same counts as `count_from_responses`, read from the columnar blocks (services/indices/columns.py)."""
+def count_from_columns(column: str, filters: Filters, scorer: Scorer, key_of: np.ndarray | None = None) -> Counts:
+    """The same counts as `count_from_responses`, read from the columnar blocks (services/indices/columns.py);
+    `key_of` (province_lookup) keys units by their province."""
     from survey.services.indices.columns import count_columns
 
     if column not in RAW_COLUMNS:
         raise ValueError(column)
-    packed = count_columns(column, filters, scorer)
+    packed = count_columns(column, filters, scorer, key_of)
     return Counts(_typed(packed.items()), packed.sums(), "columns")
 
 

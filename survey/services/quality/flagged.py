@@ -1,6 +1,7 @@
 """How many flagged responses each row of an index table holds (every document says so: methodology §9)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from survey.services.indices import counts as index_counts
@@ -23,8 +24,9 @@ def _text(value: object) -> str:
 
 
 def flagged_by_code(by: str, column: str, filters: index_counts.Filters, mapping: pd.DataFrame,
-                    labels: dict) -> dict:
-    """Row code → flagged responses, counted in one GROUP BY (legacy shares spread as the figures are)."""
+                    labels: dict, key_of: np.ndarray | None = None) -> dict:
+    """Row code → flagged responses, counted in one GROUP BY (legacy shares spread as the figures are); `key_of`
+    keys units as the figures were (counts.province_lookup)."""
     where = {k: v for k, v in (filters.where or {}).items() if k != "quality_flags"}
     sql, params = index_counts._where(index_counts.Filters(filters.version_id, filters.period, filters.unit_ids,
                                                            filters.agency_ids, where))
@@ -34,6 +36,8 @@ def flagged_by_code(by: str, column: str, filters: index_counts.Filters, mapping
     if not rows:
         return {}
     raw = by in UNIT_LEVELS + ("agency", "service_point")
+    if key_of is not None:
+        rows = [(int(key_of[k]), c) for k, c in rows]
     keys = pd.DataFrame({"key": pd.Series([k if raw else _text(k) for k, _ in rows], dtype=object),
                          "flagged": [c for _, c in rows]})
     merged = keys.merge(mapping.astype({"key": object}), on="key")
@@ -45,9 +49,9 @@ def flagged_by_code(by: str, column: str, filters: index_counts.Filters, mapping
 
 
 def add_flagged(doc: dict, by: str, column: str, filters: index_counts.Filters, mapping: pd.DataFrame,
-                labels: dict, quality: str) -> None:
+                labels: dict, quality: str, key_of: np.ndarray | None = None) -> None:
     """Put `flagged` on every row; say when the figures leave flagged responses out."""
-    found = flagged_by_code(by, column, filters, mapping, labels)
+    found = flagged_by_code(by, column, filters, mapping, labels, key_of)
     for row in doc["rows"]:
         row["flagged"] = found.get(row["unit_code"], 0)
     if quality == CLEAN:
