@@ -21,7 +21,7 @@ from survey.extensions import db
 from survey.indices import Scorer, scorer_for, structure_from_definition
 from survey.services.indices import blocks
 from survey.services.indices.block_counts import ColumnCounts
-from survey.services.indices.block_summaries import add_summary, summarise
+from survey.services.indices.block_summaries import Summaries, summarise
 from survey.services.indices.packed_answers import layout
 from survey.services.storage.sql import _expand_lists, _pyformat, db_time, small_page_cache, stream_rows
 
@@ -60,8 +60,10 @@ def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarra
         roots = _roots()
         params["roots"] = sorted(set(roots.get(u, u) for u in filters.unit_ids))
     if summarised(column, filters) and scorer is not None:
+        summaries = Summaries(counts, units, keyed)
         for blob in _blobs(f"SELECT summary {sql} AND summary IS NOT NULL", params):
-            add_summary(counts, blob, units, keyed)
+            summaries.add(blob)
+        summaries.finish()
         sql += " AND summary IS NULL"  # blocks sealed before summaries existed: counted from their columns
     for blob in _blobs(f"SELECT data {sql}", params):
         _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where, key_of=keyed)
