@@ -2,11 +2,14 @@
 monthly partitions and columnar blocks as a response-by-response load would leave them."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select, text
 
 from survey.extensions import db
 from survey.models import AnswerTally, Base, Response, ScoreTally, Unit
 from survey.services.access.scope import Scope
+from survey.services.indices.columns import seal_all
 from survey.services.indices.compute import compute_indices
 from survey.services.indices.tallies import rebuild_tallies
 from survey.services.storage import partitions
@@ -69,3 +72,27 @@ def test_the_national_load_refuses_bad_combinations(runner):
         assert result.exit_code == 2 and ("--national" in result.output), result.output
     assert db.session.scalar(select(func.count(Response.id))) == 0
     assert "responses" in Base.metadata.tables
+
+
+def test_the_blocks_sealed_from_the_load_in_memory_are_those_a_seal_reads_back(runner):
+    result = runner.invoke(args=["demo", "--national", "--responses", "3400", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    ministry, now = Scope("ministry", None, None), datetime.now(timezone.utc)
+
+    def figures():
+        shape = db.session.execute(text("SELECT instrument_version_id, month, root_unit_id, SUM(rows) "
+                                        "FROM response_blocks GROUP BY 1, 2, 3")).all()
+        return sorted(tuple(r) for r in shape), [
+            compute_indices("SIPAS-1001", period, by=by, province=province, scope=ministry, min_n=1,
+                            now=now).document
+            for period in (_year(), _year()[:4])  # days (the blocks' columns), a year's months (their summaries)
+            for by, province in (("province", None), ("sex", None), ("commune", "01"), ("age_band", "01"))]
+
+    from_memory = figures()
+    marks = db.session.execute(text("SELECT instrument_version_id, sealed_through FROM response_marks")).all()
+    assert len(marks) == 2 and {m for _, m in marks} == {db.session.scalar(select(func.max(Response.id)))}
+    db.session.execute(text("DELETE FROM response_blocks"))
+    db.session.execute(text("DELETE FROM response_marks"))
+    db.session.commit()
+    assert seal_all() == 3400  # read back from the responses, as before
+    assert figures() == from_memory

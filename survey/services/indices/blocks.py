@@ -33,8 +33,11 @@ def from_rows(rows: Sequence[tuple], width: int) -> dict[int, dict[str, np.ndarr
     """Rows of ROW_COLUMNS → block columns, split by month (yyyymm → columns)."""
     if not rows:
         return {}
-    cols = list(zip(*rows))
-    named = dict(zip(ROW_COLUMNS, cols))
+    return from_columns(dict(zip(ROW_COLUMNS, zip(*rows))), width)
+
+
+def from_columns(named: dict[str, Sequence], width: int) -> dict[int, dict[str, np.ndarray]]:
+    """The values of each of ROW_COLUMNS (a bulk load's chunk in memory) → block columns, split by month."""
     months, ymd = _days(named["local_date"])
     base: dict[str, np.ndarray] = {"id": np.asarray(named["id"], dtype=np.int64), "date": ymd.astype(np.int32)}
     for name in NUMBERS:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -201,6 +202,58 @@ def _seal_on(conn, version: int, settle: timedelta) -> int:
     conn.commit()
     log.info("sealed %d responses of version %d through id %d", sealed, version, new)
     return sealed
+
+
+class LoadSealer:
+    """Seals a bulk load from its chunks in memory, in the load's own transaction: nothing is read back. Only
+    versions whose responses before the load are all sealed (no tail) are sealed this way, since their mark then
+    moves to the load's last id; the others are left to `seal_all` afterwards."""
+
+    def __init__(self) -> None:
+        conn = db.session.connection()
+        roots = _roots_on(conn)
+        self._root = np.zeros(max(roots, default=0) + 1, dtype=np.int64)
+        self._root[list(roots)] = list(roots.values())
+        self._versions: dict[int, tuple | None] = {}  # version → (layout, scorer), None when it has a tail
+        for version in conn.execute(text("SELECT id FROM instrument_versions")).scalars():
+            # Before the load writes anything: a version with responses past its mark is not sealed here.
+            tail = conn.execute(text("SELECT 1 FROM responses WHERE instrument_version_id = :v AND id > :mark "
+                                     "LIMIT 1"), {"v": version, "mark": _mark(version)}).first()
+            self._versions[version] = None if tail else (tuple(_layout_on(conn, version)), scorer_on(conn, version))
+        self.top, self.sealed, self._loaded = 0, 0, set()
+
+    def add(self, named: dict[str, Sequence], versions: np.ndarray) -> None:
+        """A chunk just written: the values of blocks.ROW_COLUMNS (lists or arrays) and each row's version."""
+        conn = db.session.connection()
+        ids = np.asarray(named["id"], dtype=np.int64)
+        self.top = max(self.top, int(ids.max()))
+        for version in np.unique(versions).tolist():
+            known = self._versions.get(version)
+            if known is None:
+                continue
+            self._loaded.add(version)
+            rows = np.flatnonzero(versions == version)
+            mine = {name: np.asarray(values, dtype=object if name not in ("id",) else np.int64)[rows]
+                    for name, values in named.items()}
+            through = int(ids[rows].max())
+            for month, columns in blocks.from_columns(mine, len(known[0])).items():
+                top = self._root[columns["unit_id"]]
+                for root in np.unique(top).tolist():
+                    keep = top == root
+                    part = {k: (v if k.endswith("__words") else v[keep]) for k, v in columns.items()}
+                    write_block(conn, version, month, root, through, part, *known)
+                    self.sealed += int(keep.sum())
+
+    def finish(self) -> int:
+        """Move the sealed versions' marks to the load's last id; the number of responses sealed."""
+        conn = db.session.connection()
+        for version in self._loaded:
+            moved = conn.execute(text("UPDATE response_marks SET sealed_through = :top "
+                                      "WHERE instrument_version_id = :v"), {"v": version, "top": self.top}).rowcount
+            if not moved:
+                conn.execute(text("INSERT INTO response_marks (instrument_version_id, sealed_through) "
+                                  "VALUES (:v, :top)"), {"v": version, "top": self.top})
+        return self.sealed
 
 
 def write_block(conn, version: int, month: int, root: int, sealed_through: int, columns: dict[str, np.ndarray],

@@ -17,6 +17,7 @@ from survey.services.storage.partitions import ensure_months
 from survey.services.storage.sql import (bulk_insert, bulk_insert_integers, foreign_keys_dropped, indexes_dropped,
                                          next_id, sync_sequence)
 from survey.services.indices.packed_answers import CODE_BITS
+from survey.services.indices.columns import LoadSealer
 from survey.services.indices.tallies import TallyBatch
 from survey.services.instruments.versions import current_version
 from survey.services.organisation.units import descendant_ids, get_unit
@@ -53,9 +54,10 @@ def generate_responses(province_code: str, n: int, seed: int = 0, instrument: st
 
 
 def generate_national(n: int, seed: int = 0, end: datetime | None = None,
-                      progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                      progress: Callable[[int], None] | None = None) -> tuple[dict[str, int], int]:
     """Insert n responses spread over every province with service points (in proportion to their communes) in one
-    bulk load: keys and secondary indexes are dropped once and rebuilt once at the end. Returns {province: n}."""
+    bulk load: keys and secondary indexes are dropped once and rebuilt once at the end, the columnar blocks
+    sealed from the chunks in memory. Returns ({province: n}, responses sealed)."""
     rng = np.random.default_rng(seed)
     blocks = {code: _Block(code) for code in ("KIOSK-QUICK", "SIPAS-1001")}
     communes = _communes_per_province()
@@ -64,7 +66,7 @@ def generate_national(n: int, seed: int = 0, end: datetime | None = None,
     weights = np.array([communes[c] for c in codes], dtype=float)
     shares = np.floor(weights / weights.sum() * n).astype(int)
     shares[: n - int(shares.sum())] += 1
-    tallies = TallyBatch()
+    tallies, sealer = TallyBatch(), LoadSealer()
     # The roll-ups' keys too: a national load writes millions of tally rows, each checked against five tables,
     # and into empty tallies their primary keys are built once afterwards (an upsert into stored ones needs them).
     rollups = ("answer_tallies", "score_tallies")
@@ -72,10 +74,10 @@ def generate_national(n: int, seed: int = 0, end: datetime | None = None,
     with foreign_keys_dropped("responses", "answers", "comments", *rollups), \
             indexes_dropped("responses", "comments", *rollups, primary_keys=rollups if empty else ()):
         for code, share in zip(codes, shares.tolist()):
-            _load(_province_world(code, rng, end), blocks, share, None, rng, tallies, progress)
+            _load(_province_world(code, rng, end), blocks, share, None, rng, tallies, progress, sealer)
             tallies.settle()
         _finish(tallies)
-    return dict(zip(codes, shares.tolist()))
+    return dict(zip(codes, shares.tolist())), sealer.finish()
 
 
 def _provinces_with_points() -> set[str]:
@@ -105,12 +107,12 @@ def _province_world(province_code: str, rng, end: datetime | None) -> "_World":
 
 
 def _load(world: "_World", blocks: dict, n: int, instrument: str | None, rng, tallies: TallyBatch,
-          progress: Callable[[int], None] | None) -> None:
+          progress: Callable[[int], None] | None, sealer: LoadSealer | None = None) -> None:
     written = 0
     while written < n:
         size = min(CHUNK, n - written)
         # Each chunk covers the next slice of the year, so ids and client ids grow with time as in real use.
-        _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n), tallies)
+        _insert_chunk(world, blocks, size, instrument, rng, (written / n, (written + size) / n), tallies, sealer)
         written += size
         if progress:
             progress(size)
@@ -170,7 +172,7 @@ class _Block:
 
 
 def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rng, part: tuple[float, float],
-                  tallies: TallyBatch) -> None:
+                  tallies: TallyBatch, sealer: LoadSealer | None = None) -> None:
     """Generate and insert one chunk of responses with their answers and comments."""
     first = next_id("responses")
     ids = np.arange(first, first + size)
@@ -201,7 +203,10 @@ def _insert_chunk(world: _World, blocks: dict, size: int, forced: str | None, rn
                        blocks["KIOSK-QUICK"].version.id)
     packed = _packed(ids, version, answers, blocks)
     typed = use_sipas & ("respondent_type" in blocks["SIPAS-1001"].items)  # version 2 no longer asks it
-    local = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng, packed, typed)
+    local, written = _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng, packed,
+                                      typed)
+    if sealer is not None:  # the columnar blocks from this chunk, rather than reading every response back
+        sealer.add({**written, "procedure_code": [None] * size, "field_code": [None] * size}, version)
     answer_frame = _write_answers(answers)
     _write_comments(comments, blocks["KIOSK-QUICK"])
     months = local.astype("datetime64[M]")
@@ -316,8 +321,9 @@ def _packed(ids, version, answers: list, blocks: dict) -> list[bytes]:
 
 
 def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng,
-                     packed: list[bytes], typed) -> np.ndarray:
-    """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms."""
+                     packed: list[bytes], typed) -> tuple[np.ndarray, dict[str, list]]:
+    """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms. Returns the
+    local days and the values written, by column."""
     size = len(ids)
     # UUIDv7: a millisecond timestamp then random bits, so the unique index on client_id fills in order.
     stamps_hex = [f"{ms:012x}" for ms in submitted.astype("datetime64[ms]").astype(np.int64).tolist()]
@@ -344,7 +350,7 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     officer = np.where(attributed, world.officers[rng.integers(0, len(world.officers), size)], None)
     columns += [counter.tolist(), officer.tolist(), packed]
     bulk_insert("responses", RESPONSE_COLUMNS, zip(*columns))
-    return local_days
+    return local_days, dict(zip(RESPONSE_COLUMNS, columns))
 
 
 def _write_answers(parts: list) -> pd.DataFrame:
