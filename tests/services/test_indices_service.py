@@ -148,8 +148,10 @@ def test_a_month_counts_responses_by_their_local_date(app, make_service_point):
     db.session.commit()
     march = compute_indices("SIPAS-1001", "2026-03", "province", HOME_PROVINCE, min_n=1)
     april = compute_indices("SIPAS-1001", "2026-04", "province", HOME_PROVINCE, min_n=1)
-    assert march.source == "tallies"
+    tallied = compute_indices("SIPAS-1001", "2026-03", "province", HOME_PROVINCE, min_n=1, source="tallies")
+    assert march.source == "columns"  # whole months by unit: the blocks' summaries and the tail
     assert march.document["rows"][0]["items"]["A2.1.1"]["pct"] == 100.0
+    assert tallied.document["rows"] == march.document["rows"]
     assert april.document["rows"][0]["items"]["A2.1.1"]["pct"] == 0.0
     days = compute_indices("SIPAS-1001", "2026-03-31..2026-04-01", "province", HOME_PROVINCE, min_n=1)
     assert days.source == "columns" and days.document["rows"][0]["n"] == 2
