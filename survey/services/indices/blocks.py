@@ -23,7 +23,13 @@ TEXTS = ("channel", "procedure_code", "field_code")
 
 
 def _days(values: Sequence) -> tuple[np.ndarray, np.ndarray]:
-    """(yyyymm, yyyymmdd) of local dates, given as dates (PostgreSQL) or ISO strings (SQLite)."""
+    """(yyyymm, yyyymmdd) of local dates, given as dates (PostgreSQL), ISO strings (SQLite) or datetime64[D]."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":  # a bulk load's days: no text at all
+        days = values.astype("datetime64[D]")
+        year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+        return year * 100 + month, year * 10000 + month * 100 + day
     text = np.array([str(v)[:10] for v in values], dtype="U10")
     ymd = np.char.replace(text, "-", "").astype(np.int64) if len(text) else np.zeros(0, np.int64)
     return ymd // 100, ymd
@@ -42,8 +48,16 @@ def from_columns(named: dict[str, Sequence], width: int) -> dict[int, dict[str, 
     base: dict[str, np.ndarray] = {"id": np.asarray(named["id"], dtype=np.int64), "date": ymd.astype(np.int32)}
     for name in NUMBERS:
         small = np.int8 if name in PROFILE_FIELDS else np.int32  # profile codes are 1–99
-        base[name] = np.array([-1 if v is None else v for v in named[name]], dtype=small)
+        values = named[name]
+        if isinstance(values, np.ndarray) and values.dtype.kind in "iu":  # a bulk load's codes, -1 for none
+            base[name] = values.astype(small)
+        else:
+            base[name] = np.array([-1 if v is None else v for v in values], dtype=small)
     for name in TEXTS:
+        if isinstance(named[name], np.ndarray) and named[name].dtype.kind == "U":  # a bulk load's texts, none None
+            words, inverse = np.unique(named[name], return_inverse=True)
+            base[name], base[name + "__words"] = inverse.reshape(-1).astype(np.int32), words
+            continue
         words = sorted({v for v in named[name] if v is not None})
         index = {w: n for n, w in enumerate(words)}
         base[name] = np.array([-1 if v is None else index[v] for v in named[name]], dtype=np.int32)

@@ -223,7 +223,8 @@ class LoadSealer:
         self.top, self.sealed, self._loaded = 0, 0, set()
 
     def add(self, named: dict[str, Sequence], versions: np.ndarray) -> None:
-        """A chunk just written: the values of blocks.ROW_COLUMNS (lists or arrays) and each row's version."""
+        """A chunk just written: the values of blocks.ROW_COLUMNS and each row's version. Numbers may come as
+        integer arrays with -1 for none and dates as datetime64, which spares a Python object per value."""
         conn = db.session.connection()
         ids = np.asarray(named["id"], dtype=np.int64)
         self.top = max(self.top, int(ids.max()))
@@ -233,7 +234,7 @@ class LoadSealer:
                 continue
             self._loaded.add(version)
             rows = np.flatnonzero(versions == version)
-            mine = {name: np.asarray(values, dtype=object if name not in ("id",) else np.int64)[rows]
+            mine = {name: (values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object))[rows]
                     for name, values in named.items()}
             through = int(ids[rows].max())
             for month, columns in blocks.from_columns(mine, len(known[0])).items():

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from survey.extensions import db
 from survey.models import Agency, AnswerTally, Item, ServicePoint, Unit
+from survey.models.responses import PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE
 from survey.services.storage.partitions import ensure_months
 from survey.services.storage.sql import (bulk_insert, bulk_insert_integers, foreign_keys_dropped, indexes_dropped,
@@ -321,7 +322,7 @@ def _packed(ids, version, answers: list, blocks: dict) -> list[bytes]:
 
 
 def _write_responses(ids, sp, world, agency, channel, version, submitted, use_sipas, rng,
-                     packed: list[bytes], typed) -> tuple[np.ndarray, dict[str, list]]:
+                     packed: list[bytes], typed) -> tuple[np.ndarray, dict]:
     """Response rows: UTC timestamps as text, local (UTC+7) dates, profile codes on SIPAS forms. Returns the
     local days and the values written, by column."""
     size = len(ids)
@@ -335,9 +336,14 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     local = np.datetime_as_string(local_days).tolist()
     received = np.char.replace(np.datetime_as_string(submitted + np.timedelta64(2, "s"), unit="us"), "T", " ").tolist()
 
+    codes = []  # each profile field as integers, -1 for none: the columnar blocks take them without a copy
+
     def profile(choices, p_missing=0.1, asked=use_sipas):
-        values = rng.choice(choices, size).astype(object)
-        values[(rng.random(size) < p_missing) | ~asked] = None
+        drawn = rng.choice(choices, size)
+        missing = (rng.random(size) < p_missing) | ~asked
+        codes.append(np.where(missing, -1, drawn))
+        values = drawn.astype(object)
+        values[missing] = None
         return values.tolist()
 
     columns = [ids.tolist(), client, [hashlib.sha256(c.encode()).hexdigest() for c in client], version.tolist(),
@@ -350,7 +356,9 @@ def _write_responses(ids, sp, world, agency, channel, version, submitted, use_si
     officer = np.where(attributed, world.officers[rng.integers(0, len(world.officers), size)], None)
     columns += [counter.tolist(), officer.tolist(), packed]
     bulk_insert("responses", RESPONSE_COLUMNS, zip(*columns))
-    return local_days, dict(zip(RESPONSE_COLUMNS, columns))
+    return local_days, {"id": ids, "local_date": local_days, "unit_id": world.sp_units[sp], "agency_id": agency,
+                        "service_point_id": world.sp_ids[sp], "channel": CHANNELS[channel],
+                        "answer_codes": packed, **dict(zip(PROFILE_FIELDS, codes))}
 
 
 def _write_answers(parts: list) -> pd.DataFrame:
