@@ -46,6 +46,7 @@ class ColumnCounts(PackedCounts):
         self._shape = [tuple(t + 1 for t in _top(kind, len(members))) for _, members, kind in self.components]
         self._hist = [np.zeros((0, a * v), dtype=np.int64) for a, v in self._shape]
         self._extra = np.zeros((0, len(self.components), 3))  # float sums of components with a multi-code item
+        self._rows = np.zeros(0, dtype=np.int64)  # responses per key, answered or not (weighting's strata)
         self._sign = 1
 
     def _grow(self) -> None:
@@ -55,6 +56,8 @@ class ColumnCounts(PackedCounts):
             self._extra = np.concatenate([self._extra, np.zeros((keys - len(self._extra), *self._extra.shape[1:]))])
         self._hist = [np.concatenate([h, np.zeros((keys - len(h), h.shape[1]), np.int64)]) if keys > len(h) else h
                       for h in self._hist]
+        if keys > len(self._rows):
+            self._rows = np.concatenate([self._rows, np.zeros(keys - len(self._rows), np.int64)])
 
     def add_block(self, keys: list, inverse: np.ndarray, columns: dict[str, np.ndarray], keep: np.ndarray | None,
                   n: int, sign: int = 1) -> None:
@@ -72,6 +75,7 @@ class ColumnCounts(PackedCounts):
             index[keep] = slots[inverse]
         self._sign = sign
         bins = n_keys + 1
+        self._rows += sign * np.bincount(index, minlength=bins)[:-1]
         self._count_items(columns, index, bins)
         self._count_scores(columns, index, bins)
 
@@ -166,6 +170,11 @@ class ColumnCounts(PackedCounts):
         self._extra[:, c, 0] += self._sign * np.bincount(rows, minlength=bins)[:-1]
         self._extra[:, c, 1] += self._sign * np.bincount(rows, weights=score, minlength=bins)[:-1]
         self._extra[:, c, 2] += self._sign * np.bincount(rows, weights=score * score, minlength=bins)[:-1]
+
+    def respondents(self, split: list[str] | None = None) -> pd.DataFrame:
+        """[key, n]: the responses counted under each key, whatever they answered (`split` as in items)."""
+        found = np.flatnonzero(self._rows)
+        return pd.DataFrame({**self._key_columns(found, split), "n": self._rows[found]})
 
     def sums(self) -> pd.DataFrame:
         """[key, component, n, sum, sumsq] from the histograms: respondents with A > 0 score V / A (share), V

@@ -18,7 +18,7 @@ from survey.models import Item, Unit, UnitSuccession
 from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services.indices import counts as index_counts
-from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for
+from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for, merges_keys, to_cells
 from survey.services.quality import flagged as quality_flags
 from survey.services.indices.cells import choice_names  # the labels' codes are the valid ones
 from survey.services.indices.document import document_for
@@ -162,7 +162,8 @@ class _Run:
 
         if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
             from survey.services.indices.weighted import add_weighted
-            add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province)
+            add_weighted(doc, by, column, filters, cells.mapping, stored.id, structure, province,
+                         raw=source == "responses")
         return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
@@ -254,32 +255,12 @@ def _to_cells(counts: index_counts.Counts, mapping: pd.DataFrame, version_id: in
                                                                                               pd.DataFrame]:
     """Item counts [cell, item, code, count] and sums [cell, component, n, sum, sumsq] of the table's cells."""
     codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version_id)).all())
-    items = _keyed_to_cells(counts.items, mapping, ["count"])
+    items = to_cells(counts.items, mapping, ["count"])
     items = items.assign(item=items["item_id"].map(codes))
     items = (items.groupby(["cell", "item", "code"], sort=False)["count"].sum().reset_index()
-             if _merges_keys(mapping) else items[["cell", "item", "code", "count"]])
-    sums = _keyed_to_cells(counts.sums, mapping, ["n", "sum", "sumsq"])
+             if merges_keys(mapping) else items[["cell", "item", "code", "count"]])
+    sums = to_cells(counts.sums, mapping, ["n", "sum", "sumsq"])
     return _whole_counts(items), _regroup(sums[["cell", "component", "n", "sum", "sumsq"]])
-
-
-def _keyed_to_cells(frame: pd.DataFrame, mapping: pd.DataFrame, weighed: list[str]) -> pd.DataFrame:
-    """`frame`'s rows with their key's cell (rows of unmapped keys dropped), `weighed` columns times the key's
-    crosswalk share; a key shared between cells gives one row per cell."""
-    if mapping["key"].is_unique:  # the usual case: a dictionary lookup instead of a merge on object keys
-        keys = frame["key"].astype(object)
-        cell, weight = dict(zip(mapping["key"], mapping["cell"])), dict(zip(mapping["key"], mapping["weight"]))
-        kept = frame[keys.isin(cell.keys()).to_numpy()]
-        out = kept.assign(cell=kept["key"].astype(object).map(cell).astype(object))
-        shares = out["key"].astype(object).map(weight).to_numpy(dtype=float)
-    else:
-        out = frame.astype({"key": object}).merge(mapping.astype({"key": object}), on="key")
-        shares = out["weight"].to_numpy(dtype=float)
-    return out.assign(**{col: out[col].to_numpy(dtype=float) * shares for col in weighed})
-
-
-def _merges_keys(mapping: pd.DataFrame) -> bool:
-    """True when some cell gathers several keys (or one key several cells): its rows must be summed."""
-    return not (mapping["key"].is_unique and mapping["cell"].is_unique)
 
 
 def _whole_counts(items: pd.DataFrame) -> pd.DataFrame:
