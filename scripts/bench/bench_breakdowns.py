@@ -10,8 +10,9 @@ Load the databases first with bench_indices.py --keep, or `survey demo --provinc
 --instrument SIPAS-1001 --seed 1` (the bulk paths). Paths: `main` (what main does: roll-ups for whole months by
 commune, agency, service point or channel, else the packed codes streamed from `responses`), `raw` (always the
 streamed packed codes), `columns` (always the columnar blocks, services/indices/columns.py), `default` (this
-branch's own choice: roll-ups where main used them, the columnar blocks for everything else). Targets: every question
-≤ 1 s and ≤ 200 MB; the roll-up questions ≤ 0.3 s.
+branch's own choice: roll-ups where main used them, the columnar blocks for everything else). The `…|weighted`
+questions add the post-stratified figures (weighted=1; sample margins are imported when the province has none).
+Targets: every question ≤ 1 s and ≤ 200 MB; the roll-up questions ≤ 0.3 s.
 """
 from __future__ import annotations
 
@@ -41,7 +42,11 @@ QUESTIONS = {
     "commune|days": ("commune", {}, "days"),
     "sex|days": ("sex", {}, "days"),
     "sex|clean": ("sex", {"quality": "clean"}, None),  # the clean view: flagged responses left out
+    "commune|weighted": ("commune", {}, None), "agency|weighted": ("agency", {}, None),
 }
+WEIGHTED = {"commune|weighted", "agency|weighted"}  # with the secondary post-stratified figures (weighted=1)
+# Margins imported for the weighted questions when the database has none (sex 1–2 × age bands 1–5).
+SAMPLE_MARGINS = "sex,age_band,population\n" + "".join(f"{s},{a},{1000 * (s + a)}\n" for s in (1, 2) for a in range(1, 6))
 SOURCE = {"main": "main", "raw": "responses", "columns": "columns", "default": None}
 
 
@@ -61,13 +66,17 @@ def measure(url: str, path: str, question: str, province: str, repeat: int) -> d
         by, where, kind = QUESTIONS[question]
         period = _period() if kind is None else _days(_period())
 
+        weighted = question in WEIGHTED
+        if weighted:
+            _ensure_margins(province)
         source = SOURCE[path]
         if source == "main":  # main's choice: roll-ups for whole months by place or channel, else the raw path
             source = None if question in ROLLUPS and kind is None and set(where) <= {"channel"} else "responses"
 
         def call() -> dict:
-            result = compute_indices("SIPAS-1001", period, by, province, where=where, source=source)
-            return {str(r["unit_code"]): [r["n"], r["index"], r["ci_low"], r["ci_high"], r.get("items")] for r in result.document["rows"]}
+            result = compute_indices("SIPAS-1001", period, by, province, where=where, source=source, weighted=weighted)
+            return {str(r["unit_code"]): [r["n"], r["index"], r["ci_low"], r["ci_high"], r.get("items"),
+                                          r.get("weighted")] for r in result.document["rows"]}
 
         _reset_peak()
         before = _status_kb("VmRSS")
@@ -85,6 +94,18 @@ def measure(url: str, path: str, question: str, province: str, repeat: int) -> d
     # own work is in the wall time only).
     return {"seconds": statistics.median(times) if times else first, "first": first,
             "cpu": statistics.median(cpu) if cpu else first, "mb": max(peak - before, 0) / 1024, "figures": figures}
+
+
+def _ensure_margins(province: str) -> None:
+    """Import SAMPLE_MARGINS for the province when it has none (the weighted questions need margins)."""
+    from survey.extensions import db
+    from survey.services.access.scope import OPERATOR
+    from survey.services.indices.weights import import_margins, margins_for
+    from survey.services.organisation.units import get_unit
+
+    if not margins_for(get_unit(province).id):
+        import_margins(OPERATOR, province, SAMPLE_MARGINS, actor="bench_breakdowns")
+        db.session.commit()
 
 
 def child(url: str, path: str, question: str, province: str, repeat: int) -> dict:

@@ -25,21 +25,23 @@ def assessment_shares(counts: pd.DataFrame, levels: Mapping[str, Collection[int]
     """
     require(counts, ("cell", "item", "code", "count"), "item counts")
     cells = list(pd.unique(counts["cell"].astype(object)))
-    grid = pd.DataFrame([(c, item, code) for c in cells for item, codes in levels.items() for code in codes],
-                        columns=["cell", "item", "code"])
-    grid = grid.astype({"cell": object, "item": object, "code": np.int64})
-    chosen = counts[counts["item"].isin(list(levels))][["cell", "item", "code", "count"]]
-    chosen = chosen.astype({"cell": object, "item": object, "code": np.int64})
-    out = grid.merge(chosen.groupby(["cell", "item", "code"], sort=False)["count"].sum().reset_index(),
-                     on=["cell", "item", "code"], how="left")
-    out["count"] = out["count"].fillna(0)
-    out["n_valid"] = out.groupby(["cell", "item"], sort=False)["count"].transform("sum")
-    many = out["item"].isin(list(multi))
-    if many.any():
-        base = (answered if answered is not None else pd.DataFrame(columns=["cell", "item", "n"]))
-        base = base[["cell", "item", "n"]].astype({"cell": object, "item": object})
-        n = out[["cell", "item"]].merge(base, on=["cell", "item"], how="left")["n"].fillna(0).to_numpy()
-        out.loc[many, "n_valid"] = n[many.to_numpy()]
+    chosen = counts[counts["item"].isin(list(levels))]
+    # Dictionaries, not three-key merges: a table has ~100 cells × a few dozen levels, and pandas' fixed cost per
+    # merge on object keys was most of the document's build time.
+    counted: dict[tuple, float] = {}
+    for key, count in zip(zip(chosen["cell"].tolist(), chosen["item"].tolist(), chosen["code"].tolist()),
+                          chosen["count"].tolist()):
+        counted[key] = counted.get(key, 0) + count
+    base = answered if answered is not None else pd.DataFrame(columns=["cell", "item", "n"])
+    answers = dict(zip(zip(base["cell"].tolist(), base["item"].tolist()), base["n"].tolist()))
+    rows = []
+    for cell in cells:
+        for item, codes in levels.items():
+            found = [counted.get((cell, item, code), 0) for code in codes]
+            n_valid = answers.get((cell, item), 0) if item in multi else sum(found)
+            rows.extend((cell, item, code, count, n_valid) for code, count in zip(codes, found))
+    out = pd.DataFrame(rows, columns=SHARE_COLUMNS[:-1]).astype({"cell": object, "item": object, "code": np.int64,
+                                                                  "count": float, "n_valid": float})
     n_valid = out["n_valid"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["share"] = np.where(n_valid > 0, 100 * out["count"].to_numpy(dtype=float) / n_valid, np.nan)

@@ -19,7 +19,10 @@ from survey.models.responses import PROFILE_FIELDS
 from survey.services.indices.cells import BY_COLUMN, choice_names
 from survey.services.access.scope import Scope
 from survey.services.indices.columns import seal, seal_all
+from survey.services.access.scope import OPERATOR
 from survey.services.indices.compute import compute_indices
+from survey.services.indices.weighted import WEIGHTED_BREAKDOWNS
+from survey.services.indices.weights import import_margins
 from survey.services.instruments.versions import current_version
 from survey.services.responses import record_response
 from tests.fixtures.factories import HOME_PROVINCE, commune_codes
@@ -78,8 +81,9 @@ def mixed(app, make_service_point, make_agency):
     return definition
 
 
-def same(by: str, period: str, where: dict | None = None, quality: str = "all") -> None:
-    kwargs = {"province": HOME_PROVINCE, "min_n": 1, "version": 1, "where": where, "now": NOW, "quality": quality}
+def same(by: str, period: str, where: dict | None = None, quality: str = "all", weighted: bool = False) -> None:
+    kwargs = {"province": HOME_PROVINCE, "min_n": 1, "version": 1, "where": where, "now": NOW, "quality": quality,
+              "weighted": weighted}
     raw = compute_indices("SIPAS-1001", period, by, source="responses", **kwargs)
     columns = compute_indices("SIPAS-1001", period, by, source="columns", **kwargs)
     assert raw.source == "responses" and columns.source == "columns"
@@ -123,6 +127,21 @@ def test_the_clean_view_gives_the_raw_paths_figures_for_every_breakdown(mixed):
             same(by, period, quality="clean")
     for where in ({"channel": "online"}, {"sex": 1, "field": "TP"}):
         same("commune", "2026-Q1", where, quality="clean")
+
+
+def test_weighted_figures_from_the_blocks_are_the_raw_paths(mixed):
+    # Margins for every sex × age band, so each place's strata are weighted; the weighted figure of each row is
+    # part of the document `same` compares.
+    margins = "sex,age_band,population\n" + "".join(f"{s},{a},{100 * s + 7 * a}\n" for s in (1, 2)
+                                                     for a in range(1, 6))
+    import_margins(OPERATOR, HOME_PROVINCE, margins)
+    for by in WEIGHTED_BREAKDOWNS:
+        same(by, "2026-Q1", weighted=True)
+        same(by, "2026-01-10..2026-03-05", {"channel": "online", "education": 3}, weighted=True)
+        same(by, "2026-02", quality="clean", weighted=True)
+    found = compute_indices("SIPAS-1001", "2026-Q1", "commune", HOME_PROVINCE, min_n=1, version=1, weighted=True,
+                            now=NOW).document["rows"]
+    assert any(row["weighted"] for row in found)  # the comparison was not between two empty figures
 
 
 def test_the_figures_hold_whether_responses_are_sealed_or_in_the_tail(mixed):

@@ -46,6 +46,8 @@ def test_home_affairs_picks_the_campaign_and_sees_its_estimates(client, login_as
     assert all(float(rows[c]["index"]) == by_commune[c]["index"] for c in rows)
     assert float(rows[c1]["ci-high"]) == by_commune[c1]["ci_high"] and rows[c1]["se"] == str(by_commune[c1]["se"])
     assert "đang khảo sát" in text and 'id="campaign-note"' in text and "/campaigns/QN-FIELD/report.pdf" in text
+    # the dashboard shows uncalibrated weights (calibration is on the campaign page) and says so
+    assert "Trọng số đã điều chỉnh theo tỷ lệ không trả lời trong từng thôn, chưa hiệu chỉnh" in text
     assert 'id="table-components"' not in text  # no kiosk/online figures on the page
     by_sex = html.unescape(client.get(f"/dashboard/?instrument={CHOICE}&by=sex").text)
     assert set(_rows(by_sex, "campaign-groups")) == {"1", "2"} and "Nam" in by_sex

@@ -47,6 +47,7 @@ class ColumnCounts(PackedCounts):
         self._hist = [np.zeros((0, a * v), dtype=np.int64) for a, v in self._shape]
         # float sums counted outside the histograms: components with a multi-code item, blocks' summaries
         self._extra = np.zeros((0, len(self.components), 3))
+        self._rows = np.zeros(0, dtype=np.int64)  # responses per key, answered or not (weighting's strata)
         self._sign = 1
 
     def _grow(self) -> None:
@@ -56,6 +57,8 @@ class ColumnCounts(PackedCounts):
             self._extra = np.concatenate([self._extra, np.zeros((keys - len(self._extra), *self._extra.shape[1:]))])
         self._hist = [np.concatenate([h, np.zeros((keys - len(h), h.shape[1]), np.int64)]) if keys > len(h) else h
                       for h in self._hist]
+        if keys > len(self._rows):
+            self._rows = np.concatenate([self._rows, np.zeros(keys - len(self._rows), np.int64)])
 
     def add_block(self, keys: list, inverse: np.ndarray, columns: dict[str, np.ndarray], keep: np.ndarray | None,
                   n: int, sign: int = 1) -> None:
@@ -73,6 +76,7 @@ class ColumnCounts(PackedCounts):
             index[keep] = slots[inverse]
         self._sign = sign
         bins = n_keys + 1
+        self._rows += sign * np.bincount(index, minlength=bins)[:-1]
         self._count_items(columns, index, bins)
         self._count_scores(columns, index, bins)
 
@@ -182,6 +186,11 @@ class ColumnCounts(PackedCounts):
         """(keys, codes [key, slot, code], sums [key, component, (n, Σ, Σ²)]): what `add_totals` takes back."""
         self._settle()
         return list(self._keys), self._codes, self._sums
+
+    def respondents(self, split: list[str] | None = None) -> pd.DataFrame:
+        """[key, n]: the responses counted under each key, whatever they answered (`split` as in items)."""
+        found = np.flatnonzero(self._rows)
+        return pd.DataFrame({**self._key_columns(found, split), "n": self._rows[found]})
 
     def sums(self) -> pd.DataFrame:
         """[key, component, n, sum, sumsq] from the histograms: respondents with A > 0 score V / A (share), V

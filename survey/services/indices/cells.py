@@ -69,6 +69,26 @@ def _mapping(keys: list, cells: list, weights: list[float]) -> pd.DataFrame:
                          "weight": pd.Series(weights, dtype=float)})
 
 
+def to_cells(frame: pd.DataFrame, mapping: pd.DataFrame, weighed: list[str]) -> pd.DataFrame:
+    """`frame`'s rows with their key's cell (rows of unmapped keys dropped), `weighed` columns times the key's
+    crosswalk share; a key shared between cells gives one row per cell."""
+    if mapping["key"].is_unique:  # the usual case: a dictionary lookup instead of a merge on object keys
+        keys = frame["key"].astype(object)
+        cell, weight = dict(zip(mapping["key"], mapping["cell"])), dict(zip(mapping["key"], mapping["weight"]))
+        kept = frame[keys.isin(cell.keys()).to_numpy()]
+        out = kept.assign(cell=kept["key"].astype(object).map(cell).astype(object))
+        shares = out["key"].astype(object).map(weight).to_numpy(dtype=float)
+    else:
+        out = frame.astype({"key": object}).merge(mapping.astype({"key": object}), on="key")
+        shares = out["weight"].to_numpy(dtype=float)
+    return out.assign(**{col: out[col].to_numpy(dtype=float) * shares for col in weighed})
+
+
+def merges_keys(mapping: pd.DataFrame) -> bool:
+    """True when some cell gathers several keys (or one key several cells): its rows must be summed."""
+    return not (mapping["key"].is_unique and mapping["cell"].is_unique)
+
+
 def choice_names(definition: dict, code: str, pick: int) -> dict[str, str]:
     """Code → label of a profile item's choices, from the instrument definition."""
     stack = list(definition.get("sections", []))

@@ -34,12 +34,17 @@ CLEAN_COLUMN = "quality_flags"  # quality.flagged.clean_where's filter: 0 = no f
 _SELECT = f"SELECT {', '.join('r.' + c for c in blocks.ROW_COLUMNS)} FROM responses r"
 
 
-def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarray | None = None) -> ColumnCounts:
-    """Counts keyed by `column` (a response column) for `filters` (counts.Filters), from blocks and tail.
+def count_columns(column: str | tuple[str, ...], filters, scorer: Scorer | None, known: tuple[str, ...] = (),
+                  items: set[int] | None = None, key_of: np.ndarray | None = None) -> ColumnCounts:
+    """Counts keyed by `column` (a response column, or a tuple of them: keys are then tuples) for `filters`
+    (counts.Filters), from blocks and tail; `known` columns leave out the rows where they are missing; `items`
+    (item ids) counts only those items' codes (None: every item).
 
     By unit over whole months (no filter but the clean view, every agency) the blocks' summaries are added up
     instead of their columns. `key_of` (unit id → key, a lookup array) counts units under another key: their
     province for the table by province."""
+    if items is not None and scorer is not None:
+        raise ValueError("a respondent's score needs every item of the version: count all items or none")
     version = filters.version_id
     width = len(layout(version))
     mark = _mark(version)
@@ -47,6 +52,7 @@ def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarra
         seal(version)
         mark = _mark(version)
     counts = ColumnCounts(layout(version), scorer)
+    skip = _other_slots(layout(version), items)
     start, end = (int(d.strftime("%Y%m%d")) for d in (filters.period.start, filters.period.end))
     units = None if filters.unit_ids is None else np.array(sorted(filters.unit_ids), dtype=np.int32)
     agencies = None if filters.agency_ids is None else np.array(sorted(filters.agency_ids), dtype=np.int32)
@@ -60,14 +66,15 @@ def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarra
         sql += " AND root_unit_id IN :roots"
         roots = _roots()
         params["roots"] = sorted(set(roots.get(u, u) for u in filters.unit_ids))
-    if summarised(column, filters) and scorer is not None:
+    if summarised(column, filters) and scorer is not None and not known and items is None:
         summaries = Summaries(counts, units, keyed)
         for blob in _blobs(f"SELECT summary {sql} AND summary IS NOT NULL", params):
             summaries.add(blob)
         summaries.finish()
         sql += " AND summary IS NULL"  # blocks sealed before summaries existed: counted from their columns
     for blob in _blobs(f"SELECT data {sql}", params):
-        _count_block(counts, blocks.loads(blob), column, start, end, units, agencies, where, key_of=keyed)
+        _count_block(counts, _without(blocks.loads(blob), skip), column, start, end, units, agencies, where,
+                     known=known, key_of=keyed)
     # "+ 0": SQLite would otherwise walk the version's whole date index instead of the few ids past the mark.
     tail_sql = (f"{_SELECT} WHERE r.instrument_version_id + 0 = :version AND r.id > :mark AND r.campaign_id IS NULL "
                 "AND r.local_date BETWEEN :start AND :end")
@@ -80,28 +87,63 @@ def count_columns(column: str, filters, scorer: Scorer | None, key_of: np.ndarra
         for sql, sign in raw:
             for part in stream_rows(sql, tail, CHUNK):
                 for columns in blocks.from_rows(part, width).values():
-                    _count_block(counts, columns, column, start, end, units, agencies, where, sign, keyed)
+                    _count_block(counts, _without(columns, skip), column, start, end, units, agencies, where, sign,
+                                 known, keyed)
     return counts
 
 
-def summarised(column: str, filters) -> bool:
+def summarised(column, filters) -> bool:
     """True when the blocks' summaries answer: by unit, whole months, no filter but the clean view, every agency."""
     return (column == "unit_id" and filters.period.months is not None and filters.agency_ids is None
             and set(filters.where or {}) <= {CLEAN_COLUMN})
 
 
-def _count_block(counts: ColumnCounts, columns: dict, column: str, start: int, end: int, units, agencies,
-                 where: dict, sign: int = 1, key_of: np.ndarray | None = None) -> None:
+def _count_block(counts: ColumnCounts, columns: dict, column: str | tuple[str, ...], start: int, end: int, units,
+                 agencies, where: dict, sign: int = 1, known: tuple[str, ...] = (),
+                 key_of: np.ndarray | None = None) -> None:
     keep = blocks.mask(columns, start, end, units, agencies, where)
+    for name in known:
+        keep &= columns[name] >= 0  # -1: not given
     if not keep.any():
         return
-    raw, words = blocks.values(columns, column)
     whole = bool(keep.all())  # a province-month asked whole: no copies of its columns
-    uniques, inverse = _codes(raw if whole else raw[keep])
-    if key_of is not None:  # unit ids: -1 (none) never occurs
-        uniques = key_of[uniques]
-    keys = [None if u < 0 else (words[u] if words is not None else int(u)) for u in uniques.tolist()]
-    counts.add_block(keys, inverse, columns, None if whole else keep, len(raw), sign)
+    names = (column,) if isinstance(column, str) else column
+    inverse, radix, values = None, [], []
+    for name in names:  # each column's codes, then one mixed-radix code per row for the tuple
+        raw, words = blocks.values(columns, name)
+        uniques, part = _codes(raw if whole else raw[keep])
+        if key_of is not None and name == "unit_id":  # units under their province: several codes, one key
+            uniques = key_of[uniques]
+        values.append([None if u < 0 else (words[u] if words is not None else int(u)) for u in uniques.tolist()])
+        radix.append(len(uniques))
+        inverse = part if inverse is None else inverse * len(uniques) + part
+    if len(names) == 1:
+        keys = values[0]
+    else:
+        uniques, inverse = _codes(inverse)
+        keys = _tuples_of(uniques, radix, values)
+    counts.add_block(keys, inverse, columns, None if whole else keep, len(keep), sign)
+
+
+def _other_slots(slots: tuple[int, ...], items: set[int] | None) -> frozenset[str]:
+    """Block column names of the items not asked for (none when every item is)."""
+    if items is None:
+        return frozenset()
+    return frozenset(f"{kind}{slot}" for slot, item in enumerate(slots) if item not in items for kind in "sm")
+
+
+def _without(columns: dict, skip: frozenset[str]) -> dict:
+    """The block's columns less the items not counted: a missing item column is one nobody answered."""
+    return {k: v for k, v in columns.items() if k not in skip} if skip else columns
+
+
+def _tuples_of(codes: np.ndarray, radix: list[int], values: list[list]) -> list[tuple]:
+    """The column values behind mixed-radix codes, one tuple per code."""
+    parts = []
+    for size, found in zip(reversed(radix), reversed(values)):
+        codes, digit = np.divmod(codes, size)
+        parts.append([found[d] for d in digit.tolist()])
+    return list(zip(*reversed(parts)))
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

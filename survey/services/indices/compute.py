@@ -17,7 +17,7 @@ from survey.models import Item, Unit, UnitSuccession
 from survey.models.responses import CHANNELS, PROFILE_FIELDS
 from survey.models.units import CURRENT_VINTAGE, LEGACY_VINTAGE
 from survey.services.indices import counts as index_counts
-from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for
+from survey.services.indices.cells import BY_COLUMN, UNIT_LEVELS, cells_for, merges_keys, to_cells
 from survey.services.quality import flagged as quality_flags
 from survey.services.indices.cells import choice_names  # the labels' codes are the valid ones
 from survey.services.indices.document import document_for
@@ -165,7 +165,8 @@ class _Run:
         if weighted:  # secondary post-stratified figures beside the published ones (methodology §3)
             from survey.services.indices.weighted import add_weighted
             mapping = cells.mapping if key_of is None else _units_of_keys(cells.mapping, key_of)
-            add_weighted(doc, by, column, filters, mapping, stored.id, structure, province)
+            add_weighted(doc, by, column, filters, mapping, stored.id, structure, province,
+                         raw=source == "responses")
         return IndicesResult(doc, table, counts.source, cells.approximate, by, cells.labels, whole)
 
 
@@ -265,13 +266,11 @@ def _to_cells(counts: index_counts.Counts, mapping: pd.DataFrame, version_id: in
                                                                                               pd.DataFrame]:
     """Item counts [cell, item, code, count] and sums [cell, component, n, sum, sumsq] of the table's cells."""
     codes = dict(db.session.execute(select(Item.id, Item.code).where(Item.version_id == version_id)).all())
-    keyed = mapping.astype({"key": object})
-    items = counts.items.astype({"key": object}).merge(keyed, on="key")
-    items = items.assign(item=items["item_id"].map(codes), count=items["count"] * items["weight"])
-    items = items.groupby(["cell", "item", "code"], sort=False)["count"].sum().reset_index()
-    sums = counts.sums.astype({"key": object}).merge(keyed, on="key")
-    for col in ("n", "sum", "sumsq"):
-        sums[col] = sums[col].astype(float) * sums["weight"]
+    items = to_cells(counts.items, mapping, ["count"])
+    items = items.assign(item=items["item_id"].map(codes))
+    items = (items.groupby(["cell", "item", "code"], sort=False)["count"].sum().reset_index()
+             if merges_keys(mapping) else items[["cell", "item", "code", "count"]])
+    sums = to_cells(counts.sums, mapping, ["n", "sum", "sumsq"])
     return _whole_counts(items), _regroup(sums[["cell", "component", "n", "sum", "sumsq"]])
 
 

@@ -171,7 +171,7 @@ def count_from_columns(column: str, filters: Filters, scorer: Scorer, key_of: np
 
     if column not in RAW_COLUMNS:
         raise ValueError(column)
-    packed = count_columns(column, filters, scorer, key_of)
+    packed = count_columns(column, filters, scorer, key_of=key_of)
     return Counts(_typed(packed.items()), packed.sums(), "columns")
 
 

@@ -5,6 +5,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from survey.indices import (ANSWERED, METHOD_VERSION, IndexTable, Structure, assessment_shares, item_stats,
@@ -84,19 +85,37 @@ def _add_assessment(rows: list[dict], table: IndexTable, definition: dict, struc
     answered = pd.DataFrame({"cell": answered["cell"], "item": answered["component"].str[len(ANSWERED):],
                              "n": answered["n"]})
     shares = assessment_shares(items, levels, answered, multi)
-    by_key = {(r["cell"], r["item"], r["code"]): r for r in shares.to_dict("records")}
-    suppressed = dict(zip(table.cells["cell"], table.cells["suppressed"]))
-    cell_of = {id(row): cell for cell, row in zip(table.cells["cell"], rows)}
-    for row in rows:
-        cell, hidden = cell_of[id(row)], bool(suppressed.get(cell_of[id(row)]))
+    figures = dict(zip(zip(shares["cell"].tolist(), shares["item"].tolist(), shares["code"].tolist()),
+                       zip(_counts(shares["n_valid"]), _figures(shares["share"]))))
+    suppressed = dict(zip(table.cells["cell"].tolist(), table.cells["suppressed"].tolist()))
+    for cell, row in zip(table.cells["cell"].tolist(), rows):
+        hidden = bool(suppressed.get(cell))
         block = {}
         for code, codes in levels.items():
-            recs = [by_key.get((cell, code, level)) for level in codes]
-            n_valid = next((r["n_valid"] for r in recs if r is not None), 0)
-            block[code] = {"n_valid": None if hidden else _count(n_valid),
-                           "shares": {str(level): None if hidden or r is None else _figure(r["share"])
-                                      for level, r in zip(codes, recs)}}
+            found = [figures.get((cell, code, level)) for level in codes]
+            n_valid = next((f[0] for f in found if f is not None), 0)
+            block[code] = {"n_valid": None if hidden else n_valid,
+                           "shares": {str(level): None if hidden or f is None else f[1]
+                                      for level, f in zip(codes, found)}}
         row["assessment"] = block
+
+
+def _figures(column: pd.Series) -> list[float | None]:
+    """A column's figures rounded to DECIMALS, missing ones as None (column-wise: per-value pandas access
+    costs more than computing the whole table)."""
+    return [None if v != v else round(v, DECIMALS) for v in column.to_numpy(dtype=float, na_value=np.nan).tolist()]
+
+
+def _counts(column: pd.Series) -> list[int | None]:
+    """A column's counts as whole numbers, missing ones as None."""
+    return [None if v != v else int(round(v)) for v in column.to_numpy(dtype=float, na_value=np.nan).tolist()]
+
+
+def _keyed(frame: pd.DataFrame, keys: tuple[str, str], columns: dict[str, Any]) -> dict[tuple, dict]:
+    """(key, key) → {column: value} for every row, each column converted by its function (_figures, _counts)."""
+    values = [convert(frame[name]) for name, convert in columns.items()]
+    names = list(columns)
+    return {key: dict(zip(names, row)) for key, row in zip(zip(*(frame[k].tolist() for k in keys)), zip(*values))}
 
 
 def _row_head(cell: Any, labels: dict, n: Any, suppressed: bool) -> dict:
@@ -105,33 +124,32 @@ def _row_head(cell: Any, labels: dict, n: Any, suppressed: bool) -> dict:
             "suppressed": bool(suppressed)}
 
 
+NO_COMPONENT = {"pct": None, "n": None}
+NO_ITEM = {"pct": None, "n_valid": 0, "mean": None, "ci_low": None, "ci_high": None}
+ITEM_CONVERT = {"pct": _figures, "n_valid": _counts, "mean": _figures, "ci_low": _figures, "ci_high": _figures}
+
+
 def _index_rows(structure: Structure, table: IndexTable, labels: dict) -> list[dict]:
     item_codes = [c for c, kind in structure.item_types.items() if kind in INDEX_ITEM_TYPES]
     measured = [c for c in structure.components if c in set(structure.measured)]
-    # Plain dicts: a table has thousands of figures and per-figure DataFrame lookups would dominate the time.
-    comps = {(r["cell"], r["component"]): r for r in table.components.to_dict("records")}
-    its = {(r["cell"], r["item"]): r for r in table.items.to_dict("records")}
+    comps = _keyed(table.components, ("cell", "component"), {"pct": _figures, "n": _counts})
+    its = _keyed(table.items, ("cell", "item"), ITEM_CONVERT)
+    cells = table.cells
+    heads = zip(cells["cell"].tolist(), _counts(cells["n"]), cells["suppressed"].tolist(),
+                *(_figures(cells[k]) for k in ROW_FIGURES), cells["incomplete"].tolist())
     rows = []
-    for rec in table.cells.to_dict("records"):
-        cell = rec["cell"]
-        row = _row_head(cell, labels, rec["n"], rec["suppressed"])
-        row.update({k: _figure(rec[k]) for k in ROW_FIGURES})
-        row["incomplete"] = bool(rec["incomplete"])
-        row["components"] = {c: _component(comps.get((cell, c))) for c in measured}
-        row["items"] = {i: _item(its.get((cell, i))) for i in item_codes}
+    for cell, n, suppressed, index, ci_low, ci_high, incomplete in heads:
+        row = _row_head(cell, labels, n, suppressed)
+        row.update({"index": index, "ci_low": ci_low, "ci_high": ci_high, "incomplete": bool(incomplete)})
+        row["components"] = {c: dict(comps.get((cell, c), NO_COMPONENT)) for c in measured}
+        row["items"] = {i: dict(its.get((cell, i), NO_ITEM)) for i in item_codes}
         rows.append(_ordered(row))
     return rows
 
 
-def _component(rec: dict | None) -> dict:
-    if rec is None:
-        return {"pct": None, "n": None}
-    return {"pct": _figure(rec["pct"]), "n": _count(rec["n"])}
-
-
 def _item(rec: Any) -> dict:
     if rec is None:
-        return {"pct": None, "n_valid": 0, "mean": None, "ci_low": None, "ci_high": None}
+        return dict(NO_ITEM)
     return {"pct": _figure(rec["pct"]), "n_valid": _count(rec["n_valid"]), "mean": _figure(rec["mean"]),
             "ci_low": _figure(rec["ci_low"]), "ci_high": _figure(rec["ci_high"])}
 

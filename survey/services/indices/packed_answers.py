@@ -139,14 +139,21 @@ class PackedCounts:
         self._sums[:, slot, 1] += np.bincount(kept, weights=score, minlength=n_keys)
         self._sums[:, slot, 2] += np.bincount(kept, weights=score * score, minlength=n_keys)
 
-    def items(self) -> pd.DataFrame:
-        """[key, item_id, code, count] for every non-zero count (the roll-ups' long shape)."""
-        keys = list(self._keys)
+    def items(self, split: list[str] | None = None) -> pd.DataFrame:
+        """[key, item_id, code, count] for every non-zero count (the roll-ups' long shape); with `split`, tuple
+        keys come as one column per part, named by `split`, instead of `key`."""
         k, slot, code = np.nonzero(self._codes)
-        # Keys go through pandas' own inference, as rows read from the database would (None beside ints → NaN).
-        return pd.DataFrame({"key": pd.Series([keys[i] for i in k.tolist()]),
-                             "item_id": np.asarray(self.layout, dtype=np.int64)[slot],
+        return pd.DataFrame({**self._key_columns(k, split), "item_id": np.asarray(self.layout, dtype=np.int64)[slot],
                              "code": code.astype(np.int64), "count": self._codes[k, slot, code]})
+
+    def _key_columns(self, index: np.ndarray, split: list[str] | None) -> dict[str, pd.Series]:
+        """The keys of rows `index` as {"key": …}, or one column per tuple part when `split` names them."""
+        keys = list(self._keys)
+        if split is None:
+            # Keys go through pandas' own inference, as rows read from the database would (None beside ints → NaN).
+            return {"key": pd.Series([keys[i] for i in index.tolist()])}
+        parts = [np.array([key[j] for key in keys], dtype=object) for j in range(len(split))]
+        return {name: pd.Series(part[index], dtype=object) for name, part in zip(split, parts)}
 
     def sums(self) -> pd.DataFrame:
         """[key, component, n, sum, sumsq] for every key and component with at least one respondent score."""

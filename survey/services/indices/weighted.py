@@ -5,26 +5,31 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from survey.errors import DomainError
 from survey.extensions import db
 from survey.indices import OVERALL, Structure, poststrat_weights, weighted_index
+from survey.indices.structure import INDEX_ITEM_TYPES
 from survey.models import Agency, Item, Unit
 from survey.models.units import CURRENT_VINTAGE
 from survey.services.indices import counts as index_counts
-from survey.services.indices.cells import UNIT_LEVELS
+from survey.services.indices.cells import UNIT_LEVELS, to_cells
 from survey.services.organisation.units import get_unit, province_of
 from survey.services.indices.weights import margins_for
 
 WEIGHTED_BREAKDOWNS = (*UNIT_LEVELS, "agency")  # place rows only: profile breakdowns are the strata themselves
 DECIMALS = 2
+KEY = ["key", "sex", "age_band"]  # the strata's keys: the row's place, then sex and age band
 
 
 def add_weighted(document: dict, by: str, column: str, filters: index_counts.Filters, mapping: pd.DataFrame,
-                 version_id: int, structure: Structure, province: str | None) -> dict:
-    """Set `weighted` on every row of `document` (in place) and return it; unweighted figures are not touched."""
+                 version_id: int, structure: Structure, province: str | None, raw: bool = False) -> dict:
+    """Set `weighted` on every row of `document` (in place) and return it; unweighted figures are not touched.
+    The strata are counted from the columnar blocks, or from the responses' packed codes when `raw` (the
+    reference path of tests and benchmarks)."""
     figures: dict = {}
     # Points instruments (ONESTOP-61) publish mean totals, which a satisfaction share cannot stand beside.
     if by in WEIGHTED_BREAKDOWNS and not structure.items_of_type("pts2"):
@@ -33,7 +38,7 @@ def add_weighted(document: dict, by: str, column: str, filters: index_counts.Fil
         for code, cells in _provinces(document, by, province).items():
             margins = _margins(code)
             if margins is not None and len(margins):
-                found = _weighted_by_cell(column, filters, mapping, version_id, structure, margins)
+                found = _weighted_by_cell(column, filters, mapping, version_id, structure, margins, raw)
                 figures.update({c: v for c, v in found.items() if cells is None or c in cells})
     for row in document["rows"]:
         found = figures.get(row["unit_code"])
@@ -77,18 +82,11 @@ def _stratum(sex: object, age_band: object) -> str:
 
 
 def _weighted_by_cell(column: str, filters: index_counts.Filters, mapping: pd.DataFrame, version_id: int,
-                      structure: Structure, margins: pd.DataFrame) -> dict:
+                      structure: Structure, margins: pd.DataFrame, raw: bool = False) -> dict:
     """{cell: {"index", "n_weighted_cells"}} for cells with at least one respondent of known sex and age band."""
     if column not in index_counts.RAW_COLUMNS:
         raise ValueError(column)  # never interpolate anything but a known column
-    where, params = index_counts._where(filters)  # the same responses as the unweighted figures
-    known = "r.sex IS NOT NULL AND r.age_band IS NOT NULL"
-    strata = pd.DataFrame(index_counts._run(
-        f"SELECT r.{column}, r.sex, r.age_band, COUNT(*) FROM responses r WHERE {where} AND {known} "
-        f"GROUP BY r.{column}, r.sex, r.age_band", params), columns=["key", "sex", "age_band", "n"])
-    items = index_counts.count_packed([column, "sex", "age_band"], filters, None, extra=known).items()
-    counts = pd.DataFrame(items["key"].tolist(), columns=["key", "sex", "age_band"]).assign(
-        item_id=items["item_id"], code=items["code"], count=items["count"])
+    strata, counts = (_strata_from_responses if raw else _strata_from_columns)(column, filters, structure)
     if strata.empty or counts.empty:
         return {}
     strata = _to_cells(strata, mapping, ["n"])
@@ -108,9 +106,37 @@ def _weighted_by_cell(column: str, filters: index_counts.Filters, mapping: pd.Da
     return out
 
 
+def _strata_from_columns(column: str, filters: index_counts.Filters,
+                         structure: Structure) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(respondents [key, sex, age_band, n], code counts [key, sex, age_band, item_id, code, count]) of the
+    responses with both sex and age band, from the columnar blocks; only the index's items are counted."""
+    from survey.services.indices.columns import count_columns
+
+    found = count_columns((column, "sex", "age_band"), filters, None, known=("sex", "age_band"),
+                          items=_index_item_ids(filters.version_id, structure))
+    return found.respondents(split=KEY), found.items(split=KEY)
+
+
+def _strata_from_responses(column: str, filters: index_counts.Filters,
+                           structure: Structure) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same two frames read from `responses`: a GROUP BY and the packed codes streamed."""
+    where, params = index_counts._where(filters)  # the same responses as the unweighted figures
+    known = "r.sex IS NOT NULL AND r.age_band IS NOT NULL"
+    strata = pd.DataFrame(index_counts._run(
+        f"SELECT r.{column}, r.sex, r.age_band, COUNT(*) FROM responses r WHERE {where} AND {known} "
+        f"GROUP BY r.{column}, r.sex, r.age_band", params), columns=KEY + ["n"])
+    return strata, index_counts.count_packed([column, "sex", "age_band"], filters, None, extra=known).items(KEY)
+
+
+def _index_item_ids(version_id: int, structure: Structure) -> set[int]:
+    """Ids of the version's items that enter the index (the weighted figure needs no other counts)."""
+    codes = {code for code, kind in structure.item_types.items() if kind in INDEX_ITEM_TYPES}
+    return set(db.session.scalars(select(Item.id).where(Item.version_id == version_id, Item.code.in_(codes))))
+
+
 def _to_cells(frame: pd.DataFrame, mapping: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
     """Raw keys → the table's cells (crosswalk shares split legacy units), with the sex × age band stratum."""
-    merged = frame.astype({"key": object}).merge(mapping.astype({"key": object}), on="key")
-    for col in amounts:
-        merged[col] = merged[col].astype(float) * merged["weight"]
-    return merged.assign(stratum=[_stratum(s, a) for s, a in zip(merged["sex"], merged["age_band"])])
+    merged = to_cells(frame, mapping, amounts)
+    pairs = merged["sex"].to_numpy(dtype=np.int64) * 1000 + merged["age_band"].to_numpy(dtype=np.int64)
+    names = {pair: _stratum(pair // 1000, pair % 1000) for pair in np.unique(pairs).tolist()}
+    return merged.assign(stratum=pd.Series(pairs, index=merged.index).map(names).astype(object))
