@@ -10,7 +10,8 @@ Targets at 10,000,000 responses over 34 provinces: the national table by provinc
 ≤ 1 s, one province by sex ≤ 2 s; time grows sub-linearly from 1M to 10M for a fixed question. "unpartitioned" runs
 the same questions inside a transaction (rolled back) where the tallies are plain copies of themselves; "no pruning"
 keeps the partitions with `enable_partition_pruning` off. `uptime`'s load is printed beside every figure: the
-machine's two cores are shared.
+machine's two cores are shared. Tables by unit over whole months read the blocks' summaries (migration 0024): a
+database loaded before it needs `survey db upgrade` (which summarises its blocks) to be compared.
 """
 from __future__ import annotations
 
