@@ -7,14 +7,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fixtures.scratch_db import PG_ADMIN_URL, scratch_postgres
+from tests.fixtures.wipe import wipe
 
 pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.improvement", "tests.fixtures.dashboard",
                   "tests.fixtures.indices_data", "tests.fixtures.national", "tests.fixtures.smtp",
                   "tests.fixtures.weights_data", "tests.fixtures.campaigns"]
-
-# Reference data kept between tests; everything else is wiped before each test.
-KEEP = {"alembic_version", "units"}
-
 
 def _postgres_available() -> bool:
     """Whether a PostgreSQL server answers (or one was named explicitly)."""
@@ -85,24 +82,6 @@ def session_app(database_url, tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def wipe(app) -> None:
-    """Empty every table except reference units, then reload the official instruments."""
-    from survey.extensions import db
-    from survey.models import Base, Unit
-    from survey.services.instruments.versions import load_official_instruments
-
-    with app.app_context():
-        tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP]
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                db.session.execute(table.delete())
-        db.session.execute(Unit.__table__.delete().where(Unit.vintage != "2025"))
-        load_official_instruments()
-        db.session.commit()
 
 
 @pytest.fixture

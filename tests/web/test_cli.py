@@ -120,23 +120,16 @@ def test_the_run_sequence_twice_keeps_all_data(runner, monkeypatch):
 
 def test_demo_tallies_equal_a_full_rebuild(runner):
     """The roll-ups counted from the chunks in memory are exactly those recounted from the stored answers."""
-    from survey.models import AnswerTally, ScoreTally
     from survey.services.indices.tallies import rebuild_tallies
-
-    def tallies():
-        answers = sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all())
-        scores = sorted((r.month, r.unit_id, r.service_point_id, r.agency_id, r.channel, r.component, r.n,
-                         round(r.total, 9), round(r.total_sq, 9)) for r in db.session.execute(
-            select(ScoreTally.__table__)).all())
-        return answers, scores
+    from tests.fixtures.tallies import stored_tallies
 
     _ok(runner.invoke(args=["demo", "--province", "22", "--responses", "2500", "--seed", "5"]))
     _ok(runner.invoke(args=["demo", "--province", "22", "--responses", "700", "--seed", "6"]))  # adds to stored
-    loaded = tallies()
+    loaded = stored_tallies()
     assert loaded[0] and loaded[1]
     rebuild_tallies()
     db.session.commit()
-    assert tallies() == loaded
+    assert stored_tallies() == loaded
 
 
 def test_agency_csv_with_a_bad_row_imports_nothing(runner, tmp_path):

@@ -7,20 +7,13 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, text
 
 from survey.extensions import db
-from survey.models import AnswerTally, Base, Response, ScoreTally, Unit
+from survey.models import Base, Response, Unit
 from survey.services.access.scope import Scope
 from survey.services.indices.columns import seal_all
 from survey.services.indices.compute import compute_indices
 from survey.services.indices.tallies import rebuild_tallies
 from survey.services.storage import partitions
-
-
-def _tallies():
-    answers = sorted(tuple(r) for r in db.session.execute(select(AnswerTally.__table__)).all())
-    scores = sorted((r.month, r.unit_id, r.service_point_id, r.agency_id, r.channel, r.component, r.n,
-                     round(r.total, 9), round(r.total_sq, 9)) for r in db.session.execute(
-        select(ScoreTally.__table__)).all())
-    return answers, scores
+from tests.fixtures.tallies import stored_tallies
 
 
 def _constraints() -> set[str]:
@@ -49,14 +42,14 @@ def test_a_national_load_spreads_over_every_province_and_leaves_the_schema_whole
             assert db.session.scalar(text(f"SELECT count(*) FROM {table}_default")) == 0
         assert db.session.scalar(text("SELECT count(*) FROM answers a LEFT JOIN responses r ON r.id = a.response_id "
                                       "WHERE r.id IS NULL")) == 0
-    loaded = _tallies()
+    loaded = stored_tallies()
     ministry = Scope("ministry", None, None)
     document = compute_indices("SIPAS-1001", _year(), by="province", scope=ministry, min_n=5).document
     raw = compute_indices("SIPAS-1001", _year(), by="province", scope=ministry, min_n=5, source="responses").document
     assert len(document["rows"]) == 34 and document["rows"] == raw["rows"]
     rebuild_tallies()
     db.session.commit()
-    assert _tallies() == loaded
+    assert stored_tallies() == loaded
 
 
 def _year() -> str:
