@@ -67,6 +67,16 @@ def test_small_unit_is_suppressed_without_reasons_or_comments(data):
     assert "ít hơn 30 phiếu" in text and "100,0" not in text
 
 
+def test_a_commune_without_responses_gets_an_empty_summary_beside_others_with_data(data):
+    # The province has data (communes A and B) but none for this commune: its summary is the empty one.
+    from tests.fixtures.factories import commune_codes
+
+    quiet = next(c for c in commune_codes(HOME_PROVINCE, 5) if c not in (data.commune_a, data.commune_b))
+    summary = unit_summary(OPERATOR, quiet, "2026-Q1", instrument="KIOSK-QUICK", now=NOW)
+    assert (summary.unit_code, summary.n, summary.index, summary.suppressed) == (quiet, 0, None, True)
+    assert all(item.n_valid == 0 and item.pct is None for item in summary.items)
+
+
 def test_agency_and_service_point_summaries(data):
     point = unit_summary(OPERATOR, data.point_a, "2026-Q1", instrument="KIOSK-QUICK", now=NOW)
     agency = unit_summary(OPERATOR, data.agency_a, "2026-Q1", instrument="KIOSK-QUICK", now=NOW)

@@ -222,6 +222,10 @@ def _response(version, items, point, tag: str, n: int):
     db.session.add(response)
     db.session.flush()
     db.session.add_all([_answer(response, items["Q"], 2), _answer(response, items["R"], 1)])
+    # what a submission stores beside its answers: the packed codes the columnar blocks and their summaries count
+    from survey.services.indices.packed_answers import layout, pack
+    positions = {item_id: slot for slot, item_id in enumerate(layout(version.id))}
+    response.answer_codes = pack(positions, [(items["Q"].id, 2), (items["R"].id, 1)])
     comment = Comment(response_id=response.id, item_id=items["COMMENT"].id, text=f"Góp ý riêng {tag}", status="approved")
     contact = Contact(response_id=response.id, name=f"Người dân {tag}", phone=f"09{n}1234567")
     db.session.add_all([comment, contact])

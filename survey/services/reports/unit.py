@@ -134,8 +134,8 @@ def _components(row: dict, definition: Definition, document: dict) -> list[Compo
     return figures
 
 
-def _items(row: dict, facts: Facts, definition: Definition) -> list[ItemRow]:
-    counts = facts.counts.get(row["unit_code"], {})
+def _items(code: str, row: dict, facts: Facts, definition: Definition) -> list[ItemRow]:
+    counts = facts.counts.get(code, {})  # EMPTY_ROW (no data for the cell) has no unit_code
     rows = []
     for code, fig in row["items"].items():
         item = definition.item(code)
@@ -180,7 +180,7 @@ def build_summary(tables: Tables, level: str, code: str, name: str, current: Ind
         components=_components(row, tables.definition, current.document if current is not None else {}),
         assessment=assessment_figures(row, tables.definition),
         approximate=bool(current is not None and current.approximate),
-        items=_items(row, facts, tables.definition) if facts is not None else [],
+        items=_items(code, row, facts, tables.definition) if facts is not None else [],
         change=None if hidden or previous is None else _change(facts, previous, code, tables.period.previous().label),
         province=_province(facts, code, parent or {}, tables.province) if level != "province" else None,
         low_score_reasons=[] if hidden else reasons, reasons_asked=reason_item(tables.definition) is not None,
